@@ -1,0 +1,292 @@
+// Informers that never die silently. client-node's ListWatch lists, then watches, and reconnects
+// by itself after a clean close, a client-side timeout or 410 Gone; but after any other error it
+// calls its 'error' handlers and stops. This wrapper restarts it with exponential backoff
+// (1 s doubling to 30 s, reset once a list+watch connects), keeps its own store so update
+// handlers get the old object too, and turns watch payloads (plain JSON) into typed objects with
+// Date timestamps, like the objects from the list call.
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+// The typed (de)serializer is not re-exported by the package index; the package has no
+// "exports" map, so this deep import is the supported way to reach it.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { consoleLogger, type Logger } from './log.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ListSelectors {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface InformerOptions<T> {
+  /** e.g. 'pods', used in logs and the trace. */
+  name: string;
+  /** Watch path, e.g. '/api/v1/pods'. */
+  path: string;
+  /** Lists the objects; receives the informer's selectors so list and watch agree. */
+  list: (selectors: ListSelectors) => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** client-node model name ('V1Pod', 'V1ReplicaSet', ...) used to type watch payloads. */
+  deserializeAs?: string;
+  log?: Logger;
+  /** Restart backoff bounds (ms). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface Informer<T extends KubernetesObject> {
+  readonly name: string;
+  onAdd(handler: (obj: T) => void): void;
+  onUpdate(handler: (oldObj: T, newObj: T) => void): void;
+  onDelete(handler: (obj: T) => void): void;
+  /** Every change, for the trace. */
+  onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void;
+  list(namespace?: string): T[];
+  get(namespace: string | undefined, name: string): T | undefined;
+  /** Starts list+watch; resolves once the first list is in the store (synced). */
+  start(): Promise<void>;
+  readonly synced: Promise<void>;
+  hasSynced(): boolean;
+  stop(): void;
+}
+
+/** 'namespace/name' for namespaced objects, 'name' for cluster-scoped ones (client-go's MetaNamespaceKeyFunc). */
+export function objectKey(obj: KubernetesObject): string {
+  const namespace = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '';
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  if (slash < 0) return { name: key };
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** The informer's cache: objects by key. Pure, so the bookkeeping can be tested without a cluster. */
+export class ObjectStore<T extends KubernetesObject> {
+  private readonly objects = new Map<string, T>();
+
+  /** Stores obj and returns what it replaced. */
+  upsert(obj: T): T | undefined {
+    const key = objectKey(obj);
+    const old = this.objects.get(key);
+    this.objects.set(key, obj);
+    return old;
+  }
+
+  /** Removes obj's key and returns what was stored. */
+  remove(obj: T): T | undefined {
+    const key = objectKey(obj);
+    const old = this.objects.get(key);
+    this.objects.delete(key);
+    return old;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.objects.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.objects.values()];
+    return namespace ? all.filter((obj) => obj.metadata?.namespace === namespace) : all;
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+}
+
+/** Exponential backoff: initial, doubling, capped; reset() after a success. */
+export class Backoff {
+  private nextDelayMs: number;
+
+  constructor(
+    private readonly initialMs = 1000,
+    private readonly maxMs = 30_000,
+  ) {
+    this.nextDelayMs = initialMs;
+  }
+
+  next(): number {
+    const delay = this.nextDelayMs;
+    this.nextDelayMs = Math.min(this.nextDelayMs * 2, this.maxMs);
+    return delay;
+  }
+
+  reset(): void {
+    this.nextDelayMs = this.initialMs;
+  }
+}
+
+/**
+ * Turns ListWatch's callbacks (add/update/delete with the new object only) into store updates
+ * and handler calls with old objects. Separate from the I/O so it can be unit-tested.
+ */
+export class InformerEvents<T extends KubernetesObject> {
+  readonly store = new ObjectStore<T>();
+  private readonly addHandlers: Array<(obj: T) => void> = [];
+  private readonly updateHandlers: Array<(oldObj: T, newObj: T) => void> = [];
+  private readonly deleteHandlers: Array<(obj: T) => void> = [];
+  private readonly eventHandlers: Array<(type: WatchEventType, obj: T, oldObj: T | undefined) => void> = [];
+
+  constructor(
+    private readonly name: string,
+    private readonly log: Logger,
+  ) {}
+
+  onAdd(handler: (obj: T) => void): void {
+    this.addHandlers.push(handler);
+  }
+  onUpdate(handler: (oldObj: T, newObj: T) => void): void {
+    this.updateHandlers.push(handler);
+  }
+  onDelete(handler: (obj: T) => void): void {
+    this.deleteHandlers.push(handler);
+  }
+  onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void {
+    this.eventHandlers.push(handler);
+  }
+
+  /** ListWatch reports both 'add' and 'update'; what matters is whether we had the object. */
+  upserted(obj: T): void {
+    const old = this.store.upsert(obj);
+    if (old) {
+      this.emitEvent('MODIFIED', obj, old);
+      for (const handler of this.updateHandlers) this.safely(() => handler(old, obj));
+    } else {
+      this.emitEvent('ADDED', obj, undefined);
+      for (const handler of this.addHandlers) this.safely(() => handler(obj));
+    }
+  }
+
+  deleted(obj: T): void {
+    const old = this.store.remove(obj);
+    this.emitEvent('DELETED', obj, old);
+    for (const handler of this.deleteHandlers) this.safely(() => handler(obj));
+  }
+
+  private emitEvent(type: WatchEventType, obj: T, old: T | undefined): void {
+    for (const handler of this.eventHandlers) this.safely(() => handler(type, obj, old));
+  }
+
+  /** A throwing handler must not break the watch stream or the other handlers. */
+  private safely(call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.log.error('informer handler threw', { informer: this.name, error: err });
+    }
+  }
+}
+
+class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
+  readonly name: string;
+  readonly synced: Promise<void>;
+  private markSynced!: () => void;
+  private isSynced = false;
+  private readonly events: InformerEvents<T>;
+  private readonly listWatch: ListWatch<T>;
+  private readonly backoff: Backoff;
+  private readonly log: Logger;
+  private started = false;
+  private stopped = false;
+  private failedSinceConnect = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(kc: KubeConfig, private readonly opts: InformerOptions<T>) {
+    this.name = opts.name;
+    this.log = opts.log ?? consoleLogger(`informer/${opts.name}`);
+    this.events = new InformerEvents<T>(opts.name, this.log);
+    this.backoff = new Backoff(opts.initialBackoffMs ?? 1000, opts.maxBackoffMs ?? 30_000);
+    this.synced = new Promise((resolve) => (this.markSynced = resolve));
+    const selectors: ListSelectors = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const list = () => opts.list(selectors) as Promise<KubernetesListObject<T>>;
+    this.listWatch = new ListWatch<T>(opts.path, new Watch(kc), list, false, opts.labelSelector, opts.fieldSelector);
+    this.listWatch.on('add', (obj) => this.events.upserted(this.typed(obj)));
+    this.listWatch.on('update', (obj) => this.events.upserted(this.typed(obj)));
+    this.listWatch.on('delete', (obj) => this.events.deleted(this.typed(obj)));
+    this.listWatch.on('error', (err) => this.failed(err));
+    this.listWatch.on('connect', () => this.log.debug('listing and watching', { path: opts.path }));
+  }
+
+  onAdd(handler: (obj: T) => void): void {
+    this.events.onAdd(handler);
+  }
+  onUpdate(handler: (oldObj: T, newObj: T) => void): void {
+    this.events.onUpdate(handler);
+  }
+  onDelete(handler: (obj: T) => void): void {
+    this.events.onDelete(handler);
+  }
+  onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void {
+    this.events.onEvent(handler);
+  }
+  list(namespace?: string): T[] {
+    return this.events.store.list(namespace);
+  }
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.events.store.get(namespace, name);
+  }
+  hasSynced(): boolean {
+    return this.isSynced;
+  }
+
+  start(): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      void this.connect();
+    }
+    return this.synced;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    void this.listWatch.stop();
+  }
+
+  /** One list+watch attempt. ListWatch reports failures through 'error', not by throwing. */
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.failedSinceConnect = false;
+    try {
+      await this.listWatch.start();
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    if (this.stopped || this.failedSinceConnect) return;
+    this.backoff.reset();
+    if (!this.isSynced) {
+      this.isSynced = true;
+      this.log.info('synced', { objects: this.events.store.size });
+      this.markSynced();
+    }
+  }
+
+  private failed(err: unknown): void {
+    this.failedSinceConnect = true;
+    if (this.stopped || this.restartTimer) return;
+    const delayMs = this.backoff.next();
+    this.log.warn('list/watch failed, restarting', { path: this.opts.path, delayMs, error: describeError(err) });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.connect();
+    }, delayMs);
+  }
+
+  private typed(obj: T): T {
+    return this.opts.deserializeAs ? (ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T) : obj;
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return JSON.stringify(err) ?? String(err);
+}
+
+export function createInformer<T extends KubernetesObject>(kc: KubeConfig, opts: InformerOptions<T>): Informer<T> {
+  return new RestartingInformer<T>(kc, opts);
+}

@@ -1,0 +1,47 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { clientsFor } from '../../../controllers/shared/kube.js';
+
+// A local HTTP server stands in for the apiserver: the point is which headers the client sends.
+const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+const server = createServer((req, res) => {
+  seen.push({ url: req.url ?? '', headers: req.headers });
+  res.setHeader('Content-Type', 'application/json');
+  if (req.url?.includes('watch=true')) {
+    res.end();
+    return;
+  }
+  res.end(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] }));
+});
+
+let kc: KubeConfig;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  kc = new KubeConfig();
+  kc.loadFromClusterAndUser({ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'u', token: 't0k' });
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('clientsFor', () => {
+  it('sends the given User-Agent (and the credentials) on API calls', async () => {
+    const { core } = clientsFor(kc, 'k8s-flow-lab/replicaset-controller');
+    await core.listNamespacedPod({ namespace: 'demo' });
+    const request = seen.at(-1)!;
+    expect(request.url).toBe('/api/v1/namespaces/demo/pods');
+    expect(request.headers['user-agent']).toBe('k8s-flow-lab/replicaset-controller');
+    expect(request.headers.authorization).toBe('Bearer t0k');
+  });
+
+  it('sends the User-Agent on watches made with the returned kubeConfig', async () => {
+    const { kubeConfig } = clientsFor(kc, 'k8s-flow-lab/scheduler');
+    await new Promise<void>((resolve) => {
+      void new Watch(kubeConfig).watch('/api/v1/pods', {}, () => {}, () => resolve());
+    });
+    const request = seen.at(-1)!;
+    expect(request.url).toContain('/api/v1/pods?watch=true');
+    expect(request.headers['user-agent']).toBe('k8s-flow-lab/scheduler');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiException } from '@kubernetes/client-node';
+import { httpStatusOf, isConflict, retryOnConflict } from '../../../controllers/shared/retry.js';
+
+const conflict = () => new ApiException(409, 'Conflict', { reason: 'Conflict' }, {});
+const noSleep = async () => {};
+
+describe('retryOnConflict', () => {
+  it('retries after a 409 and returns the later success', async () => {
+    const fn = vi.fn().mockRejectedValueOnce(conflict()).mockResolvedValueOnce('ok');
+    await expect(retryOnConflict(fn, { sleep: noSleep })).resolves.toBe('ok');
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it('throws a non-conflict error at once', async () => {
+    const err = new ApiException(500, 'boom', {}, {});
+    const fn = vi.fn().mockRejectedValue(err);
+    await expect(retryOnConflict(fn, { sleep: noSleep })).rejects.toBe(err);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives up after 5 attempts and throws the last conflict', async () => {
+    const fn = vi.fn().mockRejectedValue(conflict());
+    await expect(retryOnConflict(fn, { sleep: noSleep })).rejects.toBeInstanceOf(ApiException);
+    expect(fn).toHaveBeenCalledTimes(5);
+  });
+
+  it('sleeps a small backoff between attempts', async () => {
+    const sleeps: number[] = [];
+    const fn = vi.fn().mockRejectedValueOnce(conflict()).mockRejectedValueOnce(conflict()).mockResolvedValueOnce(1);
+    await retryOnConflict(fn, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(sleeps).toHaveLength(2);
+    for (const ms of sleeps) {
+      expect(ms).toBeGreaterThanOrEqual(10);
+      expect(ms).toBeLessThanOrEqual(11);
+    }
+  });
+});
+
+describe('isConflict / httpStatusOf', () => {
+  it.each([
+    [new ApiException(409, 'x', {}, {}), 409, true],
+    [new ApiException(404, 'x', {}, {}), 404, false],
+    [{ statusCode: 409 }, 409, true],
+    [{ code: 409 }, 409, true],
+    [new Error('plain'), undefined, false],
+    [null, undefined, false],
+  ])('%o → %s', (err, status, conflicting) => {
+    expect(httpStatusOf(err)).toBe(status);
+    expect(isConflict(err)).toBe(conflicting);
+  });
+});
