@@ -1,0 +1,38 @@
+/**
+ * CycleState: scratch space shared by the plugins during one scheduling cycle of one pod.
+ * A PreFilter plugin computes something once (say, the pod's requests) and its Filter reads it
+ * for every node. Keys are typed so a reader gets back the type the writer stored.
+ */
+
+/** A typed key. Create one per piece of state, usually as a module constant next to the plugin. */
+export class StateKey<T> {
+  // The phantom field ties T to the key so read() can return it.
+  declare readonly __type?: T;
+  constructor(readonly name: string) {}
+}
+
+export class CycleState {
+  private readonly values = new Map<StateKey<unknown>, unknown>();
+  /** Plugins whose PreFilter returned Skip: their Filter is not called this cycle. */
+  readonly skipFilterPlugins = new Set<string>();
+  /** Plugins whose PreScore returned Skip: their Score is not called this cycle. */
+  readonly skipScorePlugins = new Set<string>();
+
+  write<T>(key: StateKey<T>, value: T): void {
+    this.values.set(key, value);
+  }
+
+  read<T>(key: StateKey<T>): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+
+  /** Like read(), but throws a clear error when the PreFilter/PreScore that writes it did not run. */
+  mustRead<T>(key: StateKey<T>): T {
+    if (!this.values.has(key)) throw new Error(`cycle state "${key.name}" not found: did its PreFilter/PreScore run?`);
+    return this.values.get(key) as T;
+  }
+
+  delete(key: StateKey<unknown>): void {
+    this.values.delete(key);
+  }
+}

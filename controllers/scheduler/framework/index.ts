@@ -1,0 +1,10 @@
+/** The public plugin API in one import: `import { ... } from 'controllers/scheduler/framework/index.js'`. */
+export * from './status.js';
+export * from './interfaces.js';
+export * from './cycle-state.js';
+export * from './node-info.js';
+export * from './resources.js';
+export * from './profile.js';
+export * from './normalize.js';
+export { fitErrorMessage, reasonHistogram } from './fit-error.js';
+export { FrameworkRuntime, summarizeCycle, type CycleResult, type ScheduleOneResult, type PluginScores } from './runtime.js';

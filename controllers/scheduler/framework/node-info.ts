@@ -1,0 +1,90 @@
+/**
+ * NodeInfo: one node as the scheduler sees it in a cycle — the Node object, the pods on it
+ * (bound or only assumed), and the totals plugins need without re-walking those pods.
+ */
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import {
+  addInto,
+  nodeAllocatable,
+  podHostPorts,
+  podRequests,
+  type HostPort,
+  type ResourceAmounts,
+} from './resources.js';
+
+export interface PodOnNode {
+  readonly pod: V1Pod;
+  /** True while the scheduler has decided on this node but the informer has not yet seen the binding. */
+  readonly assumed: boolean;
+}
+
+export function podKey(pod: V1Pod): string {
+  return `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+}
+
+/** Normalise an image reference so "nginx", "nginx:latest" and "docker.io/library/nginx:latest" compare equal. */
+export function normalizeImageName(image: string): string {
+  let name = image;
+  const lastSlash = name.lastIndexOf('/');
+  const hasTagOrDigest = name.includes('@') || name.slice(lastSlash + 1).includes(':');
+  if (!hasTagOrDigest) name += ':latest';
+  const firstPart = name.split('/')[0] ?? '';
+  const hasRegistry = name.includes('/') && (firstPart.includes('.') || firstPart.includes(':') || firstPart === 'localhost');
+  if (!hasRegistry) name = name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
+  return name;
+}
+
+export class NodeInfo {
+  readonly node: V1Node;
+  readonly pods: PodOnNode[] = [];
+  /** Sum of the pods' effective requests (what the Fit filter compares with allocatable). */
+  readonly requested: ResourceAmounts = {};
+  /** Same, but with 100m/200Mi standing in for missing cpu/memory requests (used by scorers). */
+  readonly nonZeroRequested: ResourceAmounts = {};
+  readonly allocatable: ResourceAmounts;
+  readonly usedPorts: HostPort[] = [];
+  /** Images present on the node (normalised name → size in bytes), from node.status.images. */
+  readonly imageSizes: ReadonlyMap<string, number>;
+
+  constructor(node: V1Node, pods: Iterable<PodOnNode> = []) {
+    this.node = node;
+    this.allocatable = nodeAllocatable(node);
+    const images = new Map<string, number>();
+    for (const image of node.status?.images ?? []) {
+      for (const name of image.names ?? []) images.set(normalizeImageName(name), image.sizeBytes ?? 0);
+    }
+    this.imageSizes = images;
+    for (const p of pods) this.addPod(p.pod, p.assumed);
+  }
+
+  get name(): string {
+    return this.node.metadata?.name ?? '';
+  }
+
+  addPod(pod: V1Pod, assumed = false): void {
+    this.pods.push({ pod, assumed });
+    addInto(this.requested, podRequests(pod));
+    addInto(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
+    this.usedPorts.push(...podHostPorts(pod));
+  }
+
+  /** Remove a pod by namespace/name; returns false if it was not here. */
+  removePod(pod: V1Pod): boolean {
+    const key = podKey(pod);
+    const index = this.pods.findIndex((p) => podKey(p.pod) === key);
+    if (index < 0) return false;
+    const [removed] = this.pods.splice(index, 1);
+    addInto(this.requested, podRequests(removed!.pod), -1);
+    addInto(this.nonZeroRequested, podRequests(removed!.pod, { nonZero: true }), -1);
+    for (const port of podHostPorts(removed!.pod)) {
+      const i = this.usedPorts.findIndex((u) => u.hostIP === port.hostIP && u.protocol === port.protocol && u.port === port.port);
+      if (i >= 0) this.usedPorts.splice(i, 1);
+    }
+    return true;
+  }
+
+  /** An independent copy (what-if analysis such as preemption mutates copies, never the snapshot). */
+  clone(): NodeInfo {
+    return new NodeInfo(this.node, this.pods);
+  }
+}

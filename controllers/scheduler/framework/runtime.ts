@@ -1,0 +1,445 @@
+/**
+ * Runs a profile's plugins for one pod: the scheduling cycle (PreFilter → Filter → PostFilter →
+ * PreScore → Score → NormalizeScore → select) and the rest (Reserve → Permit → PreBind → Bind →
+ * PostBind, with Unreserve on failure). Pure apart from calling plugins: no API calls here; the
+ * caller injects how to assume/forget a pod in its cache.
+ *
+ * Every plugin call is guarded: a throw, a hang past the timeout, or a bad score becomes an Error
+ * status naming the plugin, so one broken plugin fails one pod's attempt, not the scheduler.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { CycleState } from './cycle-state.js';
+import { fitErrorMessage } from './fit-error.js';
+import { ALL_NODES_KEY } from './normalize.js';
+import {
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  type NodeScore,
+  type PermitResult,
+  type PostFilterResult,
+  type PreFilterResult,
+  type Profile,
+  type QueuedPodInfo,
+  type ScoreResult,
+} from './interfaces.js';
+import type { NodeInfo } from './node-info.js';
+import { Code, Status, asStatus, errorStatus, unresolvable } from './status.js';
+
+export const DEFAULT_PLUGIN_TIMEOUT_MS = 5000;
+
+export interface RuntimeOptions {
+  /** Per-call plugin time limit; defaults to the profile's, then 5 s. */
+  timeoutMs?: number;
+  /** Source of randomness for breaking score ties (reservoir sampling). Inject for exact tests. */
+  random?: () => number;
+  /** Where to report non-fatal problems (failed Unreserve/PostBind). */
+  onWarning?: (message: string) => void;
+}
+
+/** One Score plugin's contribution: normalised scores (0..100) per node, and its weight. */
+export interface PluginScores {
+  plugin: string;
+  weight: number;
+  scores: Record<string, number>;
+}
+
+/** Everything the scheduling cycle found out, for events, decisions and the trace. */
+export interface CycleResult {
+  status: Status;
+  numAllNodes: number;
+  /** Names of nodes that passed every filter, in node order. */
+  feasible: string[];
+  /** Why each rejected node was rejected. */
+  nodeStatuses: Map<string, Status>;
+  preFilterMsg?: string;
+  postFilter?: PostFilterResult;
+  scores: PluginScores[];
+  /** Weighted sum per feasible node. */
+  totals: Record<string, number>;
+  /** True when scoring was skipped because only one node was feasible (upstream does the same). */
+  scoringSkipped: boolean;
+  chosen?: string;
+  /** The FailedScheduling message when no node fits, else the error text. */
+  message?: string;
+}
+
+/** The whole attempt: the cycle plus how far the pod got after a node was chosen. */
+export interface ScheduleOneResult extends CycleResult {
+  /** The extension point where the attempt stopped, or 'PostBind' when the pod is bound. */
+  phase: 'Filter' | 'Score' | 'Reserve' | 'Permit' | 'PreBind' | 'Bind' | 'PostBind';
+  bound: boolean;
+}
+
+export interface ScheduleOneHooks {
+  /** Count the pod on the node in the scheduler cache before binding. */
+  assume?(pod: V1Pod, nodeName: string): void;
+  /** Undo assume() after a failure past that point. */
+  forget?(pod: V1Pod, nodeName: string): void;
+}
+
+type Guarded<T> = { ok: true; value: T } | { ok: false; status: Status };
+
+function describeThrown(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+export function pluginError(point: string, plugin: string, reason: string): Status {
+  return new Status(Code.Error, [`running ${point} plugin "${plugin}": ${reason}`], plugin);
+}
+
+export class FrameworkRuntime {
+  readonly timeoutMs: number;
+  private readonly random: () => number;
+  private readonly warn: (message: string) => void;
+
+  constructor(
+    readonly profile: Profile,
+    opts: RuntimeOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? profile.pluginTimeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS;
+    this.random = opts.random ?? Math.random;
+    this.warn = opts.onWarning ?? (() => {});
+  }
+
+  /** Call one plugin method with the throw and timeout guard. */
+  private async guard<T>(point: string, plugin: string, call: () => T | Promise<T>): Promise<Guarded<T>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<Guarded<T>>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ok: false, status: pluginError(point, plugin, `did not return within ${this.timeoutMs} ms`) }),
+        this.timeoutMs,
+      );
+    });
+    const run = (async (): Promise<Guarded<T>> => {
+      try {
+        return { ok: true, value: await call() };
+      } catch (err) {
+        return { ok: false, status: pluginError(point, plugin, `threw ${describeThrown(err)}`) };
+      }
+    })();
+    try {
+      return await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Call a method that returns a status; Error statuses are tagged with the plugin name. */
+  private async guardStatus(point: string, plugin: string, call: () => unknown): Promise<Status> {
+    const result = await this.guard(point, plugin, call);
+    if (!result.ok) return result.status;
+    if (result.value !== undefined && result.value !== null && !(result.value instanceof Status)) {
+      return pluginError(point, plugin, `returned ${JSON.stringify(result.value)} instead of a Status`);
+    }
+    const status = asStatus(result.value as Status | undefined);
+    if (status.code === Code.Error) return pluginError(point, plugin, status.message() || 'error');
+    return status.isSuccess() ? status : status.withPlugin(plugin);
+  }
+
+  less(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
+    return this.profile.plugins.queueSort.less(a, b);
+  }
+
+  async runPreEnqueue(pod: V1Pod): Promise<Status> {
+    for (const plugin of this.profile.plugins.preEnqueue) {
+      const status = await this.guardStatus('PreEnqueue', plugin.name, () => plugin.preEnqueue(pod));
+      if (!status.isSuccess()) return status;
+    }
+    return asStatus(undefined);
+  }
+
+  /** PreFilter: returns a rejection/error, or success with the allowed node names (undefined = all). */
+  async runPreFilter(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<{ status: Status; allowed?: Set<string>; narrowedBy: string[] }> {
+    let allowed: Set<string> | undefined;
+    const narrowedBy: string[] = [];
+    for (const plugin of this.profile.plugins.preFilter) {
+      const result = await this.guard('PreFilter', plugin.name, () => plugin.preFilter(state, pod, nodes));
+      if (!result.ok) return { status: result.status, narrowedBy };
+      const value = result.value;
+      const out: PreFilterResult = value instanceof Status ? { status: value } : (value ?? {});
+      const status = asStatus(out.status);
+      if (status.isSkip()) {
+        state.skipFilterPlugins.add(plugin.name);
+        continue;
+      }
+      if (status.code === Code.Error) return { status: pluginError('PreFilter', plugin.name, status.message()), narrowedBy };
+      if (!status.isSuccess()) return { status: status.withPlugin(plugin.name), narrowedBy };
+      if (out.nodeNames !== undefined) {
+        const names = new Set(out.nodeNames);
+        allowed = allowed ? new Set([...allowed].filter((n) => names.has(n))) : names;
+        narrowedBy.push(plugin.name);
+      }
+    }
+    return { status: asStatus(undefined), allowed, narrowedBy };
+  }
+
+  /** All Filter plugins on one node, stopping at the first that rejects it. */
+  async runFilter(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    for (const plugin of this.profile.plugins.filter) {
+      if (state.skipFilterPlugins.has(plugin.name)) continue;
+      const status = await this.guardStatus('Filter', plugin.name, () => plugin.filter(state, pod, nodeInfo));
+      if (!status.isSuccess()) return status;
+    }
+    return asStatus(undefined);
+  }
+
+  /** PostFilter plugins in order until one succeeds (e.g. finds preemption victims). */
+  async runPostFilter(state: CycleState, pod: V1Pod, nodeStatuses: ReadonlyMap<string, Status>, nodes: readonly NodeInfo[]): Promise<PostFilterResult & { status: Status }> {
+    let last: PostFilterResult & { status: Status } = { status: new Status(Code.Unschedulable) };
+    for (const plugin of this.profile.plugins.postFilter) {
+      const result = await this.guard('PostFilter', plugin.name, () => plugin.postFilter(state, pod, nodeStatuses, nodes));
+      if (!result.ok) return { status: result.status };
+      const value = result.value;
+      const out: PostFilterResult = value instanceof Status ? { status: value } : (value ?? {});
+      const status = asStatus(out.status);
+      if (status.code === Code.Error) return { status: pluginError('PostFilter', plugin.name, status.message()) };
+      if (status.isSuccess()) return { ...out, status };
+      last = { ...out, status: status.withPlugin(plugin.name) };
+    }
+    return last;
+  }
+
+  async runPreScore(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<Status> {
+    for (const plugin of this.profile.plugins.preScore) {
+      const status = await this.guardStatus('PreScore', plugin.name, () => plugin.preScore(state, pod, nodes));
+      if (status.isSkip()) {
+        state.skipScorePlugins.add(plugin.name);
+        continue;
+      }
+      if (!status.isSuccess()) return status.code === Code.Error ? status : pluginError('PreScore', plugin.name, status.message());
+    }
+    return asStatus(undefined);
+  }
+
+  /** Score and normalise every feasible node with every Score plugin, then weight and sum. */
+  async runScore(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<{ status: Status; scores: PluginScores[]; totals: Record<string, number> }> {
+    const scores: PluginScores[] = [];
+    const totals: Record<string, number> = Object.fromEntries(nodes.map((n) => [n.name, 0]));
+    for (const { plugin, weight } of this.profile.plugins.score) {
+      if (state.skipScorePlugins.has(plugin.name)) continue;
+      const list: NodeScore[] = [];
+      for (const nodeInfo of nodes) {
+        const result = await this.guard('Score', plugin.name, () => plugin.score(state, pod, nodeInfo));
+        if (!result.ok) return { status: result.status, scores, totals };
+        const out: ScoreResult = typeof result.value === 'number' ? { score: result.value } : (result.value ?? { score: Number.NaN });
+        const status = asStatus(out.status);
+        if (!status.isSuccess()) return { status: pluginError('Score', plugin.name, status.message() || 'failed'), scores, totals };
+        if (typeof out.score !== 'number' || !Number.isFinite(out.score)) {
+          return { status: pluginError('Score', plugin.name, `returned score ${String(out.score)} for node ${nodeInfo.name}, want a finite number`), scores, totals };
+        }
+        list.push({ name: nodeInfo.name, score: out.score });
+      }
+      const extensions = plugin.scoreExtensions;
+      if (extensions) {
+        const status = await this.guardStatus('NormalizeScore', plugin.name, () => extensions.normalizeScore(state, pod, list));
+        if (!status.isSuccess()) return { status: pluginError('NormalizeScore', plugin.name, status.message()), scores, totals };
+      }
+      for (const { name, score } of list) {
+        if (!Number.isFinite(score) || score < MIN_NODE_SCORE || score > MAX_NODE_SCORE) {
+          const reason = `returned an invalid score ${score} for node ${name}, it should be in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
+          return { status: pluginError('Score', plugin.name, reason), scores, totals };
+        }
+      }
+      scores.push({ plugin: plugin.name, weight, scores: Object.fromEntries(list.map((s) => [s.name, s.score])) });
+      for (const { name, score } of list) totals[name] = (totals[name] ?? 0) + score * weight;
+    }
+    return { status: asStatus(undefined), scores, totals };
+  }
+
+  /** Highest total wins; ties are broken by reservoir sampling so equal nodes share the load. */
+  selectHost(nodeOrder: readonly string[], totals: Record<string, number>): string | undefined {
+    let best: string | undefined;
+    let bestScore = -Infinity;
+    let ties = 0;
+    for (const name of nodeOrder) {
+      const score = totals[name] ?? 0;
+      if (score > bestScore) {
+        best = name;
+        bestScore = score;
+        ties = 1;
+      } else if (score === bestScore) {
+        ties++;
+        if (Math.floor(this.random() * ties) === 0) best = name;
+      }
+    }
+    return best;
+  }
+
+  /** PreFilter → Filter → (PostFilter) → PreScore → Score → select. Does not change anything. */
+  async schedulingCycle(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<CycleResult> {
+    const result: CycleResult = {
+      status: asStatus(undefined),
+      numAllNodes: nodes.length,
+      feasible: [],
+      nodeStatuses: new Map(),
+      scores: [],
+      totals: {},
+      scoringSkipped: false,
+    };
+    if (nodes.length === 0) {
+      return { ...result, status: new Status(Code.UnschedulableAndUnresolvable, ['no nodes available to schedule pods']), message: fitErrorMessage({ numAllNodes: 0, nodeStatuses: result.nodeStatuses }) };
+    }
+
+    state.write(ALL_NODES_KEY, nodes);
+    const pre = await this.runPreFilter(state, pod, nodes);
+    if (pre.status.code === Code.Error) return { ...result, status: pre.status, message: pre.status.message() };
+    const feasibleNodes: NodeInfo[] = [];
+    if (!pre.status.isSuccess()) {
+      result.preFilterMsg = pre.status.message();
+      for (const node of nodes) result.nodeStatuses.set(node.name, pre.status);
+    } else {
+      for (const node of nodes) {
+        if (pre.allowed && !pre.allowed.has(node.name)) {
+          result.nodeStatuses.set(node.name, unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(' ')}]`));
+          continue;
+        }
+        const status = await this.runFilter(state, pod, node);
+        if (status.code === Code.Error) return { ...result, status, message: status.message() };
+        if (status.isSuccess()) feasibleNodes.push(node);
+        else result.nodeStatuses.set(node.name, status);
+      }
+    }
+    result.feasible = feasibleNodes.map((n) => n.name);
+
+    if (feasibleNodes.length === 0) {
+      const post = await this.runPostFilter(state, pod, result.nodeStatuses, nodes);
+      result.postFilter = post;
+      if (post.status.code === Code.Error) return { ...result, status: post.status, message: post.status.message() };
+      const message = fitErrorMessage({
+        numAllNodes: nodes.length,
+        nodeStatuses: result.nodeStatuses,
+        preFilterMsg: result.preFilterMsg,
+        postFilterMsg: post.status.isSuccess() ? undefined : post.status.message(),
+      });
+      return { ...result, status: new Status(Code.Unschedulable, [message]), message };
+    }
+
+    if (feasibleNodes.length === 1) {
+      return { ...result, scoringSkipped: true, chosen: feasibleNodes[0]!.name };
+    }
+    const preScore = await this.runPreScore(state, pod, feasibleNodes);
+    if (!preScore.isSuccess()) return { ...result, status: preScore, message: preScore.message() };
+    const scored = await this.runScore(state, pod, feasibleNodes);
+    result.scores = scored.scores;
+    result.totals = scored.totals;
+    if (!scored.status.isSuccess()) return { ...result, status: scored.status, message: scored.status.message() };
+    return { ...result, chosen: this.selectHost(result.feasible, scored.totals) };
+  }
+
+  async runReserve(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
+    for (const plugin of this.profile.plugins.reserve) {
+      const status = await this.guardStatus('Reserve', plugin.name, () => plugin.reserve(state, pod, nodeName));
+      if (!status.isSuccess()) return status;
+    }
+    return asStatus(undefined);
+  }
+
+  /** Unreserve in reverse order; failures are reported, never thrown (it is already a failure path). */
+  async runUnreserve(state: CycleState, pod: V1Pod, nodeName: string): Promise<void> {
+    for (const plugin of [...this.profile.plugins.reserve].reverse()) {
+      const result = await this.guard('Unreserve', plugin.name, () => plugin.unreserve(state, pod, nodeName));
+      if (!result.ok) this.warn(result.status.message());
+    }
+  }
+
+  /** Permit: every plugin must allow; a Wait blocks until its promise settles or its timeout passes. */
+  async runPermit(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
+    for (const plugin of this.profile.plugins.permit) {
+      const result = await this.guard('Permit', plugin.name, () => plugin.permit(state, pod, nodeName));
+      if (!result.ok) return result.status;
+      const value = result.value;
+      const out: PermitResult = value instanceof Status ? { status: value } : (value ?? {});
+      let status = asStatus(out.status);
+      if (status.code === Code.Wait) status = await this.waitForPermit(plugin.name, out);
+      if (status.code === Code.Error) return pluginError('Permit', plugin.name, status.message());
+      if (!status.isSuccess()) return status.withPlugin(plugin.name);
+    }
+    return asStatus(undefined);
+  }
+
+  private async waitForPermit(plugin: string, out: PermitResult): Promise<Status> {
+    if (!out.waitFor) return pluginError('Permit', plugin, 'returned Wait without a waitFor promise');
+    const timeoutMs = out.timeoutMs ?? this.timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<Status>((resolve) => {
+      timer = setTimeout(
+        () => resolve(new Status(Code.Unschedulable, [`rejected due to timeout after waiting ${timeoutMs} ms at plugin ${plugin}`])),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([out.waitFor.then(asStatus, (err) => pluginError('Permit', plugin, `wait failed: ${describeThrown(err)}`)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async runPreBind(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
+    for (const plugin of this.profile.plugins.preBind) {
+      const status = await this.guardStatus('PreBind', plugin.name, () => plugin.preBind(state, pod, nodeName));
+      if (!status.isSuccess()) return status;
+    }
+    return asStatus(undefined);
+  }
+
+  /** The first Bind plugin that does not Skip does the binding. */
+  async runBind(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
+    for (const plugin of this.profile.plugins.bind) {
+      const status = await this.guardStatus('Bind', plugin.name, () => plugin.bind(state, pod, nodeName));
+      if (status.isSkip()) continue;
+      return status;
+    }
+    return errorStatus('no Bind plugin bound the pod (all skipped or none configured)');
+  }
+
+  async runPostBind(state: CycleState, pod: V1Pod, nodeName: string): Promise<void> {
+    for (const plugin of this.profile.plugins.postBind) {
+      const result = await this.guard('PostBind', plugin.name, () => plugin.postBind(state, pod, nodeName));
+      if (!result.ok) this.warn(result.status.message());
+    }
+  }
+
+  /**
+   * One full attempt for one pod: scheduling cycle, assume, Reserve, Permit, PreBind, Bind,
+   * PostBind. Any failure after assume unreserves and forgets, so the cache never keeps a pod
+   * on a node it was not bound to.
+   */
+  async scheduleOne(pod: V1Pod, nodes: readonly NodeInfo[], hooks: ScheduleOneHooks = {}): Promise<ScheduleOneResult> {
+    const state = new CycleState();
+    const cycle = await this.schedulingCycle(state, pod, nodes);
+    if (!cycle.chosen) {
+      const phase = cycle.scores.length > 0 || cycle.feasible.length > 0 ? 'Score' : 'Filter';
+      return { ...cycle, phase, bound: false };
+    }
+    const nodeName = cycle.chosen;
+    hooks.assume?.(pod, nodeName);
+
+    const fail = async (phase: ScheduleOneResult['phase'], status: Status): Promise<ScheduleOneResult> => {
+      await this.runUnreserve(state, pod, nodeName);
+      hooks.forget?.(pod, nodeName);
+      return { ...cycle, status, message: status.message(), phase, bound: false };
+    };
+
+    const reserve = await this.runReserve(state, pod, nodeName);
+    if (!reserve.isSuccess()) return fail('Reserve', reserve);
+    const permit = await this.runPermit(state, pod, nodeName);
+    if (!permit.isSuccess()) return fail('Permit', permit);
+    const preBind = await this.runPreBind(state, pod, nodeName);
+    if (!preBind.isSuccess()) return fail('PreBind', preBind);
+    const bind = await this.runBind(state, pod, nodeName);
+    if (!bind.isSuccess()) return fail('Bind', bind);
+    await this.runPostBind(state, pod, nodeName);
+    return { ...cycle, phase: 'PostBind', bound: true };
+  }
+}
+
+/** One line for the trace: "filter 3 nodes → 2 feasible (a, b); score a 87, b 62 → bind a". */
+export function summarizeCycle(result: CycleResult): string {
+  const feasible = `filter ${result.numAllNodes} nodes → ${result.feasible.length} feasible${result.feasible.length ? ` (${result.feasible.join(', ')})` : ''}`;
+  if (!result.chosen) return `${feasible}; ${result.message ?? result.status.message()}`;
+  const score = result.scoringSkipped
+    ? 'score skipped (one feasible node)'
+    : `score ${result.feasible.map((n) => `${n} ${result.totals[n] ?? 0}`).join(', ')}`;
+  return `${feasible}; ${score} → bind ${result.chosen}`;
+}

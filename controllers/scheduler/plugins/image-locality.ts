@@ -1,0 +1,41 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interfaces.js';
+import { normalizeImageName, type NodeInfo } from '../framework/node-info.js';
+import { ALL_NODES_KEY } from '../framework/normalize.js';
+
+const MB = 1024 * 1024;
+/** Below this, having the image barely saves time: score 0. */
+export const MIN_THRESHOLD = 23 * MB;
+/** Per container, above this the score is capped at 100. */
+export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+function podImages(pod: V1Pod): string[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizeImageName(c.image ?? ''));
+}
+
+/**
+ * Score: prefer nodes that already have the pod's images. Each present image counts its size
+ * scaled by the share of nodes that have it (so an image on every node does not pull all pods
+ * to one), and the sum is mapped linearly from [23 MiB, 1000 MiB × containers] onto 0..100.
+ */
+export function imageLocalityScore(pod: V1Pod, nodeInfo: NodeInfo, allNodes: readonly NodeInfo[]): number {
+  const images = podImages(pod);
+  if (images.length === 0) return 0;
+  let sum = 0;
+  for (const image of images) {
+    const size = nodeInfo.imageSizes.get(image);
+    if (size === undefined) continue;
+    const holders = allNodes.filter((n) => n.imageSizes.has(image)).length;
+    sum += Math.trunc(size * (holders / Math.max(allNodes.length, 1)));
+  }
+  const max = MAX_CONTAINER_THRESHOLD * images.length;
+  const clamped = Math.min(Math.max(sum, MIN_THRESHOLD), max);
+  return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+}
+
+export const ImageLocality: ScorePlugin = {
+  name: 'ImageLocality',
+  score(state, pod, nodeInfo) {
+    return imageLocalityScore(pod, nodeInfo, state.read(ALL_NODES_KEY) ?? [nodeInfo]);
+  },
+};

@@ -1,0 +1,52 @@
+/** The in-tree plugins by name, and the default set and weights (as kube-scheduler's defaults). */
+import type { Plugin } from '../framework/interfaces.js';
+import { createBalancedAllocation } from './balanced-allocation.js';
+import { createDefaultBinder, type Binder } from './default-binder.js';
+import { ImageLocality } from './image-locality.js';
+import { NodeAffinity } from './node-affinity.js';
+import { NodeName } from './node-name.js';
+import { NodePorts } from './node-ports.js';
+import { createNodeResourcesFit, type NodeResourcesFitArgs } from './node-resources-fit.js';
+import { NodeUnschedulable } from './node-unschedulable.js';
+import { PrioritySort } from './priority-sort.js';
+import { TaintToleration } from './taint-toleration.js';
+
+export interface PluginContext {
+  binder: Binder;
+  nodeResourcesFit?: NodeResourcesFitArgs;
+}
+
+export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
+  PrioritySort: () => PrioritySort,
+  NodeUnschedulable: () => NodeUnschedulable,
+  NodeName: () => NodeName,
+  TaintToleration: () => TaintToleration,
+  NodeAffinity: () => NodeAffinity,
+  NodePorts: () => NodePorts,
+  NodeResourcesFit: (ctx) => createNodeResourcesFit(ctx.nodeResourcesFit),
+  NodeResourcesBalancedAllocation: (ctx) => createBalancedAllocation({ resources: ctx.nodeResourcesFit?.scoringStrategy?.resources }),
+  ImageLocality: () => ImageLocality,
+  DefaultBinder: (ctx) => createDefaultBinder(ctx.binder),
+};
+
+/** Default plugin order: filters cheap and unresolvable first, as upstream. */
+export const DEFAULT_PLUGIN_NAMES = [
+  'PrioritySort',
+  'NodeUnschedulable',
+  'NodeName',
+  'TaintToleration',
+  'NodeAffinity',
+  'NodePorts',
+  'NodeResourcesFit',
+  'NodeResourcesBalancedAllocation',
+  'ImageLocality',
+  'DefaultBinder',
+] as const;
+
+export const DEFAULT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
+  TaintToleration: 3,
+  NodeAffinity: 2,
+  NodeResourcesFit: 1,
+  NodeResourcesBalancedAllocation: 1,
+  ImageLocality: 1,
+};
