@@ -1,0 +1,251 @@
+/**
+ * LabScheduler: the I/O shell around the framework. Informers on nodes and pods feed the cache
+ * (every pod, to account resources) and the queue (pods for our schedulerName without a node);
+ * a loop pops a pod, runs the profile over a cache snapshot, and writes the outcome:
+ * a Binding + Scheduled event, or a PodScheduled=False condition + FailedScheduling event.
+ */
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Api,
+  type KubeConfig,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { DecisionSink } from '../shared/decisions.js';
+import type { EventRecorder } from '../shared/events.js';
+import { createInformer, type Informer } from '../shared/informer.js';
+import { consoleLogger, type Logger } from '../shared/log.js';
+import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
+import { SchedulerCache } from './cache.js';
+import type { Profile } from './framework/interfaces.js';
+import { FrameworkRuntime, summarizeCycle, type ScheduleOneResult } from './framework/runtime.js';
+import { Code } from './framework/status.js';
+import type { Binder } from './plugins/default-binder.js';
+import { SchedulingQueue, type PoppedPod } from './queue.js';
+
+type CoreClient = Pick<CoreV1Api, 'listNode' | 'listPodForAllNamespaces' | 'createNamespacedPodBinding' | 'patchNamespacedPodStatus'>;
+
+export interface LabSchedulerOptions {
+  kc: KubeConfig;
+  clients: { core: CoreClient };
+  recorder?: EventRecorder;
+  decisions?: DecisionSink;
+  /** Defaults to defaultProfile() binding through the API. */
+  profile?: Profile;
+  log?: Logger;
+  backoff?: { initialMs?: number; maxMs?: number };
+  clock?: () => number;
+}
+
+/** Binds through the API: POST /api/v1/namespaces/NS/pods/NAME/binding. */
+export function apiBinder(core: Pick<CoreV1Api, 'createNamespacedPodBinding'>): Binder {
+  return {
+    async bind(pod, nodeName) {
+      const name = pod.metadata?.name ?? '';
+      const namespace = pod.metadata?.namespace ?? 'default';
+      await core.createNamespacedPodBinding({
+        name,
+        namespace,
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, uid: pod.metadata?.uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+        },
+      });
+    },
+  };
+}
+
+function isTerminal(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+/** Does this node change matter to pending pods? (labels, taints, cordon, allocatable) */
+function nodeSchedulingChanged(oldNode: V1Node, newNode: V1Node): boolean {
+  const relevant = (n: V1Node) =>
+    JSON.stringify([n.metadata?.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable, n.status?.images?.length]);
+  return relevant(oldNode) !== relevant(newNode);
+}
+
+export class LabScheduler {
+  readonly profile: Profile;
+  readonly cache: SchedulerCache;
+  readonly queue: SchedulingQueue;
+  private readonly runtime: FrameworkRuntime;
+  private readonly log: Logger;
+  private readonly decisions: DecisionSink;
+  private readonly core: CoreClient;
+
+  constructor(private readonly opts: LabSchedulerOptions) {
+    this.core = opts.clients.core;
+    this.profile = opts.profile ?? defaultProfile({ binder: apiBinder(this.core) }, DEFAULT_SCHEDULER_NAME);
+    this.log = opts.log ?? consoleLogger(this.profile.schedulerName);
+    this.decisions = opts.decisions ?? (() => {});
+    this.runtime = new FrameworkRuntime(this.profile, { onWarning: (m) => this.log.warn(m) });
+    this.cache = new SchedulerCache({ clock: opts.clock });
+    this.queue = new SchedulingQueue({
+      less: (a, b) => this.runtime.less(a, b),
+      clock: opts.clock,
+      initialBackoffMs: opts.backoff?.initialMs,
+      maxBackoffMs: opts.backoff?.maxMs,
+    });
+  }
+
+  /** Ours to schedule: our schedulerName, no node yet, not finished, not being deleted. */
+  responsibleFor(pod: V1Pod): boolean {
+    return (
+      (pod.spec?.schedulerName ?? 'default-scheduler') === this.profile.schedulerName &&
+      !pod.spec?.nodeName &&
+      !isTerminal(pod) &&
+      !pod.metadata?.deletionTimestamp
+    );
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const nodes = createInformer<V1Node>(this.opts.kc, {
+      name: 'nodes',
+      path: '/api/v1/nodes',
+      list: () => this.core.listNode(),
+      deserializeAs: 'V1Node',
+      log: this.log,
+    });
+    const pods = createInformer<V1Pod>(this.opts.kc, {
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: (sel) => this.core.listPodForAllNamespaces(sel),
+      deserializeAs: 'V1Pod',
+      log: this.log,
+    });
+    this.wireNodes(nodes);
+    this.wirePods(pods);
+
+    const stop = () => {
+      this.queue.close();
+      nodes.stop();
+      pods.stop();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    const ticker = setInterval(() => {
+      this.queue.flush();
+      for (const key of this.cache.cleanupExpired()) this.log.warn('assumed pod expired without confirmation', { pod: key });
+    }, 1000);
+    try {
+      await Promise.all([nodes.start(), pods.start()]);
+      this.log.info('caches synced; scheduling', { schedulerName: this.profile.schedulerName });
+      while (!signal.aborted) {
+        const popped = await this.queue.pop();
+        if (!popped) break;
+        await this.scheduleOne(popped, pods);
+      }
+    } finally {
+      clearInterval(ticker);
+      signal.removeEventListener('abort', stop);
+      stop();
+    }
+  }
+
+  private wireNodes(nodes: Informer<V1Node>): void {
+    nodes.onAdd((node) => {
+      this.cache.addNode(node);
+      this.queue.moveAllToActiveOrBackoff('NodeAdd');
+    });
+    nodes.onUpdate((oldNode, newNode) => {
+      this.cache.updateNode(newNode);
+      if (nodeSchedulingChanged(oldNode, newNode)) this.queue.moveAllToActiveOrBackoff('NodeUpdate');
+    });
+    nodes.onDelete((node) => this.cache.removeNode(node));
+  }
+
+  private wirePods(pods: Informer<V1Pod>): void {
+    pods.onAdd((pod) => {
+      this.cache.addPod(pod);
+      if (this.responsibleFor(pod)) this.enqueue(pod);
+    });
+    pods.onUpdate((oldPod, newPod) => {
+      this.cache.updatePod(oldPod, newPod);
+      if (this.responsibleFor(newPod)) this.queue.update(newPod);
+      else this.queue.delete(newPod);
+      // A pod that finished gave its resources back: parked pods may fit now.
+      if (oldPod.spec?.nodeName && !isTerminal(oldPod) && isTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
+    });
+    pods.onDelete((pod) => {
+      this.cache.removePod(pod);
+      this.queue.delete(pod);
+      if (pod.spec?.nodeName) this.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+    });
+  }
+
+  private enqueue(pod: V1Pod): void {
+    void this.runtime.runPreEnqueue(pod).then((status) => {
+      if (status.isSuccess()) this.queue.add(pod);
+      else this.log.info('pod gated by PreEnqueue', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, status: status.toString() });
+    });
+  }
+
+  private async scheduleOne(popped: PoppedPod, pods: Informer<V1Pod>): Promise<void> {
+    // Use the freshest copy: the pod may have been bound or deleted while it waited.
+    const pod = pods.get(popped.pod.metadata?.namespace, popped.pod.metadata?.name ?? '') ?? popped.pod;
+    if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) {
+      this.queue.done(pod);
+      return;
+    }
+    const result = await this.runtime.scheduleOne(pod, this.cache.snapshot(), {
+      assume: (p, node) => this.cache.assumePod(p, node),
+      forget: (p) => this.cache.forgetPod(p),
+    });
+    this.report(pod, result);
+    if (result.bound) {
+      this.cache.finishBinding(pod);
+      this.queue.done(pod);
+      await this.opts.recorder?.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${result.chosen}`);
+      return;
+    }
+    if (result.status.isRejected()) this.queue.addUnschedulable(popped);
+    else this.queue.addBackoff(popped);
+    const message = result.message ?? result.status.message();
+    await Promise.all([
+      this.opts.recorder?.event(pod, 'Warning', 'FailedScheduling', message),
+      this.markUnschedulable(pod, result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable', message),
+    ]);
+  }
+
+  /** PodScheduled=False with the reason and message, merged by condition type (strategic merge). */
+  private async markUnschedulable(pod: V1Pod, reason: string, message: string): Promise<void> {
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === reason && current.message === message) return;
+    try {
+      await this.core.patchNamespacedPodStatus(
+        {
+          name: pod.metadata?.name ?? '',
+          namespace: pod.metadata?.namespace ?? 'default',
+          body: { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString() }] } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+    } catch (err) {
+      this.log.warn('could not update PodScheduled condition', { pod: pod.metadata?.name, error: err });
+    }
+  }
+
+  private report(pod: V1Pod, result: ScheduleOneResult): void {
+    const summary = summarizeCycle(result);
+    this.log.info(summary, { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` });
+    this.decisions({
+      component: this.profile.schedulerName,
+      object: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '', uid: pod.metadata?.uid },
+      verb: result.bound ? 'bind' : result.status.isRejected() ? 'unschedulable' : 'error',
+      reason: result.bound ? summary : (result.message ?? result.status.message()),
+      details: {
+        nodes: result.numAllNodes,
+        feasible: result.feasible,
+        filterReasons: Object.fromEntries([...result.nodeStatuses].map(([node, s]) => [node, s.reasons])),
+        scores: result.scores,
+        totals: result.totals,
+        chosen: result.chosen,
+        phase: result.phase,
+      },
+    });
+  }
+}
