@@ -1,0 +1,130 @@
+/**
+ * JSON Lines: one TraceEntry per line. Writing streams from the timeline without ever blocking
+ * the appender (lines are buffered and flushed on a timer); reading validates every line with the
+ * zod schema and names the line and field of the first problem.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { traceEntrySchema, type TraceEntry } from '../schema.js';
+import { redactEntry } from '../redact.js';
+import type { Timeline } from '../timeline.js';
+
+export function entryToJsonLine(entry: TraceEntry): string {
+  return JSON.stringify(redactEntry(entry));
+}
+
+export class JsonlParseError extends Error {
+  constructor(
+    readonly line: number,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`line ${line}: ${field ? `${field}: ` : ''}${detail}`);
+    this.name = 'JsonlParseError';
+  }
+}
+
+/** Parse JSONL text; blank lines are skipped. Throws JsonlParseError on the first bad line. */
+export function parseJsonl(text: string): TraceEntry[] {
+  const entries: TraceEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    if (raw === '') continue;
+    const lineNo = i + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      throw new JsonlParseError(lineNo, '', `not JSON (${(err as Error).message})`);
+    }
+    const result = traceEntrySchema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new JsonlParseError(lineNo, issue.path.join('.') || '(entry)', issue.message);
+    }
+    entries.push(result.data as TraceEntry);
+  }
+  return entries;
+}
+
+export async function readJsonlFile(path: string): Promise<TraceEntry[]> {
+  return parseJsonl(await readFile(path, 'utf8'));
+}
+
+export async function writeJsonlFile(path: string, entries: readonly TraceEntry[]): Promise<void> {
+  await writeFile(path, entries.map((e) => entryToJsonLine(e) + '\n').join(''), 'utf8');
+}
+
+export interface JsonlStreamOptions {
+  /** How often buffered lines are handed to the file stream. Default 200 ms. */
+  flushIntervalMs?: number;
+  /** Flush early once this many characters are buffered. Default 256 KiB. */
+  maxBufferedChars?: number;
+}
+
+/**
+ * Streams a timeline to a file. append() only pushes a string onto an array; the file stream is
+ * written on a timer, and while the stream signals backpressure lines just accumulate.
+ */
+export class JsonlStreamWriter {
+  private readonly stream: WriteStream;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private waitingForDrain = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly maxBufferedChars: number;
+  private unsubscribe: (() => void) | undefined;
+  private closed = false;
+  /** Entries handed to this writer. */
+  written = 0;
+
+  constructor(path: string, opts: JsonlStreamOptions = {}) {
+    this.stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+    this.maxBufferedChars = opts.maxBufferedChars ?? 256 * 1024;
+    this.timer = setInterval(() => this.flush(), opts.flushIntervalMs ?? 200);
+    this.timer.unref();
+  }
+
+  /** Write every future entry of the timeline. */
+  attach(timeline: Timeline): void {
+    this.unsubscribe = timeline.subscribe((e) => this.append(e));
+  }
+
+  append(entry: TraceEntry): void {
+    if (this.closed) return;
+    const line = entryToJsonLine(entry) + '\n';
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    this.written++;
+    if (this.pendingChars >= this.maxBufferedChars) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.waitingForDrain || this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.stream.write(chunk)) {
+      this.waitingForDrain = true;
+      this.stream.once('drain', () => {
+        this.waitingForDrain = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Stop listening, write what is buffered and close the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    const rest = this.pending.join('');
+    this.pending = [];
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once('error', reject);
+      this.stream.end(rest, () => resolve());
+    });
+  }
+}
