@@ -1,0 +1,359 @@
+// The Deployment controller's I/O: informers on Deployments, ReplicaSets and Pods feed a queue
+// of Deployment keys; a sync reads the caches, asks sync.ts what to do, and carries the actions
+// out in order against the API server (deployment_controller.go).
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1Deployment,
+  type V1Pod,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { Controller } from '../shared/controller.js';
+import { noopDecisionSink, type DecisionSink } from '../shared/decisions.js';
+import { EventRecorder } from '../shared/events.js';
+import { createInformer, objectKey, splitKey, type Informer } from '../shared/informer.js';
+import type { Clients } from '../shared/kube.js';
+import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
+import type { Logger } from '../shared/log.js';
+import { httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
+import { COMPONENT, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
+import { failedCreateMessage, failedCreateStatus } from './progress.js';
+import { planDeploymentSync, type DeploymentAction, type PlannedEvent } from './sync.js';
+import { equalIgnoreHash } from './templates.js';
+
+export interface DeploymentControllerOptions {
+  kc: KubeConfig;
+  clients: Clients;
+  recorder?: EventRecorder;
+  decisions?: DecisionSink;
+  workers?: number;
+  log?: Logger;
+  now?: () => Date;
+}
+
+/** Thrown to end a sync early so the key is retried on fresher cache state. */
+class RequeueError extends Error {}
+
+export class DeploymentController extends Controller {
+  private readonly clients: Clients;
+  private readonly recorder: EventRecorder;
+  private readonly decisions: DecisionSink;
+  private readonly now: () => Date;
+  readonly deployments: Informer<V1Deployment>;
+  readonly replicaSets: Informer<V1ReplicaSet>;
+  readonly pods: Informer<V1Pod>;
+
+  constructor(opts: DeploymentControllerOptions) {
+    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log });
+    this.clients = opts.clients;
+    this.recorder = opts.recorder ?? new EventRecorder(opts.clients.core, COMPONENT);
+    this.decisions = opts.decisions ?? noopDecisionSink;
+    this.now = opts.now ?? (() => new Date());
+    const kc = opts.clients.kubeConfig ?? opts.kc;
+    const { apps, core } = opts.clients;
+    this.deployments = createInformer<V1Deployment>(kc, {
+      name: 'deployments',
+      path: '/apis/apps/v1/deployments',
+      list: (s) => apps.listDeploymentForAllNamespaces(s),
+      deserializeAs: 'V1Deployment',
+      log: opts.log,
+    });
+    this.replicaSets = createInformer<V1ReplicaSet>(kc, {
+      name: 'replicasets',
+      path: '/apis/apps/v1/replicasets',
+      list: (s) => apps.listReplicaSetForAllNamespaces(s),
+      deserializeAs: 'V1ReplicaSet',
+      log: opts.log,
+    });
+    this.pods = createInformer<V1Pod>(kc, {
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: (s) => core.listPodForAllNamespaces(s),
+      deserializeAs: 'V1Pod',
+      log: opts.log,
+    });
+    this.registerHandlers();
+  }
+
+  protected informers(): Informer<any>[] {
+    return [this.deployments, this.replicaSets, this.pods];
+  }
+
+  // ---- event handlers: which Deployment to sync ----
+
+  private registerHandlers(): void {
+    this.deployments.onAdd((d) => this.enqueue(d));
+    this.deployments.onUpdate((_, d) => this.enqueue(d));
+    this.deployments.onDelete((d) => this.enqueue(d));
+
+    this.replicaSets.onAdd((rs) => this.enqueueForReplicaSet(rs));
+    this.replicaSets.onUpdate((oldRS, rs) => {
+      if (oldRS.metadata?.resourceVersion === rs.metadata?.resourceVersion) return;
+      const oldRef = controllerRef(oldRS);
+      const newRef = controllerRef(rs);
+      const refChanged = JSON.stringify(oldRef) !== JSON.stringify(newRef);
+      if (refChanged && oldRef) this.enqueueOwner(oldRS.metadata?.namespace, oldRef);
+      if (newRef) {
+        this.enqueueOwner(rs.metadata?.namespace, newRef);
+        return;
+      }
+      // An orphan whose labels changed may now match someone's selector.
+      if (refChanged || JSON.stringify(oldRS.metadata?.labels) !== JSON.stringify(rs.metadata?.labels)) {
+        for (const d of this.deploymentsSelecting(rs)) this.enqueue(d);
+      }
+    });
+    this.replicaSets.onDelete((rs) => {
+      const ref = controllerRef(rs);
+      if (ref) this.enqueueOwner(rs.metadata?.namespace, ref);
+    });
+
+    // Recreate waits for old pods to disappear; the last deletion is the signal to go on.
+    this.pods.onDelete((pod) => {
+      const d = this.deploymentForPod(pod);
+      if (!d || d.spec?.strategy?.type !== 'Recreate') return;
+      const owned = new Set(this.replicaSets.list(d.metadata?.namespace).filter((rs) => controllerRef(rs)?.uid === d.metadata?.uid).map((rs) => rs.metadata?.uid));
+      const remaining = this.pods.list(d.metadata?.namespace).filter((p) => selectorMatches(d.spec?.selector, p.metadata?.labels) && owned.has(controllerRef(p)?.uid));
+      if (remaining.length === 0) this.enqueue(d);
+    });
+  }
+
+  private enqueueForReplicaSet(rs: V1ReplicaSet): void {
+    const ref = controllerRef(rs);
+    if (ref) {
+      this.enqueueOwner(rs.metadata?.namespace, ref);
+      return;
+    }
+    for (const d of this.deploymentsSelecting(rs)) this.enqueue(d);
+  }
+
+  private enqueueOwner(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): void {
+    const d = this.resolveControllerRef(namespace, ref);
+    if (d) this.enqueue(d);
+  }
+
+  private resolveControllerRef(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): V1Deployment | undefined {
+    if (ref.kind !== 'Deployment') return undefined;
+    const d = this.deployments.get(namespace, ref.name);
+    return d?.metadata?.uid === ref.uid ? d : undefined;
+  }
+
+  private deploymentsSelecting(rs: V1ReplicaSet): V1Deployment[] {
+    if (!rs.metadata?.labels || Object.keys(rs.metadata.labels).length === 0) return [];
+    return this.deployments
+      .list(rs.metadata?.namespace)
+      .filter((d) => !selectorIsEmpty(d.spec?.selector) && selectorMatches(d.spec?.selector, rs.metadata?.labels));
+  }
+
+  private deploymentForPod(pod: V1Pod): V1Deployment | undefined {
+    const ref = controllerRef(pod);
+    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
+    const rs = this.replicaSets.get(pod.metadata?.namespace, ref.name);
+    if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
+    const rsRef = controllerRef(rs);
+    return rsRef ? this.resolveControllerRef(rs.metadata?.namespace, rsRef) : undefined;
+  }
+
+  // ---- sync ----
+
+  protected async syncHandler(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const cached = this.deployments.get(namespace, name);
+    if (!cached) {
+      this.log.debug('deployment has been deleted', { key });
+      return;
+    }
+    const actions = planDeploymentSync({
+      deployment: cached,
+      replicaSets: this.replicaSets.list(namespace),
+      pods: this.pods.list(namespace),
+      now: this.now(),
+    });
+    let current: V1Deployment = cached;
+    try {
+      for (const action of actions) current = await this.execute(action, current);
+    } catch (err) {
+      if (err instanceof RequeueError) {
+        this.queue.add(key);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Carries out one action; returns the Deployment as last written (for its resourceVersion). */
+  private async execute(action: DeploymentAction, d: V1Deployment): Promise<V1Deployment> {
+    const { apps } = this.clients;
+    this.report(d, action);
+    switch (action.kind) {
+      case 'adoptReplicaSet': {
+        // Like RecheckDeletionTimestamp: never adopt for a Deployment that is being deleted.
+        const fresh = await apps.readNamespacedDeployment({ name: d.metadata!.name!, namespace: d.metadata!.namespace! });
+        if (fresh.metadata?.uid !== d.metadata?.uid) throw new Error(`original Deployment ${objectKey(d)} is gone: got uid ${fresh.metadata?.uid}, wanted ${d.metadata?.uid}`);
+        if (fresh.metadata?.deletionTimestamp) throw new Error(`${objectKey(d)} has just been deleted at ${String(fresh.metadata.deletionTimestamp)}`);
+        const body = {
+          metadata: {
+            uid: action.rs.metadata?.uid,
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata!.name!, uid: d.metadata!.uid!, controller: true, blockOwnerDeletion: true }],
+          },
+        };
+        await apps.patchNamespacedReplicaSet(rsRef(action.rs, body), setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+        return d;
+      }
+      case 'releaseReplicaSet': {
+        const body = { metadata: { uid: action.rs.metadata?.uid, ownerReferences: [{ $patch: 'delete', uid: d.metadata?.uid }] } };
+        try {
+          await apps.patchNamespacedReplicaSet(rsRef(action.rs, body), setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+        } catch (err) {
+          // Gone, or recreated with another uid (422): nothing to release.
+          if (!isNotFound(err) && httpStatusOf(err) !== 422) throw err;
+        }
+        return d;
+      }
+      case 'createReplicaSet':
+        await this.createReplicaSet(action.rs, d);
+        await this.emit(d, action.event);
+        return d;
+      case 'updateReplicaSetAnnotations':
+        await this.mutateReplicaSet(action.rs, (fresh) => {
+          fresh.metadata = { ...fresh.metadata, annotations: { ...action.rs.metadata?.annotations } };
+          fresh.spec = { ...fresh.spec!, minReadySeconds: action.rs.spec?.minReadySeconds };
+        });
+        return d;
+      case 'scaleReplicaSet':
+        await this.mutateReplicaSet(action.rs, (fresh) => {
+          const annotations = { ...(fresh.metadata?.annotations ?? {}) };
+          annotations[DESIRED_REPLICAS_ANNOTATION] = action.rs.metadata!.annotations![DESIRED_REPLICAS_ANNOTATION]!;
+          annotations[MAX_REPLICAS_ANNOTATION] = action.rs.metadata!.annotations![MAX_REPLICAS_ANNOTATION]!;
+          fresh.metadata = { ...fresh.metadata, annotations };
+          fresh.spec = { ...fresh.spec!, replicas: action.to };
+        });
+        await this.emit(d, action.event);
+        return d;
+      case 'deleteReplicaSet':
+        try {
+          await apps.deleteNamespacedReplicaSet({ name: action.rs.metadata!.name!, namespace: action.rs.metadata!.namespace! });
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+        return d;
+      case 'updateDeploymentStatus': {
+        // Carry our own last write's resourceVersion so consecutive status writes of one sync
+        // do not conflict with each other.
+        const body = { ...action.deployment, metadata: { ...action.deployment.metadata, resourceVersion: d.metadata?.resourceVersion } };
+        return await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
+      }
+      case 'updateDeployment': {
+        const body = { ...action.deployment, metadata: { ...action.deployment.metadata, resourceVersion: d.metadata?.resourceVersion } };
+        const written = await apps.replaceNamespacedDeployment({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
+        await this.emit(d, action.event);
+        return written;
+      }
+      case 'recordEvent':
+        await this.emit(d, action.event);
+        return d;
+      case 'requeueAfter':
+        this.queue.addAfter(objectKey(d), action.delayMs);
+        return d;
+      case 'requeueRateLimited':
+        this.queue.addRateLimited(objectKey(d));
+        return d;
+    }
+  }
+
+  /** Create; on AlreadyExists decide between "it is ours already" and a hash collision. */
+  private async createReplicaSet(rs: V1ReplicaSet, d: V1Deployment): Promise<void> {
+    const { apps } = this.clients;
+    try {
+      await apps.createNamespacedReplicaSet({ namespace: rs.metadata!.namespace!, body: rs });
+    } catch (err) {
+      const status = httpStatusOf(err);
+      if (status === 409) {
+        const existing = this.replicaSets.get(rs.metadata?.namespace, rs.metadata!.name!);
+        if (existing && controllerRef(existing)?.uid === d.metadata?.uid && equalIgnoreHash(d.spec?.template, existing.spec?.template)) {
+          throw new RequeueError('new ReplicaSet already exists');
+        }
+        // Same name, different template: bump collisionCount so the next hash differs.
+        const collisionCount = (d.status?.collisionCount ?? 0) + 1;
+        const body = { ...d, status: { ...d.status, collisionCount } };
+        try {
+          await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
+          this.log.info('hash collision, bumped collisionCount', { deployment: objectKey(d), collisionCount });
+          this.decisions({ component: COMPONENT, object: deploymentRef(d), verb: 'bumpCollisionCount', reason: `ReplicaSet ${rs.metadata?.name} exists with another template`, details: { collisionCount } });
+        } catch (statusErr) {
+          this.log.warn('could not record collisionCount', { deployment: objectKey(d), error: String(statusErr) });
+        }
+        throw err;
+      }
+      if (isNamespaceTerminating(err)) throw err;
+      const message = failedCreateMessage(rs.metadata!.name!, errorMessage(err));
+      const failed = failedCreateStatus(d, rs.metadata!.name!, errorMessage(err), this.now());
+      if (failed) {
+        await apps
+          .replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body: { ...d, status: failed } })
+          .catch((e: unknown) => this.log.warn('could not record ReplicaSetCreateError', { error: String(e) }));
+      }
+      await this.recorder.event(d, 'Warning', EventReason.FailedRSCreate, message);
+      throw err;
+    }
+  }
+
+  /** Read the newest ReplicaSet, change it, write it; retried on 409 Conflict. */
+  private async mutateReplicaSet(rs: V1ReplicaSet, change: (fresh: V1ReplicaSet) => void): Promise<void> {
+    const { apps } = this.clients;
+    const name = rs.metadata!.name!;
+    const namespace = rs.metadata!.namespace!;
+    await retryOnConflict(async () => {
+      const fresh = await apps.readNamespacedReplicaSet({ name, namespace });
+      if (rs.metadata?.uid && fresh.metadata?.uid !== rs.metadata.uid) throw new Error(`ReplicaSet ${namespace}/${name} was replaced (uid changed)`);
+      change(fresh);
+      await apps.replaceNamespacedReplicaSet({ name, namespace, body: fresh });
+    });
+  }
+
+  private async emit(d: V1Deployment, event: PlannedEvent | undefined): Promise<void> {
+    if (event) await this.recorder.event(d, event.type, event.reason, event.message);
+  }
+
+  private report(d: V1Deployment, action: DeploymentAction): void {
+    const details: Record<string, unknown> = {};
+    if ('rs' in action) details.replicaSet = action.rs.metadata?.name;
+    if (action.kind === 'scaleReplicaSet') Object.assign(details, { from: action.from, to: action.to });
+    if (action.kind === 'createReplicaSet') details.replicas = action.rs.spec?.replicas;
+    if (action.kind === 'requeueAfter') details.delayMs = action.delayMs;
+    if (action.kind === 'updateDeploymentStatus') details.status = action.deployment.status;
+    this.decisions({ component: COMPONENT, object: deploymentRef(d), verb: action.kind, reason: action.why, details });
+  }
+}
+
+function controllerRef(obj: { metadata?: { ownerReferences?: { controller?: boolean; kind: string; name: string; uid: string }[] } }) {
+  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+}
+
+function rsRef(rs: V1ReplicaSet, body: object) {
+  return { name: rs.metadata!.name!, namespace: rs.metadata!.namespace!, body };
+}
+
+function deploymentRef(d: V1Deployment) {
+  return { kind: 'Deployment', namespace: d.metadata?.namespace, name: d.metadata?.name ?? '', uid: d.metadata?.uid };
+}
+
+function errorMessage(err: unknown): string {
+  const body = (err as { body?: unknown })?.body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: string };
+      if (parsed.message) return parsed.message;
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Creates fail this way while the namespace is being deleted; upstream does not report it. */
+function isNamespaceTerminating(err: unknown): boolean {
+  const body = (err as { body?: unknown })?.body;
+  return typeof body === 'string' && body.includes('NamespaceTerminating');
+}
+
