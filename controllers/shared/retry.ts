@@ -41,3 +41,30 @@ export async function retryOnConflict<T>(fn: () => Promise<T>, options: RetryOpt
     }
   }
 }
+
+/** The apiserver's Status body of an ApiException (client-node gives it parsed or as text). */
+export function apiStatusOf(err: unknown): { message?: string; reason?: string; details?: { causes?: Array<{ reason?: string }> } } | undefined {
+  if (!(err instanceof ApiException)) return undefined;
+  const body: unknown = err.body;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as ReturnType<typeof apiStatusOf>;
+    } catch {
+      return { message: body };
+    }
+  }
+  return typeof body === 'object' && body !== null ? (body as ReturnType<typeof apiStatusOf>) : undefined;
+}
+
+/** A one-line, human message for an error: the apiserver's Status message when there is one. */
+export function errorMessage(err: unknown): string {
+  const status = apiStatusOf(err);
+  if (status?.message) return status.message;
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.message;
+  return String(err);
+}
+
+/** True when the apiserver rejected the request with the given cause (e.g. 'NamespaceTerminating'). */
+export function hasStatusCause(err: unknown, cause: string): boolean {
+  return apiStatusOf(err)?.details?.causes?.some((c) => c.reason === cause) ?? false;
+}

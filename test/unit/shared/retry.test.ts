@@ -50,3 +50,19 @@ describe('isConflict / httpStatusOf', () => {
     expect(isConflict(err)).toBe(conflicting);
   });
 });
+
+describe('errorMessage / hasStatusCause', () => {
+  it('prefers the apiserver Status message, parsed or as JSON text', async () => {
+    const { errorMessage, hasStatusCause } = await import('../../../controllers/shared/retry.js');
+    const status = {
+      kind: 'Status',
+      message: 'pods "x" is forbidden: unable to create new content in namespace demo because it is being terminated',
+      details: { causes: [{ reason: 'NamespaceTerminating' }] },
+    };
+    expect(errorMessage(new ApiException(403, 'Forbidden', status, {}))).toBe(status.message);
+    expect(errorMessage(new ApiException(403, 'Forbidden', JSON.stringify(status), {}))).toBe(status.message);
+    expect(hasStatusCause(new ApiException(403, 'Forbidden', status, {}), 'NamespaceTerminating')).toBe(true);
+    expect(hasStatusCause(new ApiException(403, 'Forbidden', { message: 'no' }, {}), 'NamespaceTerminating')).toBe(false);
+    expect(errorMessage(new Error('first line\nsecond'))).toBe('first line');
+  });
+});

@@ -1,0 +1,335 @@
+// The ReplicaSet controller's I/O: informers on ReplicaSets and pods, event handlers that enqueue
+// the ReplicaSets a pod change concerns, and sync(key), which asks the pure modules what to do and
+// does it (adopt/release, create in slow-start batches, delete, write status, record events).
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type AppsV1Api,
+  type CoreV1Api,
+  type KubeConfig,
+  type V1Pod,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { Controller } from '../shared/controller.js';
+import { noopDecisionSink, type Decision, type DecisionSink } from '../shared/decisions.js';
+import { EventRecorder } from '../shared/events.js';
+import { UIDTrackingControllerExpectations } from '../shared/expectations.js';
+import { createInformer, objectKey, splitKey, type Informer } from '../shared/informer.js';
+import { selectorMatches } from '../shared/labels.js';
+import type { Logger } from '../shared/log.js';
+import { controllerRefOf } from '../shared/owner-refs.js';
+import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
+import { adoptPatch, planClaims, releasePatch } from './claim.js';
+import { BURST_REPLICAS, planReplicas, runSlowStart } from './manage-replicas.js';
+import { podFromTemplate, REPLICASET_GVK } from './pod-template.js';
+import { isPodActive, isPodReady, relatedPods } from './ranking.js';
+import { computeStatus, statusChanged } from './status.js';
+
+export const COMPONENT = 'replicaset-controller';
+
+export interface ReplicaSetControllerOptions {
+  kc: KubeConfig;
+  /** From clientsFor(kc, userAgent); its kubeConfig (if any) is used for the watches. */
+  clients: { core: CoreV1Api; apps: AppsV1Api; kubeConfig?: KubeConfig };
+  recorder?: EventRecorder;
+  decisions?: DecisionSink;
+  workers?: number;
+  burstReplicas?: number;
+  log?: Logger;
+  now?: () => Date;
+}
+
+const strategicMerge = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+export class ReplicaSetController extends Controller {
+  readonly expectations = new UIDTrackingControllerExpectations();
+  readonly replicaSets: Informer<V1ReplicaSet>;
+  readonly pods: Informer<V1Pod>;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly recorder: EventRecorder;
+  private readonly decide: DecisionSink;
+  private readonly burstReplicas: number;
+  private readonly now: () => Date;
+
+  constructor(opts: ReplicaSetControllerOptions) {
+    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log });
+    this.core = opts.clients.core;
+    this.apps = opts.clients.apps;
+    this.recorder = opts.recorder ?? new EventRecorder(this.core, COMPONENT);
+    this.decide = opts.decisions ?? noopDecisionSink;
+    this.burstReplicas = opts.burstReplicas ?? BURST_REPLICAS;
+    this.now = opts.now ?? (() => new Date());
+
+    const watchConfig = opts.clients.kubeConfig ?? opts.kc;
+    this.replicaSets = createInformer<V1ReplicaSet>(watchConfig, {
+      name: 'replicasets',
+      path: '/apis/apps/v1/replicasets',
+      list: () => this.apps.listReplicaSetForAllNamespaces(),
+      deserializeAs: 'V1ReplicaSet',
+    });
+    this.pods = createInformer<V1Pod>(watchConfig, {
+      name: 'pods',
+      path: '/api/v1/pods',
+      list: () => this.core.listPodForAllNamespaces(),
+      deserializeAs: 'V1Pod',
+    });
+
+    this.replicaSets.onAdd((rs) => this.enqueue(rs));
+    this.replicaSets.onUpdate((oldRs, rs) => this.replicaSetUpdated(oldRs, rs));
+    this.replicaSets.onDelete((rs) => this.replicaSetDeleted(rs));
+    this.pods.onAdd((pod) => this.podAdded(pod));
+    this.pods.onUpdate((oldPod, pod) => this.podUpdated(oldPod, pod));
+    this.pods.onDelete((pod) => this.podDeleted(pod));
+  }
+
+  protected informers(): Informer<any>[] {
+    return [this.replicaSets, this.pods];
+  }
+
+  // ---- event handlers -------------------------------------------------------------------------
+
+  private replicaSetUpdated(oldRs: V1ReplicaSet, rs: V1ReplicaSet): void {
+    // Deleted and recreated under the same name between two watch events: forget the old one.
+    if (oldRs.metadata?.uid !== rs.metadata?.uid) this.replicaSetDeleted(oldRs);
+    this.enqueue(rs);
+  }
+
+  private replicaSetDeleted(rs: V1ReplicaSet): void {
+    this.expectations.deleteExpectations(objectKey(rs));
+    this.enqueue(rs);
+  }
+
+  /** The ReplicaSet a controller reference points at, if it exists in the cache with that uid. */
+  private resolveControllerRef(namespace: string | undefined, pod: V1Pod): V1ReplicaSet | undefined {
+    const ref = controllerRefOf(pod);
+    if (!ref || ref.kind !== REPLICASET_GVK.kind) return undefined;
+    const rs = this.replicaSets.get(namespace, ref.name);
+    return rs?.metadata?.uid === ref.uid ? rs : undefined;
+  }
+
+  /** ReplicaSets in the pod's namespace whose selector matches the given labels. */
+  private replicaSetsMatching(namespace: string | undefined, labels: Record<string, string> | undefined): V1ReplicaSet[] {
+    return this.replicaSets.list(namespace).filter((rs) => selectorMatches(rs.spec?.selector, labels));
+  }
+
+  private podAdded(pod: V1Pod): void {
+    // A pod created already terminating (e.g. after a controller restart) only counts as deleted.
+    if (pod.metadata?.deletionTimestamp) {
+      this.podDeleted(pod);
+      return;
+    }
+    if (controllerRefOf(pod)) {
+      const rs = this.resolveControllerRef(pod.metadata?.namespace, pod);
+      if (!rs) return;
+      this.expectations.creationObserved(objectKey(rs));
+      this.enqueue(rs);
+      return;
+    }
+    // An orphan: every matching ReplicaSet may want to adopt it.
+    for (const rs of this.replicaSetsMatching(pod.metadata?.namespace, pod.metadata?.labels)) this.enqueue(rs);
+  }
+
+  private podUpdated(oldPod: V1Pod, pod: V1Pod): void {
+    // Periodic resyncs deliver identical versions; nothing changed.
+    if (oldPod.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
+    const labelsChanged = !sameLabels(oldPod.metadata?.labels, pod.metadata?.labels);
+    if (pod.metadata?.deletionTimestamp) {
+      // Graceful deletion starts: count it now rather than waiting for the DELETED event.
+      this.podDeleted(pod);
+      if (labelsChanged) this.podDeleted(oldPod);
+      return;
+    }
+    const oldRef = controllerRefOf(oldPod);
+    const ref = controllerRefOf(pod);
+    const refChanged = oldRef?.uid !== ref?.uid;
+    if (refChanged && oldRef) {
+      const oldRs = this.resolveControllerRef(oldPod.metadata?.namespace, oldPod);
+      if (oldRs) this.enqueue(oldRs);
+    }
+    if (ref) {
+      const rs = this.resolveControllerRef(pod.metadata?.namespace, pod);
+      if (!rs) return;
+      this.enqueue(rs);
+      // Availability changes minReadySeconds after readiness without any further pod event.
+      const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
+      if (!isPodReady(oldPod) && isPodReady(pod) && minReadySeconds > 0) {
+        this.enqueueAfter(rs, (minReadySeconds + 1) * 1000);
+      }
+      return;
+    }
+    if (labelsChanged || refChanged) {
+      const affected = new Map<string, V1ReplicaSet>();
+      for (const labels of [oldPod.metadata?.labels, pod.metadata?.labels]) {
+        for (const rs of this.replicaSetsMatching(pod.metadata?.namespace, labels)) affected.set(objectKey(rs), rs);
+      }
+      for (const rs of affected.values()) this.enqueue(rs);
+    }
+  }
+
+  private podDeleted(pod: V1Pod): void {
+    const rs = this.resolveControllerRef(pod.metadata?.namespace, pod);
+    if (!rs) return;
+    this.expectations.deletionObservedOf(objectKey(rs), objectKey(pod));
+    this.enqueue(rs);
+  }
+
+  // ---- sync -----------------------------------------------------------------------------------
+
+  protected async syncHandler(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const rs = this.replicaSets.get(namespace, name);
+    if (!rs) {
+      this.expectations.deleteExpectations(key);
+      this.log.debug('replicaset gone, expectations dropped', { key });
+      return;
+    }
+    const now = this.now();
+    const expectationsSatisfied = this.expectations.satisfiedExpectations(key);
+    const activePods = this.pods.list(namespace).filter(isPodActive);
+
+    const owned = await this.claim(rs, activePods);
+
+    const plan = planReplicas({
+      rs,
+      pods: owned,
+      relatedPods: relatedPods(rs, this.replicaSets.list(namespace), activePods),
+      expectationsSatisfied,
+      burstReplicas: this.burstReplicas,
+      now,
+    });
+    const pending = this.expectations.get(key);
+    this.report(rs, plan.action, plan.reason, plan.action === 'wait' ? { expectations: pending } : undefined);
+
+    let manageError: unknown;
+    if (plan.action === 'create') manageError = await this.createPods(rs, key, plan.count);
+    if (plan.action === 'delete') manageError = await this.deletePods(rs, key, plan.pods);
+
+    const updated = await this.writeStatus(rs, owned, manageError, now);
+
+    const minReadySeconds = updated.spec?.minReadySeconds ?? 0;
+    const status = updated.status;
+    if (!manageError && minReadySeconds > 0 && status?.readyReplicas === status?.replicas && status?.availableReplicas !== status?.replicas) {
+      this.queue.addAfter(key, minReadySeconds * 1000);
+    }
+    if (manageError) throw manageError;
+  }
+
+  /** Adopts matching orphans and releases non-matching pods; returns the pods the RS owns. */
+  private async claim(rs: V1ReplicaSet, activePods: V1Pod[]): Promise<V1Pod[]> {
+    const plan = planClaims(rs, activePods);
+    const owned = [...plan.owned];
+    if (plan.adopt.length > 0) {
+      // The cache may be stale: adopt only if the ReplicaSet still exists and is not being deleted.
+      const fresh = await this.apps.readNamespacedReplicaSet({ namespace: rs.metadata!.namespace!, name: rs.metadata!.name! });
+      const canAdopt = fresh.metadata?.uid === rs.metadata?.uid && !fresh.metadata?.deletionTimestamp;
+      if (canAdopt) {
+        for (const pod of plan.adopt) {
+          try {
+            await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: adoptPatch(rs, pod) }, strategicMerge());
+            owned.push(pod);
+            this.report(rs, 'adopt', `pod ${pod.metadata?.name} matches the selector and has no controller`, { pod: pod.metadata?.name });
+          } catch (err) {
+            if (!isNotFound(err)) throw err;
+          }
+        }
+      }
+    }
+    for (const pod of plan.release) {
+      try {
+        await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: releasePatch(rs, pod) }, strategicMerge());
+        this.report(rs, 'release', `pod ${pod.metadata?.name} no longer matches the selector`, { pod: pod.metadata?.name });
+      } catch (err) {
+        // Gone, or already owned by someone else (uid precondition fails as Invalid): nothing to release.
+        const status = httpStatusOf(err);
+        if (status !== 404 && status !== 422) throw err;
+      }
+    }
+    return owned;
+  }
+
+  private async createPods(rs: V1ReplicaSet, key: string, count: number): Promise<unknown> {
+    const template = podFromTemplate(rs);
+    this.expectations.expectCreations(key, count);
+    const result = await runSlowStart(count, async () => {
+      try {
+        const created = await this.core.createNamespacedPod({ namespace: rs.metadata!.namespace!, body: structuredClone(template) });
+        void this.recorder.event(this.involved(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
+      } catch (err) {
+        // A terminating namespace refuses new pods; that is not a failure of this ReplicaSet.
+        if (hasStatusCause(err, 'NamespaceTerminating')) return;
+        void this.recorder.event(this.involved(rs), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+        throw err;
+      }
+    });
+    if (result.skipped > 0) {
+      // Creates that failed or never ran will never be observed.
+      this.expectations.lowerExpectations(key, result.skipped, 0);
+      this.report(rs, 'create-failed', `created ${result.succeeded} of ${count}, skipped ${result.skipped}: ${errorMessage(result.error)}`);
+    }
+    return result.error;
+  }
+
+  private async deletePods(rs: V1ReplicaSet, key: string, pods: V1Pod[]): Promise<unknown> {
+    this.expectations.expectDeletionsOf(key, pods.map((pod) => objectKey(pod)));
+    const results = await Promise.allSettled(
+      pods.map(async (pod) => {
+        try {
+          await this.core.deleteNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name! });
+          void this.recorder.event(this.involved(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata?.name}`);
+        } catch (err) {
+          // The informer will not see this deletion (or already has): stop waiting for it.
+          this.expectations.deletionObservedOf(key, objectKey(pod));
+          if (isNotFound(err)) return;
+          void this.recorder.event(this.involved(rs), 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+          throw err;
+        }
+      }),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    return failure?.reason;
+  }
+
+  private async writeStatus(rs: V1ReplicaSet, pods: V1Pod[], manageError: unknown, now: Date): Promise<V1ReplicaSet> {
+    const status = computeStatus(rs, pods, manageError, now);
+    if (!statusChanged(rs, status)) return rs;
+    let current = rs;
+    let attempt = 0;
+    return retryOnConflict(async () => {
+      if (attempt++ > 0) {
+        current = await this.apps.readNamespacedReplicaSet({ namespace: rs.metadata!.namespace!, name: rs.metadata!.name! });
+      }
+      const body: V1ReplicaSet = { ...current, status: computeStatus(current, pods, manageError, now) };
+      const written = await this.apps.replaceNamespacedReplicaSetStatus({ namespace: rs.metadata!.namespace!, name: rs.metadata!.name!, body });
+      const s = written.status;
+      this.report(written, 'update-status', `replicas ${s?.replicas ?? 0}, ready ${s?.readyReplicas ?? 0}, available ${s?.availableReplicas ?? 0}, observedGeneration ${s?.observedGeneration}`);
+      return written;
+    });
+  }
+
+  /** Informer objects from a list lack kind/apiVersion; events need them. */
+  private involved(rs: V1ReplicaSet): V1ReplicaSet {
+    return { ...rs, apiVersion: REPLICASET_GVK.apiVersion, kind: REPLICASET_GVK.kind };
+  }
+
+  private report(rs: V1ReplicaSet, verb: string, reason: string, details?: Record<string, unknown>): void {
+    const decision: Decision = {
+      component: COMPONENT,
+      object: { kind: 'ReplicaSet', namespace: rs.metadata?.namespace, name: rs.metadata?.name ?? '', uid: rs.metadata?.uid },
+      verb,
+      reason,
+      ...(details ? { details } : {}),
+    };
+    this.log.debug(`${verb}: ${reason}`, { rs: objectKey(rs) });
+    try {
+      this.decide(decision);
+    } catch (err) {
+      this.log.warn('decision sink threw', { error: errorMessage(err) });
+    }
+  }
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ea = Object.entries(a ?? {});
+  return ea.length === Object.keys(b ?? {}).length && ea.every(([k, v]) => b?.[k] === v);
+}
