@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Pod } from '@kubernetes/client-node';
+import { buildProfile } from '../../../controllers/scheduler/framework/profile.js';
+import { FrameworkRuntime, summarizeCycle } from '../../../controllers/scheduler/framework/runtime.js';
+import { fitErrorMessage } from '../../../controllers/scheduler/framework/fit-error.js';
+import { Code, Status, unschedulable, unresolvable } from '../../../controllers/scheduler/framework/status.js';
+import type { FilterPlugin, Plugin, PostFilterPlugin, ReservePlugin, ScorePlugin } from '../../../controllers/scheduler/framework/interfaces.js';
+import { defaultProfile } from '../../../controllers/scheduler/config.js';
+import { PrioritySort } from '../../../controllers/scheduler/plugins/priority-sort.js';
+import { createDefaultBinder } from '../../../controllers/scheduler/plugins/default-binder.js';
+import { makeNode, makePod, nodeInfo } from './fixtures.js';
+
+function fakeBinder(fail = false) {
+  const bound: string[] = [];
+  return {
+    bound,
+    binder: { async bind(pod: V1Pod, node: string) { if (fail) throw new Error('conflict'); bound.push(`${pod.metadata!.name}→${node}`); } },
+  };
+}
+
+const profileOf = (plugins: Plugin[], weights: Record<string, number> = {}, timeoutMs?: number) =>
+  buildProfile({ schedulerName: 'lab', plugins: [PrioritySort, ...plugins, createDefaultBinder(fakeBinder().binder)], scoreWeights: weights, pluginTimeoutMs: timeoutMs });
+
+describe('FailedScheduling message', () => {
+  it('counts and sorts reasons like upstream FitError', () => {
+    const statuses = new Map<string, Status>([
+      ['kind-control-plane', unresolvable('node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }')],
+      ['kind-worker', unschedulable('Insufficient cpu')],
+      ['kind-worker2', unschedulable('Insufficient cpu')],
+    ]);
+    expect(
+      fitErrorMessage({ numAllNodes: 3, nodeStatuses: statuses, postFilterMsg: 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.' }),
+    ).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+    );
+  });
+
+  it('counts each reason of a node with several; sorts as strings', () => {
+    const statuses = new Map<string, Status>();
+    for (let i = 0; i < 10; i++) statuses.set(`a${i}`, unschedulable('Insufficient cpu', 'Insufficient memory'));
+    statuses.set('b', unschedulable('Too many pods'));
+    statuses.set('c', unschedulable('Too many pods'));
+    expect(fitErrorMessage({ numAllNodes: 12, nodeStatuses: statuses })).toBe('0/12 nodes are available: 10 Insufficient cpu, 10 Insufficient memory, 2 Too many pods.');
+  });
+
+  it('uses the PreFilter message instead of the histogram, and handles no nodes', () => {
+    const statuses = new Map([['a', unschedulable('x')]]);
+    expect(fitErrorMessage({ numAllNodes: 1, nodeStatuses: statuses, preFilterMsg: 'pod has unbound PVCs' })).toBe('0/1 nodes are available: pod has unbound PVCs.');
+    expect(fitErrorMessage({ numAllNodes: 0, nodeStatuses: new Map() })).toBe('no nodes available to schedule pods');
+  });
+});
+
+describe('default profile end to end (pure)', () => {
+  const cp = makeNode('kind-control-plane', { allocatable: { cpu: '4', memory: '8Gi' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+  const w1 = makeNode('kind-worker', { allocatable: { cpu: '4', memory: '8Gi' } });
+  const w2 = makeNode('kind-worker2', { allocatable: { cpu: '4', memory: '8Gi' } });
+
+  it('picks the least loaded worker, binds, and summarises the cycle', async () => {
+    const { binder, bound } = fakeBinder();
+    const runtime = new FrameworkRuntime(defaultProfile({ binder }));
+    const busy = makePod({ nodeName: 'kind-worker2', requests: [{ cpu: '2', memory: '1Gi' }] });
+    const pod = makePod({ name: 'web', requests: [{ cpu: '500m', memory: '256Mi' }] });
+    const assumed: string[] = [];
+    const result = await runtime.scheduleOne(pod, [nodeInfo(cp), nodeInfo(w1), nodeInfo(w2, [busy])], { assume: (_p, n) => assumed.push(n) });
+    expect(result.bound).toBe(true);
+    expect(result.chosen).toBe('kind-worker');
+    expect(result.feasible).toEqual(['kind-worker', 'kind-worker2']);
+    expect(result.nodeStatuses.get('kind-control-plane')?.reasons).toEqual(['node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }']);
+    expect(bound).toEqual(['web→kind-worker']);
+    expect(assumed).toEqual(['kind-worker']);
+    expect(result.totals['kind-worker']!).toBeGreaterThan(result.totals['kind-worker2']!);
+    expect(summarizeCycle(result)).toMatch(/^filter 3 nodes → 2 feasible \(kind-worker, kind-worker2\); score kind-worker \d+, kind-worker2 \d+ → bind kind-worker$/);
+  });
+
+  it('reports the kube-scheduler message when nothing fits', async () => {
+    const runtime = new FrameworkRuntime(defaultProfile({ binder: fakeBinder().binder }));
+    const pod = makePod({ requests: [{ cpu: '3' }] });
+    const full = (node: string) => makePod({ nodeName: node, requests: [{ cpu: '2' }] });
+    const result = await runtime.scheduleOne(pod, [nodeInfo(cp), nodeInfo(w1, [full('kind-worker')]), nodeInfo(w2, [full('kind-worker2')])]);
+    expect(result.bound).toBe(false);
+    expect(result.status.code).toBe(Code.Unschedulable);
+    expect(result.message).toBe('0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.');
+  });
+});
+
+describe('plugin guards', () => {
+  const nodes = () => [nodeInfo(makeNode('a', { allocatable: { cpu: '1', memory: '1Gi' } })), nodeInfo(makeNode('b', { allocatable: { cpu: '1', memory: '1Gi' } }))];
+  const goodScore: ScorePlugin = { name: 'Good', score: (_s, _p, n) => (n.name === 'b' ? 80 : 20) };
+  const cases: { name: string; plugin: Plugin; message: RegExp }[] = [
+    { name: 'filter throws', plugin: { name: 'Boom', filter: () => { throw new TypeError('cannot read x'); } } as FilterPlugin, message: /running Filter plugin "Boom": threw TypeError: cannot read x/ },
+    { name: 'async filter rejects', plugin: { name: 'Boom', filter: async () => { throw new Error('nope'); } } as FilterPlugin, message: /running Filter plugin "Boom": threw Error: nope/ },
+    { name: 'filter hangs', plugin: { name: 'Slow', filter: () => new Promise<Status>(() => {}) } as FilterPlugin, message: /running Filter plugin "Slow": did not return within 30 ms/ },
+    { name: 'score NaN', plugin: { name: 'Nan', score: () => Number.NaN } as ScorePlugin, message: /running Score plugin "Nan": returned score NaN for node a/ },
+    { name: 'score out of range', plugin: { name: 'Big', score: () => 150 } as ScorePlugin, message: /running Score plugin "Big": returned an invalid score 150 for node a, it should be in the range of \[0, 100\]/ },
+    { name: 'score negative after normalize', plugin: { name: 'Neg', score: () => 5, scoreExtensions: { normalizeScore: (_s: unknown, _p: unknown, scores: { score: number }[]) => { for (const s of scores) s.score = -1; } } } as ScorePlugin, message: /invalid score -1/ },
+    { name: 'filter returns garbage', plugin: { name: 'Odd', filter: () => 'yes' as never } as FilterPlugin, message: /running Filter plugin "Odd": returned "yes" instead of a Status/ },
+  ];
+  it.each(cases)('$name → Error naming the plugin', async ({ plugin, message }) => {
+    const runtime = new FrameworkRuntime(profileOf([plugin, goodScore], {}, 30));
+    const result = await runtime.scheduleOne(makePod(), nodes());
+    expect(result.bound).toBe(false);
+    expect(result.status.code).toBe(Code.Error);
+    expect(result.status.plugin).toBe(plugin.name);
+    expect(result.message).toMatch(message);
+    // The runtime is not poisoned: a healthy profile on the same nodes still schedules.
+    const healthy = new FrameworkRuntime(profileOf([goodScore], {}, 30));
+    expect((await healthy.scheduleOne(makePod(), nodes())).chosen).toBe('b');
+  });
+
+  it('a score above 100 is fine when NormalizeScore brings it into range', async () => {
+    const counts: ScorePlugin = { name: 'Counts', score: (_s, _p, n) => (n.name === 'a' ? 400 : 200), scoreExtensions: { normalizeScore: (_s, _p, scores) => { for (const s of scores) s.score = s.score / 4; } } };
+    const result = await new FrameworkRuntime(profileOf([counts])).scheduleOne(makePod(), nodes());
+    expect(result.scores).toEqual([{ plugin: 'Counts', weight: 1, scores: { a: 100, b: 50 } }]);
+    expect(result.chosen).toBe('a');
+  });
+
+  it('weights multiply normalised scores', async () => {
+    const prefersA: ScorePlugin = { name: 'PrefersA', score: (_s, _p, n) => (n.name === 'a' ? 60 : 0) };
+    const result = await new FrameworkRuntime(profileOf([prefersA, goodScore], { PrefersA: 2 })).scheduleOne(makePod(), nodes());
+    expect(result.totals).toEqual({ a: 140, b: 80 });
+    expect(result.chosen).toBe('a');
+  });
+});
+
+describe('ties and lifecycle', () => {
+  const nodes = () => ['a', 'b', 'c'].map((n) => nodeInfo(makeNode(n)));
+  const flat: ScorePlugin = { name: 'Flat', score: () => 50 };
+
+  it('breaks ties by reservoir sampling with the injected random', () => {
+    const runtime = (r: number) => new FrameworkRuntime(profileOf([flat]), { random: () => r });
+    expect(runtime(0.99).selectHost(['a', 'b', 'c'], { a: 5, b: 5, c: 5 })).toBe('a');
+    expect(runtime(0).selectHost(['a', 'b', 'c'], { a: 5, b: 5, c: 5 })).toBe('c');
+    expect(runtime(0).selectHost(['a', 'b', 'c'], { a: 5, b: 9, c: 5 })).toBe('b');
+  });
+
+  it('unreserves and forgets when binding fails', async () => {
+    const events: string[] = [];
+    const reserve: ReservePlugin = { name: 'R', reserve: () => { events.push('reserve'); }, unreserve: () => { events.push('unreserve'); } };
+    const failing = fakeBinder(true);
+    const profile = buildProfile({ schedulerName: 'lab', plugins: [PrioritySort, flat, reserve, createDefaultBinder(failing.binder)] });
+    const result = await new FrameworkRuntime(profile, { random: () => 0.99 }).scheduleOne(makePod(), nodes(), {
+      assume: (_p, n) => events.push(`assume ${n}`),
+      forget: (_p, n) => events.push(`forget ${n}`),
+    });
+    expect(result.bound).toBe(false);
+    expect(result.phase).toBe('Bind');
+    expect(result.status.code).toBe(Code.Error);
+    expect(result.message).toMatch(/running Bind plugin "DefaultBinder": threw Error: conflict/);
+    expect(events).toEqual(['assume a', 'reserve', 'unreserve', 'forget a']);
+  });
+
+  it('permit Wait resolves later or times out', async () => {
+    let allow!: (s: Status) => void;
+    const gate = { name: 'Gate', permit: () => ({ status: new Status(Code.Wait), waitFor: new Promise<Status>((r) => (allow = r)), timeoutMs: 1000 }) };
+    const runtime = new FrameworkRuntime(profileOf([flat, gate]));
+    const pending = runtime.scheduleOne(makePod(), nodes());
+    await new Promise((r) => setTimeout(r, 5));
+    allow(new Status(Code.Success));
+    expect((await pending).bound).toBe(true);
+
+    const never = { name: 'Never', permit: () => ({ status: new Status(Code.Wait), waitFor: new Promise<Status>(() => {}), timeoutMs: 10 }) };
+    const timedOut = await new FrameworkRuntime(profileOf([flat, never])).scheduleOne(makePod(), nodes());
+    expect(timedOut.phase).toBe('Permit');
+    expect(timedOut.message).toBe('rejected due to timeout after waiting 10 ms at plugin Never');
+  });
+
+  it('PreFilter narrowing rejects other nodes as unresolvable; PostFilter message is appended', async () => {
+    const narrow = { name: 'OnlyA', preFilter: () => ({ nodeNames: ['a'] }) };
+    const rejectAll: FilterPlugin = { name: 'No', filter: () => unschedulable('Insufficient cpu') };
+    const post: PostFilterPlugin = { name: 'Pre', postFilter: () => unschedulable('preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.') };
+    const result = await new FrameworkRuntime(profileOf([narrow, rejectAll, post])).scheduleOne(makePod(), nodes());
+    expect(result.message).toBe(
+      "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [OnlyA]. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    );
+  });
+
+  it('a single feasible node skips scoring, as upstream', async () => {
+    const onlyB: FilterPlugin = { name: 'OnlyB', filter: (_s, _p, n) => (n.name === 'b' ? undefined : unresolvable('not b')) };
+    const result = await new FrameworkRuntime(profileOf([onlyB, flat])).scheduleOne(makePod(), nodes());
+    expect(result).toMatchObject({ chosen: 'b', scoringSkipped: true, bound: true });
+    expect(summarizeCycle(result)).toBe('filter 3 nodes → 1 feasible (b); score skipped (one feasible node) → bind b');
+  });
+});
