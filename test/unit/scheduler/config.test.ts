@@ -40,7 +40,7 @@ plugins:
     const mine: FilterPlugin = { name: 'Mine', filter: () => undefined };
     const profile = profileFromConfig(parseSchedulerConfigText('{"pluginTimeoutMs": 200}'), ctx, [mine]);
     expect(profile.pluginTimeoutMs).toBe(200);
-    expect(describeProfile(profile).filter.at(-1)).toBe('Mine');
+    expect(describeProfile(profile).filter?.at(-1)).toBe('Mine');
   });
 
   it.each([

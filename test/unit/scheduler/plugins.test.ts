@@ -194,7 +194,7 @@ describe('NodeAffinity (nodeaffinity_test.go)', () => {
   ];
   it.each(cases)('$name', async ({ spec, labels, ok }) => {
     const pod = makePod({ spec: spec as never });
-    const got = status(await NodeAffinity.filter(new CycleState(), pod, nodeInfo(makeNode('node1', { labels }))));
+    const got = status(await NodeAffinity.filter(new CycleState(), pod, nodeInfo(makeNode('node1', { labels: labels as Record<string, string> }))));
     expect(got).toEqual(ok ? { code: Code.Success, reasons: [] } : { code: Code.UnschedulableAndUnresolvable, reasons: ERR });
   });
 
