@@ -5,15 +5,9 @@
 import { LAB_COMPONENTS, type Actor, type TraceInput } from '../schema.js';
 import type { Timeline } from '../timeline.js';
 
-/** Same shape as `Decision` in controllers/shared/decisions.ts (CONTRACT.md). */
-export interface Decision {
-  component: string;
-  object: { kind: string; namespace?: string; name: string; uid?: string };
-  verb: string;
-  reason: string;
-  details?: Record<string, unknown>;
-}
-export type DecisionSink = (d: Decision) => void;
+import type { Decision, DecisionSink } from '../../../controllers/shared/decisions.js';
+
+export type { Decision, DecisionSink };
 
 export function actorOfComponent(component: string): Actor {
   if ((LAB_COMPONENTS as readonly string[]).includes(component)) return component as Actor;

@@ -1,0 +1,20 @@
+/** The trace's public API (for `lab trace`, `lab demo`, the benchmark and the e2e tests). */
+export * from './schema.js';
+export { Timeline, DEFAULT_TIMELINE_CAP, type TimelineOptions, type Subscriber } from './timeline.js';
+export { diffObjects, formatDiff, type FieldChange } from './diff.js';
+export { redactEntry, redactValue, REDACTED } from './redact.js';
+export { Correlator, OwnerIndex, correlate, causalOrder, storyOf } from './correlate.js';
+export { actorFromRequest } from './actors.js';
+export { makeFilter, filterEntries, parseDuration, parseObjectSelector, type TraceFilter } from './filter.js';
+export { formatLine, startLiveView, type LiveViewOptions } from './live.js';
+export { toMermaid, type MermaidOptions } from './export/mermaid.js';
+export { toHtml, type HtmlOptions } from './export/html.js';
+export { parseJsonl, readJsonlFile, writeJsonlFile, JsonlStreamWriter, JsonlParseError } from './export/jsonl.js';
+export { startTraceSession, renderExport, type TraceSession, type TraceSessionOptions, type ExportFormat } from './session.js';
+export { AuditTap, parseAuditLine } from './taps/audit.js';
+export { EtcdTap, parseEtcdWatchLine, objectOfEtcdKey } from './taps/etcd.js';
+export { ContainerdTap, parseCtrEventLine, parseContainerInfo } from './taps/containerd.js';
+export { KubeletTap, kubeletEventEntry, podStatusEntry } from './taps/kubelet.js';
+export { InformerTap, informerEntry } from './taps/informer.js';
+export { DecisionTap, decisionEntry } from './taps/decision.js';
+export { WriteTap, writeEntry, type WriteRecorder } from './taps/write.js';
