@@ -37,6 +37,8 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
   log?: Logger;
   now?: () => Date;
+  /** Ready-made informers (tests, or a process sharing informers between controllers). */
+  informers?: { replicaSets: Informer<V1ReplicaSet>; pods: Informer<V1Pod> };
 }
 
 const strategicMerge = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -62,13 +64,13 @@ export class ReplicaSetController extends Controller {
     this.now = opts.now ?? (() => new Date());
 
     const watchConfig = opts.clients.kubeConfig ?? opts.kc;
-    this.replicaSets = createInformer<V1ReplicaSet>(watchConfig, {
+    this.replicaSets = opts.informers?.replicaSets ?? createInformer<V1ReplicaSet>(watchConfig, {
       name: 'replicasets',
       path: '/apis/apps/v1/replicasets',
       list: () => this.apps.listReplicaSetForAllNamespaces(),
       deserializeAs: 'V1ReplicaSet',
     });
-    this.pods = createInformer<V1Pod>(watchConfig, {
+    this.pods = opts.informers?.pods ?? createInformer<V1Pod>(watchConfig, {
       name: 'pods',
       path: '/api/v1/pods',
       list: () => this.core.listPodForAllNamespaces(),
