@@ -1,0 +1,68 @@
+// The restarting informer against a local HTTP server standing in for the apiserver: the first
+// watch fails with 500, the informer backs off, relists and watches again.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { createInformer } from '../../../controllers/shared/informer.js';
+import { clientsFor } from '../../../controllers/shared/kube.js';
+import { silentLogger } from '../../../controllers/shared/log.js';
+
+const requests: string[] = [];
+const openWatches: ServerResponse[] = [];
+let watchCalls = 0;
+const podJson = (name: string, rv: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'demo', resourceVersion: rv, creationTimestamp: '2025-01-01T00:00:00Z' },
+});
+
+const server = createServer((req, res) => {
+  requests.push(req.url ?? '');
+  res.setHeader('Content-Type', 'application/json');
+  if (!req.url?.includes('watch=true')) {
+    res.end(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '10' }, items: [podJson('listed', '5')] }));
+    return;
+  }
+  watchCalls++;
+  if (watchCalls === 1) {
+    res.statusCode = 500;
+    res.end('{}');
+    return;
+  }
+  res.write(JSON.stringify({ type: 'ADDED', object: podJson('watched', '11') }) + '\n');
+  openWatches.push(res);
+});
+
+let kc: KubeConfig;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  kc = new KubeConfig();
+  kc.loadFromClusterAndUser({ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }, { name: 'u' });
+});
+afterAll(async () => {
+  for (const res of openWatches) res.end();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+it('restarts after a failed watch, syncs, and types watch payloads', async () => {
+  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const informer = createInformer<V1Pod>(kubeConfig, {
+    name: 'pods',
+    path: '/api/v1/pods',
+    list: () => core.listPodForAllNamespaces(),
+    deserializeAs: 'V1Pod',
+    log: silentLogger,
+    initialBackoffMs: 10,
+  });
+  const added: string[] = [];
+  informer.onAdd((p) => added.push(p.metadata!.name!));
+  await informer.start();
+  await expect.poll(() => added).toEqual(['listed', 'watched']);
+  expect(informer.hasSynced()).toBe(true);
+  expect(watchCalls).toBe(2);
+  expect(informer.get('demo', 'watched')?.metadata?.creationTimestamp).toBeInstanceOf(Date);
+  expect(informer.list('demo')).toHaveLength(2);
+  informer.stop();
+});
