@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JsonlParseError, JsonlStreamWriter, parseJsonl, readJsonlFile, writeJsonlFile } from '../../../lab/trace/export/jsonl.js';
+import { Timeline } from '../../../lab/trace/timeline.js';
+import { rolloutTimeline } from './scenario.js';
+
+describe('JSONL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trace-jsonl-'));
+
+  it('round-trips a session', async () => {
+    const entries = rolloutTimeline().timeline.entries();
+    const path = join(dir, 'round.jsonl');
+    await writeJsonlFile(path, entries);
+    expect(await readJsonlFile(path)).toEqual(JSON.parse(JSON.stringify(entries)));
+  });
+
+  it.each([
+    ['{"schemaVersion":2}', 1, 'schemaVersion'],
+    ['{nope', 1, ''],
+  ])('names line and field: %s', (line, lineNo, field) => {
+    try {
+      parseJsonl(line);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(JsonlParseError);
+      expect((err as JsonlParseError).line).toBe(lineNo);
+      expect((err as JsonlParseError).field).toBe(field);
+    }
+  });
+
+  it('reports the bad field of a later line', () => {
+    const good = JSON.stringify(rolloutTimeline().timeline.entries()[0]);
+    const bad = JSON.stringify({ ...JSON.parse(good), actor: 'kubelet@' });
+    expect(() => parseJsonl(`${good}\n\n${bad}\n`)).toThrow(/^line 3: actor: /);
+    const badTap = JSON.stringify({ ...JSON.parse(good), tap: 'syslog' });
+    expect(() => parseJsonl(`${good}\n${badTap}`)).toThrow(/^line 2: tap: /);
+    const badDetails = JSON.stringify({ ...JSON.parse(good), object: { kind: 'Pod' } });
+    expect(() => parseJsonl(badDetails)).toThrow(/^line 1: object\.name: /);
+  });
+
+  it('streams a timeline to a file without losing entries, redacted', async () => {
+    const path = join(dir, 'stream.jsonl');
+    const timeline = new Timeline({ cap: 10 });
+    const writer = new JsonlStreamWriter(path, { flushIntervalMs: 5, maxBufferedChars: 200 });
+    writer.attach(timeline);
+    for (let i = 0; i < 500; i++) {
+      timeline.append({ tap: 'informer', actor: 'scheduler', verb: 'ADDED', object: { kind: 'Pod', namespace: 'default', name: `p-${i}` }, details: { env: [{ name: 'K', value: 'sekrit' }] } });
+    }
+    await writer.close();
+    const entries = await readJsonlFile(path);
+    expect(entries).toHaveLength(500);
+    expect(entries.map((e) => e.id)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(readFileSync(path, 'utf8')).not.toContain('sekrit');
+    expect(timeline.dropped).toBe(490);
+  });
+});
