@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+
+/** A CLI command: adds itself (with its help text and an example) to the program. */
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+import * as cluster from './cluster.js';
+import * as image from './image.js';
+
+/** Every command, in the order `lab --help` lists them. */
+export const commandModules: CommandModule[] = [cluster, image];
