@@ -18,7 +18,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          fileParallelism: false,
+          // One file at a time: the e2e tests share one cluster.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 10 * 60_000,
           hookTimeout: 30 * 60_000,
           globalSetup: ['test/e2e/global-setup.ts'],

@@ -34,7 +34,8 @@ export const kindConfigSchema = z
 
 export type KindConfig = z.infer<typeof kindConfigSchema>;
 
-export const KIND_CONFIG_PATH = join(REPO_ROOT, 'kind-config.yaml');
+/** The cluster config; LAB_KIND_CONFIG points elsewhere (tests use it to feed a broken file). */
+export const KIND_CONFIG_PATH = process.env.LAB_KIND_CONFIG ?? join(REPO_ROOT, 'kind-config.yaml');
 
 /** Parses and checks a kind config; every problem names the file, the field and the fix. */
 export function parseKindConfig(text: string, file = KIND_CONFIG_PATH): KindConfig {

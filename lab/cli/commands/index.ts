@@ -7,6 +7,8 @@ export interface CommandModule {
 
 import * as cluster from './cluster.js';
 import * as image from './image.js';
+import * as run from './run.js';
+import * as controllers from './controllers.js';
 
 /** Every command, in the order `lab --help` lists them. */
-export const commandModules: CommandModule[] = [cluster, image];
+export const commandModules: CommandModule[] = [cluster, image, run, controllers];

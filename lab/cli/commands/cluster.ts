@@ -1,0 +1,144 @@
+import { Command, Option } from 'commander';
+import chalk from 'chalk';
+import { down, up } from '../../cluster/lifecycle.js';
+import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
+import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
+import { execInNode, listNodeContainers } from '../../cluster/nodes.js';
+import { kubectl } from '../../cluster/kubectl.js';
+import { adminKubeconfigPath, CLUSTER_NAME } from '../../cluster/paths.js';
+import { requireDocker } from '../../cluster/image/docker-images.js';
+import { BadInputError } from '../errors.js';
+import { emit, parseOutputFormat, Progress, seconds } from '../output.js';
+
+const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('bring up the lab\'s 3-node kind cluster (offline node image); reuses a healthy one')
+    .option('--recreate', 'delete the cluster first and create it anew')
+    .option('--image <image>', 'node image (default: $LAB_NODE_IMAGE or the one `lab image build` makes)')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ npx lab up --image kindest/node:v1.34.0   # stock image, where a registry is reachable')
+    .action(async (opts: { recreate?: boolean; image?: string; output: 'text' | 'json' }) => {
+      const result = await up(new Progress(), { recreate: !!opts.recreate, image: opts.image ?? process.env.LAB_NODE_IMAGE });
+      emit(opts.output, result, (r) =>
+        [
+          `${chalk.green('cluster "' + r.cluster + '" is up')} (${r.created ? 'created' : 'reused'}, ${seconds(r.timings.totalMs)})`,
+          ...r.nodes.map((n) => `  ${n.name.padEnd(22)} ${n.role.padEnd(14)} ${n.ready === true ? chalk.green('Ready') : chalk.red('NotReady')}`),
+          `kubeconfig: ${r.kubeconfig}`,
+          `try: npx lab kubectl -- get pods -A`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('down')
+    .description('delete the lab cluster (no cluster is not an error)')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample:\n  $ npx lab down')
+    .action(async (opts: { output: 'text' | 'json' }) => {
+      const result = await down(new Progress());
+      emit(opts.output, result, (r) => (r.deleted ? `cluster "${CLUSTER_NAME}" deleted` : `no cluster "${CLUSTER_NAME}"`));
+    });
+
+  program
+    .command('status')
+    .description('nodes, readiness, node image, Kubernetes version, and who runs Deployments now')
+    .addOption(outputOption())
+    .option('--memory', 'also show the memory use of each node container')
+    .addHelpText('after', '\nExamples:\n  $ npx lab status\n  $ npx lab status --output json | jq .builtinControllers')
+    .action(async (opts: { output: 'text' | 'json'; memory?: boolean }) => {
+      await requireDocker();
+      const health = await clusterHealth();
+      let builtinControllers: BuiltinControllersState | undefined;
+      if (health.exists && health.containers.some((c) => c.role === 'control-plane' && c.running)) {
+        builtinControllers = await readBuiltinControllers().catch(() => undefined);
+      }
+      const memory = opts.memory && health.exists ? await nodeMemoryMiB(health.containers.filter((c) => c.running).map((c) => c.name)) : undefined;
+      const owner = !builtinControllers
+        ? 'unknown'
+        : builtinControllers.deploymentController && builtinControllers.replicasetController
+          ? 'kube-controller-manager (built-in)'
+          : 'the lab (`npx lab run`), built-in deployment/replicaset controllers are off';
+      const data = {
+        cluster: CLUSTER_NAME,
+        exists: health.exists,
+        healthy: health.healthy,
+        problems: health.problems,
+        nodeImage: health.containers[0]?.image,
+        kubernetesVersion: health.nodes.find((n) => n.kubeletVersion)?.kubeletVersion,
+        nodes: health.nodes.map((n) => ({ ...n, ...(memory?.[n.name] !== undefined ? { memoryMiB: Math.round(memory[n.name]!) } : {}) })),
+        builtinControllers,
+        deploymentsOwnedBy: owner,
+        kubeconfig: adminKubeconfigPath(),
+      };
+      emit(opts.output, data, (d) => {
+        if (!d.exists) return `no cluster "${d.cluster}" (start one: npx lab up)`;
+        return [
+          `cluster "${d.cluster}": ${d.healthy ? chalk.green('healthy') : chalk.red('not healthy')}`,
+          ...d.problems.map((p) => chalk.red(`  ! ${p}`)),
+          `node image: ${d.nodeImage}   Kubernetes: ${d.kubernetesVersion ?? 'unknown'}`,
+          ...d.nodes.map(
+            (n) =>
+              `  ${n.name.padEnd(22)} ${n.role.padEnd(14)} ${n.ready === true ? chalk.green('Ready') : n.ready === 'unknown' ? chalk.yellow('Unknown') : chalk.red('NotReady')}` +
+              ('memoryMiB' in n ? `  ${n.memoryMiB} MiB` : ''),
+          ),
+          d.builtinControllers
+            ? `built-in deployment-controller: ${d.builtinControllers.deploymentController ? 'on' : 'off'}, replicaset-controller: ${d.builtinControllers.replicasetController ? 'on' : 'off'}`
+            : 'built-in controllers: unknown',
+          `Deployments are reconciled by: ${d.deploymentsOwnedBy}`,
+          `kubeconfig: ${d.kubeconfig}`,
+        ].join('\n');
+      });
+      if (health.exists && !health.healthy) process.exitCode = 1;
+    });
+
+  program
+    .command('kubeconfig')
+    .description('print the path of the kubeconfig the lab owns (it never touches ~/.kube/config)')
+    .addHelpText('after', '\nExample:\n  $ export KUBECONFIG=$(npx lab kubeconfig); kubectl get nodes')
+    .action(() => {
+      process.stdout.write(adminKubeconfigPath() + '\n');
+    });
+
+  program
+    .command('kubectl')
+    .description('run the cluster-matched kubectl (v1.34) with the lab\'s kubeconfig')
+    .argument('[args...]', 'kubectl arguments (after --)')
+    .allowUnknownOption()
+    .addHelpText('after', '\nExample:\n  $ npx lab kubectl -- get pods -A -o wide')
+    .action(async (args: string[]) => {
+      const result = await kubectl(args, { reject: false });
+      if (result.stdout) process.stdout.write(result.stdout + '\n');
+      if (result.stderr) process.stderr.write(result.stderr + '\n');
+      process.exitCode = result.exitCode;
+    });
+
+  const node = program.command('node').description('work inside the kind node containers');
+  node
+    .command('list')
+    .description('list the node containers')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExample:\n  $ npx lab node list')
+    .action(async (opts: { output: 'text' | 'json' }) => {
+      const nodes = await listNodeContainers();
+      emit(opts.output, nodes, (ns) => ns.map((n) => `${n.name}\t${n.role}\t${n.running ? 'running' : 'stopped'}`).join('\n') || 'no nodes');
+    });
+  node
+    .command('exec')
+    .description('run a command inside a node (like docker exec)')
+    .argument('<node>', 'node container name, e.g. lab-worker')
+    .argument('<command...>', 'command and arguments (after --)')
+    .addHelpText('after', '\nExamples:\n  $ npx lab node exec lab-worker -- ctr -n k8s.io containers list\n  $ npx lab node exec lab-control-plane -- journalctl -u kubelet -n 20')
+    .action(async (name: string, command: string[]) => {
+      const known = await listNodeContainers();
+      if (!known.some((n) => n.name === name)) {
+        throw new BadInputError(`no node named "${name}"`, `use one of: ${known.map((n) => n.name).join(', ') || '(none: npx lab up)'}`);
+      }
+      const result = await execInNode(name, command);
+      if (result.stdout) process.stdout.write(result.stdout + '\n');
+      if (result.stderr) process.stderr.write(result.stderr + '\n');
+      process.exitCode = result.exitCode;
+    });
+}

@@ -1,0 +1,70 @@
+import { Command, Option } from 'commander';
+import chalk from 'chalk';
+import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
+import { BadInputError } from '../errors.js';
+import { emit, parseOutputFormat, Progress, type OutputFormat } from '../output.js';
+
+const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
+
+const onOff = (on: boolean) => (on ? chalk.yellow('on') : chalk.green('off'));
+
+/** Who reconciles Deployments and ReplicaSets right now, in one line each. */
+export function describeBuiltin(state: BuiltinControllersState): string {
+  const next =
+    state.deploymentController || state.replicasetController
+      ? 'the built-in controllers are running: turn them off before `npx lab run` with `npx lab controllers builtin off`'
+      : 'the built-in controllers are off: start the lab\'s with `npx lab run`';
+  return [
+    `built-in deployment controller: ${onOff(state.deploymentController)}`,
+    `built-in replicaset controller: ${onOff(state.replicasetController)}`,
+    `kube-controller-manager --controllers=${state.controllersFlag}`,
+    next,
+  ].join('\n');
+}
+
+export function parseOnOff(value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new BadInputError(`expected "on" or "off", not "${value}"`, 'run `npx lab controllers builtin off` or `npx lab controllers builtin on`');
+}
+
+export function register(program: Command): void {
+  const controllers = program
+    .command('controllers')
+    .description("switch kube-controller-manager's own Deployment and ReplicaSet controllers off (so the lab's run) or back on")
+    .addHelpText('after', '\nExamples:\n  $ npx lab controllers status\n  $ npx lab controllers builtin off\n  $ npx lab controllers builtin on --output json');
+
+  controllers
+    .command('builtin')
+    .description('turn the built-in deployment and replicaset controllers on or off (restarts kube-controller-manager)')
+    .argument('<on|off>', 'on: Kubernetes reconciles Deployments itself; off: only `npx lab run` does')
+    .addOption(outputOption())
+    .addHelpText(
+      'after',
+      `
+Rewrites kube-controller-manager's --controllers flag in its static pod manifest and waits until the
+restarted manager holds its leader lease. Other built-in controllers (namespace, garbage collector ...)
+keep running.
+
+Examples:
+  $ npx lab controllers builtin off   # before npx lab run
+  $ npx lab controllers builtin on    # back to stock Kubernetes`,
+    )
+    .exitOverride()
+    .action(async (value: string, opts: { output: OutputFormat }) => {
+      const enabled = parseOnOff(value);
+      const result = await setBuiltinControllers(enabled, new Progress(opts.output === 'json'));
+      emit(opts.output, result, (r) => `${describeBuiltin(r)}\nleader: ${r.leaseHolder}`);
+    });
+
+  controllers
+    .command('status')
+    .description('are the built-in deployment and replicaset controllers on?')
+    .addOption(outputOption())
+    .addHelpText('after', '\nExamples:\n  $ npx lab controllers status\n  $ npx lab controllers status --output json')
+    .exitOverride()
+    .action(async (opts: { output: OutputFormat }) => {
+      const state = await readBuiltinControllers();
+      emit(opts.output, state, describeBuiltin);
+    });
+}

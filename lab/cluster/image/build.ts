@@ -1,0 +1,249 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BadInputError } from '../../cli/errors.js';
+import type { Progress } from '../../cli/output.js';
+import { commandWorks, run } from '../exec.js';
+import { cacheDir, KUBERNETES_VERSION, REPO_ROOT, toolsBinDir } from '../paths.js';
+import { buildGoGroup, GO_GROUPS, goVersion } from './go-build.js';
+import { InputHash, listFiles } from './hash.js';
+import {
+  commitOnto, imageExists, imageLabel, importImage, importRootfs, removeStage, requireDocker, saveImage, stage,
+  type StagedFile,
+} from './docker-images.js';
+import { ensureRootfsTar, NODE_ROOTFS, PROXY_ROOTFS } from './rootfs.js';
+
+/**
+ * `lab image build`: an offline kind node image for Kubernetes v1.34, made only from Go modules
+ * and Debian packages, plus the lab's workload images.
+ *
+ *   Go modules ─ go build ─▶ kubeadm, kubelet, kubectl, control-plane binaries, etcd, CoreDNS,
+ *                            kind, labnet, pause, runc-capfilter
+ *   Debian     ─ debootstrap ─▶ node rootfs (systemd, containerd, runc, CNI plugins, iptables)
+ *   binaries ─▶ one-layer images under the exact names `kubeadm config images list` prints,
+ *               saved as archives into /kind/images of the node image (imported at node boot)
+ *   rootfs + binaries + scripts/node-image/files ─▶ the node image (docker commit)
+ *
+ * Every step is cached by the hash of its inputs; the node image carries the hash of all of them
+ * as a label, so a second build with nothing changed only checks and returns.
+ */
+
+export const NODE_IMAGE = process.env.LAB_NODE_IMAGE ?? `lab.local/kind-node:${KUBERNETES_VERSION}`;
+export const WEB_IMAGE = 'lab.local/web:1.0';
+export const LABNET_IMAGE = 'lab.local/labnet:1.0';
+const INPUTS_LABEL = 'k8s-flow-lab.inputs';
+const FILES_DIR = join(REPO_ROOT, 'scripts', 'node-image', 'files');
+
+export interface BuildResult {
+  nodeImage: string;
+  inputsKey: string;
+  rebuilt: boolean;
+  workloadArchives: string[];
+  durationMs: number;
+}
+
+export async function checkBuildPrerequisites(): Promise<void> {
+  await requireDocker();
+  if (!(await commandWorks('go', ['version']))) {
+    throw new BadInputError('Go is not installed', 'install Go 1.24 or newer (`apt-get install golang-go` is too old on bookworm; use https://go.dev/dl/ or the CI script `.ci/run`)');
+  }
+  if (!(await commandWorks('debootstrap', ['--version']))) {
+    throw new BadInputError('debootstrap is not installed', '`apt-get install debootstrap`');
+  }
+}
+
+export async function buildNodeImage(progress: Progress, opts: { force?: boolean } = {}): Promise<BuildResult> {
+  const started = Date.now();
+  await progress.step('checking prerequisites (docker, go, debootstrap)', () => checkBuildPrerequisites());
+  const go = await goVersion();
+
+  const bins: Record<string, string> = {};
+  const inputs = new InputHash().add('kubernetes', KUBERNETES_VERSION).addTree('files', FILES_DIR);
+  for (const group of GO_GROUPS) {
+    const { dir, cached } = await progress.step(`Go binaries: ${group.name}`, (update) => buildGoGroup(group, go, update));
+    if (cached) progress.info(`  cached: ${relative(cacheDir(), dir)}`);
+    for (const name of readdirSync(dir).filter((n) => !n.startsWith('.'))) bins[name] = join(dir, name);
+    inputs.add('go-group', dir);
+  }
+  installTools(bins);
+
+  const nodeRootfs = await progress.step('Debian root filesystem for the nodes', (update) => ensureRootfsTar(NODE_ROOTFS, update));
+  const proxyRootfs = await progress.step('Debian root filesystem for kube-proxy', (update) => ensureRootfsTar(PROXY_ROOTFS, update));
+  inputs.add('rootfs', nodeRootfs.key + proxyRootfs.key);
+
+  const busybox = findBusybox();
+  const workloadArchives = await progress.step('workload images (lab.local/web)', () => buildWorkloadImages(busybox));
+
+  const inputsKey = inputs.key();
+  if (!opts.force && (await imageLabel(NODE_IMAGE, INPUTS_LABEL)) === inputsKey) {
+    progress.info(`node image ${NODE_IMAGE} is up to date (inputs ${inputsKey})`);
+    return { nodeImage: NODE_IMAGE, inputsKey, rebuilt: false, workloadArchives, durationMs: Date.now() - started };
+  }
+
+  const nodeBase = `lab.local/node-base:${nodeRootfs.key}`;
+  const proxyBase = `lab.local/kube-proxy-base:${proxyRootfs.key}`;
+  await progress.step('base images', async () => {
+    if (!(await imageExists(nodeBase))) await importRootfs(nodeRootfs.tar, nodeBase, []);
+    if (!(await imageExists(proxyBase))) await importRootfs(proxyRootfs.tar, proxyBase, []);
+  });
+
+  const archiveDir = join(cacheDir(), 'images', inputsKey);
+  const archives = await progress.step('component images (under the names kubeadm uses)', async (update) => {
+    const names = await kubeadmImages(bins.kubeadm!);
+    const built: string[] = [];
+    for (const name of [...names, LABNET_IMAGE]) {
+      update(name);
+      const archive = join(archiveDir, `${name.replace(/[/:]/g, '_')}.tar`);
+      if (!existsSync(archive)) {
+        await buildComponentImage(name, bins, proxyBase);
+        await saveImage(name, `${archive}.partial`);
+        renameSync(`${archive}.partial`, archive);
+      }
+      built.push(archive);
+    }
+    return built;
+  });
+
+  await progress.step(`node image ${NODE_IMAGE}`, async () => {
+    const files: StagedFile[] = [
+      ...listFiles(FILES_DIR).map((from) => ({ path: '/' + relative(FILES_DIR, from), from })),
+      { path: '/usr/bin/kubeadm', from: bins.kubeadm!, mode: 0o755 },
+      { path: '/usr/bin/kubelet', from: bins.kubelet!, mode: 0o755 },
+      { path: '/usr/bin/kubectl', from: bins.kubectl!, mode: 0o755 },
+      { path: '/usr/local/bin/etcdctl', from: bins.etcdctl!, mode: 0o755 },
+      { path: '/usr/local/bin/runc-capfilter', from: bins['runc-capfilter']!, mode: 0o755 },
+      { path: '/kind/version', content: `${KUBERNETES_VERSION}\n` },
+      { path: '/opt/cni/bin', symlink: '/usr/lib/cni' },
+      { path: '/etc/systemd/system/multi-user.target.wants/containerd.service', symlink: '/etc/systemd/system/containerd.service' },
+      { path: '/etc/systemd/system/multi-user.target.wants/lab-preload-images.service', symlink: '/etc/systemd/system/lab-preload-images.service' },
+      ...archives.map((from) => ({ path: `/kind/images/${from.split('/').pop()}`, from })),
+    ];
+    const dir = stage(files);
+    try {
+      await commitOnto(nodeBase, dir, NODE_IMAGE, [
+        'ENV container=docker',
+        'STOPSIGNAL SIGRTMIN+3',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
+        'CMD []',
+        `LABEL ${INPUTS_LABEL}=${inputsKey}`,
+      ]);
+    } finally {
+      removeStage(dir);
+    }
+  });
+  return { nodeImage: NODE_IMAGE, inputsKey, rebuilt: true, workloadArchives, durationMs: Date.now() - started };
+}
+
+/** The images kubeadm will ask containerd for, as it prints them itself. */
+async function kubeadmImages(kubeadm: string): Promise<string[]> {
+  const { stdout } = await run(kubeadm, ['config', 'images', 'list', '--kubernetes-version', KUBERNETES_VERSION]);
+  return stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+const PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Builds one image named exactly as kubeadm (or the labnet manifest) refers to it. */
+async function buildComponentImage(name: string, bins: Record<string, string>, proxyBase: string): Promise<void> {
+  const repository = name.slice(0, name.lastIndexOf(':')).split('/').pop()!;
+  const binary = (bin: string, at = `/usr/local/bin/${bin}`): StagedFile => ({ path: at, from: bins[bin]!, mode: 0o755 });
+  const tmp: StagedFile = { path: '/tmp/.keep', content: '' };
+  let files: StagedFile[];
+  let changes = [PATH_ENV];
+  switch (repository) {
+    case 'kube-apiserver':
+    case 'kube-controller-manager':
+    case 'kube-scheduler':
+      files = [binary(repository), tmp];
+      break;
+    case 'etcd':
+      files = [binary('etcd'), binary('etcdctl'), { path: '/var/lib/etcd/.keep', content: '' }, tmp];
+      break;
+    case 'coredns':
+      files = [binary('coredns', '/coredns')];
+      changes = [...changes, 'ENTRYPOINT ["/coredns"]'];
+      break;
+    case 'pause':
+      files = [binary('pause', '/pause')];
+      changes = [...changes, 'ENTRYPOINT ["/pause"]'];
+      break;
+    case 'labnet':
+      files = [binary('labnet', '/labnet')];
+      changes = [...changes, 'ENTRYPOINT ["/labnet"]'];
+      break;
+    case 'kube-proxy': {
+      const dir = stage([binary('kube-proxy')]);
+      try {
+        await commitOnto(proxyBase, dir, name, [PATH_ENV, 'ENTRYPOINT []', 'CMD []']);
+      } finally {
+        removeStage(dir);
+      }
+      return;
+    }
+    default:
+      throw new Error(`the node image build does not know how to make ${name}; add it to buildComponentImage`);
+  }
+  const dir = stage(files);
+  try {
+    await importImage(dir, name, changes);
+  } finally {
+    removeStage(dir);
+  }
+}
+
+function findBusybox(): string {
+  for (const path of ['/bin/busybox', '/usr/bin/busybox']) if (existsSync(path)) return path;
+  throw new BadInputError('busybox is not installed (the lab web image is made from it)', '`apt-get install busybox-static`');
+}
+
+/**
+ * lab.local/web: a tiny web server made from Debian's static busybox. Its page names the pod it
+ * runs in, so a request shows which pod answered.
+ */
+async function buildWorkloadImages(busybox: string): Promise<string[]> {
+  const script = [
+    '#!/bin/sh',
+    '# lab.local/web: serves a page naming the pod that answered, on port 8080.',
+    'mkdir -p /www',
+    'echo "k8s-flow-lab web: served by ${HOSTNAME}" > /www/index.html',
+    'echo ok > /www/healthz',
+    'exec /bin/busybox httpd -f -v -p "${PORT:-8080}" -h /www',
+  ].join('\n') + '\n';
+  const key = new InputHash().add('busybox', busybox).add('script', script).addTree('busybox-bin', busybox.replace(/\/busybox$/, ''), (p) => p === 'busybox').key();
+  const archive = join(cacheDir(), 'images', 'workloads', `web-1.0-${key}.tar`);
+  if (!existsSync(archive)) {
+    const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup'];
+    const dir = stage([
+      { path: '/bin/busybox', from: busybox, mode: 0o755 },
+      ...applets.map((a) => ({ path: `/bin/${a}`, symlink: 'busybox' })),
+      { path: '/bin/web', content: script, mode: 0o755 },
+      { path: '/www/.keep', content: '' },
+      { path: '/tmp/.keep', content: '' },
+    ]);
+    try {
+      await importImage(dir, WEB_IMAGE, ['ENV PATH=/bin', 'ENTRYPOINT ["/bin/web"]', 'EXPOSE 8080']);
+    } finally {
+      removeStage(dir);
+    }
+    await saveImage(WEB_IMAGE, `${archive}.partial`);
+    renameSync(`${archive}.partial`, archive);
+  }
+  return [archive];
+}
+
+/** kind and kubectl for the host, next to each other in the cache's bin directory. */
+function installTools(bins: Record<string, string>): void {
+  const dir = toolsBinDir();
+  mkdirSync(dir, { recursive: true });
+  for (const tool of ['kind', 'kubectl', 'kubeadm', 'etcdctl']) {
+    const from = bins[tool];
+    if (!from) continue;
+    const to = join(dir, tool);
+    rmSync(`${to}.new`, { force: true });
+    copyFileSync(from, `${to}.new`);
+    renameSync(`${to}.new`, to);
+  }
+}
+
+export function workloadArchivesPresent(): string[] {
+  const dir = join(cacheDir(), 'images', 'workloads');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tar')).map((f) => join(dir, f)) : [];
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { BadInputError, LabError } from '../cli/errors.js';
+import { run } from './exec.js';
+import { listNodeContainers } from './nodes.js';
+import { adminKubeconfigPath, CLUSTER_NAME, toolsBinDir } from './paths.js';
+
+/** The kind binary the image build produced (v0.30.0), else one on PATH. */
+export function kindPath(): string {
+  const built = join(toolsBinDir(), 'kind');
+  return existsSync(built) ? built : 'kind';
+}
+
+export async function clusterExists(name = CLUSTER_NAME): Promise<boolean> {
+  return (await listNodeContainers(name)).length > 0;
+}
+
+/** Loads the lab's admin kubeconfig, or says how to get a cluster. */
+export async function ensureClusterReachable(): Promise<KubeConfig> {
+  if (!existsSync(adminKubeconfigPath())) {
+    throw new LabError(`no lab cluster kubeconfig at ${adminKubeconfigPath()}`, 'bring the cluster up: `npx lab up`', 2);
+  }
+  const kc = new KubeConfig();
+  kc.loadFromFile(adminKubeconfigPath());
+  return kc;
+}
+
+export async function requireKind(): Promise<string> {
+  const kind = kindPath();
+  const result = await run(kind, ['version'], { reject: false });
+  if (result.exitCode !== 0) throw new BadInputError('kind is not available', 'run `npx lab image build` (it builds kind v0.30.0 from Go modules) or install kind v0.30.0');
+  return kind;
+}

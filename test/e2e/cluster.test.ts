@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
+import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js';
+
+/**
+ * Issue 2's end-to-end test: the lab's own cluster (offline node image), the built-in controllers
+ * and default scheduler, the lab's web image: 3 pods Running over both workers, answering HTTP
+ * from inside the cluster by pod IP, Service ClusterIP (kube-proxy) and DNS name (CoreDNS).
+ */
+const ns = 'e2e-cluster';
+
+interface PodList {
+  items: Array<{ metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; podIP?: string } }>;
+}
+
+describe('a 3-node kind cluster brought up by the lab', () => {
+  beforeAll(async () => {
+    await setBuiltinControllers(true);
+    await freshNamespace(ns);
+  });
+  afterAll(async () => {
+    await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], { reject: false });
+  });
+
+  it('`lab up` is idempotent and `lab status --output json` reports three Ready nodes', async () => {
+    const again = await lab(['up', '--output', 'json']);
+    expect(again.exitCode).toBe(0);
+    expect(JSON.parse(again.stdout).created).toBe(false);
+
+    const status = await lab(['status', '--output', 'json']);
+    expect(status.exitCode).toBe(0);
+    const data = JSON.parse(status.stdout);
+    expect(data.healthy).toBe(true);
+    expect(data.nodes).toHaveLength(3);
+    expect(data.nodes.every((n: { ready: boolean }) => n.ready === true)).toBe(true);
+    expect(data.nodes.filter((n: { role: string }) => n.role === 'worker')).toHaveLength(2);
+    expect(data.kubernetesVersion).toMatch(/^v1\.34\./);
+    expect(data.builtinControllers.deploymentController).toBe(true);
+  });
+
+  it('runs 3 replicas of lab.local/web spread over the workers, answering HTTP inside the cluster', async () => {
+    await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=lab.local/web:1.0', '--replicas=3', '--port=8080']);
+    const pods = await waitFor('3 web pods Running', async () => {
+      const list = await kubectlJson<PodList>(['-n', ns, 'get', 'pods', '-l', 'app=web']);
+      const running = list.items.filter((p) => p.status.phase === 'Running' && p.status.podIP);
+      return running.length === 3 ? running : undefined;
+    }, 240_000);
+    const nodes = new Set(pods.map((p) => p.spec.nodeName));
+    expect([...nodes].sort()).toEqual(['lab-worker', 'lab-worker2']);
+
+    await kubectl(['-n', ns, 'expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
+    const targets = [
+      ...pods.map((p) => ({ url: `http://${p.status.podIP}:8080/`, expect: `served by ${p.metadata.name}` })),
+      { url: 'http://web/', expect: 'served by web-' },
+      { url: `http://web.${ns}.svc.cluster.local/`, expect: 'served by web-' },
+    ];
+    const script = targets.map((t) => `wget -q -T 5 -O - ${t.url} || echo "FAILED ${t.url}"`).join('; ');
+    const output = await waitFor('HTTP answers from a client pod', async () => {
+      await kubectl(['-n', ns, 'delete', 'pod', 'client', '--ignore-not-found', '--wait=true'], { reject: false });
+      const run = await kubectl(['-n', ns, 'run', 'client', '--image=lab.local/web:1.0', '--image-pull-policy=Never', '--restart=Never', '--attach', '--rm', '--quiet', '--command', '--', 'sh', '-c', script], { reject: false, timeoutMs: 120_000 });
+      return run.exitCode === 0 && !run.stdout.includes('FAILED') ? run.stdout : undefined;
+    }, 180_000, 3000);
+    for (const target of targets) expect(output).toContain(target.expect);
+  });
+
+  it('deletes cleanly: the Deployment, its ReplicaSet and its pods are gone', async () => {
+    await kubectl(['-n', ns, 'delete', 'deployment', 'web', '--wait=true'], { timeoutMs: 120_000 });
+    await waitFor('web pods gone', async () => {
+      const list = await kubectlJson<PodList>(['-n', ns, 'get', 'pods', '-l', 'app=web']);
+      return list.items.length === 0;
+    }, 120_000);
+    const rs = await kubectlJson<{ items: unknown[] }>(['-n', ns, 'get', 'replicasets']);
+    expect(rs.items).toHaveLength(0);
+  });
+});
