@@ -1,0 +1,227 @@
+/**
+ * `lab run`: the lab's Deployment controller, ReplicaSet controller and scheduler in one process,
+ * each under its own ServiceAccount identity and User-Agent, until SIGINT/SIGTERM.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import chalk from 'chalk';
+import { BadInputError } from '../cli/errors.js';
+import { adminKubeconfigPath, auditLogPath, stateDir } from '../cluster/paths.js';
+import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { ensureClusterReachable } from '../cluster/kind.js';
+import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
+import type { LabComponent } from '../trace/schema.js';
+import { startTraceSession, type TraceSession } from '../trace/session.js';
+import type { LooseObject, WatchEventSource } from '../trace/taps/types.js';
+import { DeploymentController } from '../../controllers/deployment/controller.js';
+import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
+import { apiBinder, LabScheduler } from '../../controllers/scheduler/scheduler.js';
+import { loadSchedulerConfig, parseSchedulerConfig, SchedulerConfigError, type SchedulerConfig } from '../../controllers/scheduler/config.js';
+import { noopDecisionSink, type DecisionSink } from '../../controllers/shared/decisions.js';
+import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
+import { consoleLogger, type Logger } from '../../controllers/shared/log.js';
+import { IDENTITIES, type Component } from './components.js';
+import { ensureIdentities } from './identities.js';
+import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
+import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
+import { recordingClient } from './record-writes.js';
+import { buildSchedulerProfile } from './scheduler-profile.js';
+
+export interface RunLabOptions {
+  only: Component[];
+  /** spec.schedulerName the scheduler serves (overrides the config file's). */
+  schedulerName?: string;
+  schedulerConfigPath?: string;
+  /** A learner's TypeScript file exporting `plugins` or `profile`. */
+  schedulerPlugin?: string;
+  force: boolean;
+  /** Stream a trace of the run to this JSONL file. */
+  trace?: string;
+  /** Stop early (tests, `lab demo`); SIGINT/SIGTERM also stop the run. */
+  signal?: AbortSignal;
+}
+
+/** Trace actor names: the trace knows the components by these. */
+const TRACE_ACTOR: Record<Component, string> = {
+  deployment: 'deployment-controller',
+  replicaset: 'replicaset-controller',
+  scheduler: 'scheduler',
+};
+
+/** Read and validate the scheduler's configuration (bad input before any cluster work). */
+export async function schedulerConfigFor(path: string | undefined, schedulerName: string | undefined): Promise<SchedulerConfig> {
+  try {
+    const config = path ? await loadSchedulerConfig(path) : parseSchedulerConfig({});
+    return schedulerName ? parseSchedulerConfig({ ...config, schedulerName }, '--scheduler-name') : config;
+  } catch (err) {
+    if (err instanceof SchedulerConfigError) throw new BadInputError(err.message, 'fix the fields listed above');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BadInputError(`scheduler config ${path} does not exist`, 'check the path given to --scheduler-config');
+    throw err;
+  }
+}
+
+interface Prepared {
+  schedulerConfig?: SchedulerConfig;
+  loaded?: LoadedScheduler;
+}
+
+/** Everything that only depends on the user's input, checked first so mistakes cost nothing. */
+async function prepare(opts: RunLabOptions): Promise<Prepared> {
+  const wantsScheduler = opts.only.includes('scheduler');
+  if (!wantsScheduler && (opts.schedulerPlugin || opts.schedulerConfigPath || opts.schedulerName)) {
+    throw new BadInputError('--scheduler, --scheduler-config and --scheduler-name need the scheduler', 'add scheduler to --only (or leave --only out to run everything)');
+  }
+  if (!wantsScheduler) return {};
+  const schedulerConfig = await schedulerConfigFor(opts.schedulerConfigPath, opts.schedulerName);
+  const loaded = opts.schedulerPlugin ? await loadSchedulerFile(opts.schedulerPlugin) : undefined;
+  return { schedulerConfig, loaded };
+}
+
+/** Prints "<component> ready" once, when `synced` resolves (unless the run was stopped first). */
+function announceReady(component: Component, synced: Promise<unknown>, signal: AbortSignal, detail = ''): void {
+  synced.then(
+    () => {
+      if (!signal.aborted) process.stderr.write(`${chalk.green('✓')} ${TRACE_ACTOR[component]} ready: informers synced${detail}\n`);
+    },
+    () => {},
+  );
+}
+
+/**
+ * LabScheduler creates its informers inside run() and logs "caches synced" when they are; we
+ * learn about readiness from that log line instead of reaching into its internals.
+ */
+function loggerSignallingSync(base: Logger, onSynced: () => void): Logger {
+  return {
+    ...base,
+    info(msg, fields) {
+      if (msg.startsWith('caches synced')) onSynced();
+      base.info(msg, fields);
+    },
+  };
+}
+
+/** The trace's informer tap reads objects loosely (every field optional); our informers are typed. */
+function watchInformer(trace: TraceSession | undefined, actor: LabComponent, informer: { readonly name: string }, kind: string): void {
+  trace?.informers.watch(actor, informer as unknown as WatchEventSource<LooseObject>, kind);
+}
+
+function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined): Clients {
+  const clients = clientsFor(kc, IDENTITIES[component].userAgent);
+  if (!trace) return clients;
+  const record = trace.recordWrites(TRACE_ACTOR[component]);
+  return { ...clients, core: recordingClient(clients.core, record), apps: recordingClient(clients.apps, record) };
+}
+
+/** The scheduler's decisions carry its schedulerName; the trace knows it as "scheduler". */
+function asSchedulerDecisions(sink: DecisionSink): DecisionSink {
+  return (d) => sink({ ...d, component: 'scheduler', details: { ...d.details, schedulerName: d.component } });
+}
+
+export async function runLab(opts: RunLabOptions): Promise<void> {
+  const prepared = await prepare(opts);
+  const schedulerName = prepared.schedulerConfig?.schedulerName;
+  const warnings: string[] = [];
+  if (schedulerName) {
+    const warning = checkSchedulerName(schedulerName, opts.force);
+    if (warning) warnings.push(warning);
+  }
+
+  const adminKc = await ensureClusterReachable();
+  if (opts.only.includes('deployment') || opts.only.includes('replicaset')) {
+    const warning = checkBuiltinControllers(opts.only, await readBuiltinControllers(), opts.force);
+    if (warning) warnings.push(warning);
+  }
+  for (const warning of warnings) process.stderr.write(`${chalk.yellow(warning)}\n`);
+
+  const admin = clientsFor(adminKc, 'k8s-flow-lab/identities');
+  const identityPaths = await ensureIdentities({
+    adminKc,
+    core: admin.core,
+    stateDir: stateDir(),
+    components: opts.only,
+    log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
+  });
+
+  let trace: TraceSession | undefined;
+  if (opts.trace) {
+    const nodes = await listNodeContainers();
+    trace = await startTraceSession({
+      nodes: nodes.map((n) => n.name),
+      controlPlane: await controlPlaneContainer(),
+      auditLogPath: auditLogPath(),
+      kubeConfig: loadKubeConfig(adminKubeconfigPath()),
+      jsonlPath: opts.trace,
+      log: (line) => process.stderr.write(chalk.dim(`${line}\n`)),
+    });
+    process.stderr.write(chalk.dim(`· tracing to ${opts.trace}\n`));
+  }
+  const decisions = trace?.decisionSink ?? noopDecisionSink;
+
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (name: string) => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write(`${name} again: exiting without waiting\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`${name}: stopping (in-flight syncs finish first; press Ctrl-C again to exit now)\n`);
+    abort.abort();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  opts.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+  const signal = abort.signal;
+
+  const runs: Promise<void>[] = [];
+  for (const component of opts.only) {
+    const kc = loadKubeConfig(identityPaths[component]);
+    const clients = componentClients(kc, component, trace);
+    const log = consoleLogger(TRACE_ACTOR[component]);
+    if (component === 'deployment') {
+      const controller = new DeploymentController({ kc, clients, decisions, log });
+      watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
+      watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
+      watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
+      announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal);
+      runs.push(controller.run(signal));
+    } else if (component === 'replicaset') {
+      const controller = new ReplicaSetController({ kc, clients, decisions, log });
+      watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
+      watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
+      announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal);
+      runs.push(controller.run(signal));
+    } else {
+      const config = prepared.schedulerConfig!;
+      const profile = await buildSchedulerProfile({
+        config,
+        binder: apiBinder(clients.core),
+        loaded: prepared.loaded,
+        log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
+      });
+      let markSynced!: () => void;
+      const synced = new Promise<void>((resolve) => (markSynced = resolve));
+      const detail = `; serving spec.schedulerName=${profile.schedulerName}${prepared.loaded ? ` with ${prepared.loaded.file}` : ''}`;
+      announceReady(component, synced, signal, detail);
+      const scheduler = new LabScheduler({
+        kc: clients.kubeConfig,
+        clients,
+        profile,
+        decisions: asSchedulerDecisions(decisions),
+        backoff: config.backoff,
+        log: loggerSignallingSync(log, markSynced),
+      });
+      runs.push(scheduler.run(signal));
+    }
+  }
+
+  const results = await Promise.allSettled(runs);
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
+  await trace?.stop();
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) throw failed[0]!.reason;
+  process.stderr.write(`${chalk.green('✓')} stopped${opts.trace ? `; trace written to ${opts.trace}` : ''}\n`);
+}

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { V1ClusterRole, V1ClusterRoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
+import { parseManifests, RBAC_MANIFEST_DIR } from '../../../lab/run/identities.js';
+
+const ROOT = join(RBAC_MANIFEST_DIR, '..', '..');
+
+/** Client method → the permission it needs. Extend this when a controller starts calling something new. */
+const PERMISSION_OF: Record<string, { group: string; resource: string; verb: string }> = {
+  listDeploymentForAllNamespaces: { group: 'apps', resource: 'deployments', verb: 'list' },
+  readNamespacedDeployment: { group: 'apps', resource: 'deployments', verb: 'get' },
+  replaceNamespacedDeployment: { group: 'apps', resource: 'deployments', verb: 'update' },
+  replaceNamespacedDeploymentStatus: { group: 'apps', resource: 'deployments/status', verb: 'update' },
+  listReplicaSetForAllNamespaces: { group: 'apps', resource: 'replicasets', verb: 'list' },
+  readNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'get' },
+  createNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'create' },
+  replaceNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'update' },
+  patchNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'patch' },
+  deleteNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'delete' },
+  replaceNamespacedReplicaSetStatus: { group: 'apps', resource: 'replicasets/status', verb: 'update' },
+  listPodForAllNamespaces: { group: '', resource: 'pods', verb: 'list' },
+  createNamespacedPod: { group: '', resource: 'pods', verb: 'create' },
+  deleteNamespacedPod: { group: '', resource: 'pods', verb: 'delete' },
+  patchNamespacedPod: { group: '', resource: 'pods', verb: 'patch' },
+  patchNamespacedPodStatus: { group: '', resource: 'pods/status', verb: 'patch' },
+  createNamespacedPodBinding: { group: '', resource: 'pods/binding', verb: 'create' },
+  listNode: { group: '', resource: 'nodes', verb: 'list' },
+  createNamespacedEvent: { group: '', resource: 'events', verb: 'create' },
+  patchNamespacedEvent: { group: '', resource: 'events', verb: 'patch' },
+};
+
+/** Informer watch path → the resource it watches. */
+const WATCH_OF: Record<string, { group: string; resource: string }> = {
+  '/apis/apps/v1/deployments': { group: 'apps', resource: 'deployments' },
+  '/apis/apps/v1/replicasets': { group: 'apps', resource: 'replicasets' },
+  '/api/v1/pods': { group: '', resource: 'pods' },
+  '/api/v1/nodes': { group: '', resource: 'nodes' },
+};
+
+const COMPONENTS = [
+  { sa: 'deployment-controller', files: ['controllers/deployment/controller.ts', 'controllers/shared/events.ts'] },
+  { sa: 'replicaset-controller', files: ['controllers/replicaset/controller.ts', 'controllers/shared/events.ts'] },
+  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/shared/events.ts'] },
+];
+
+type Grants = Map<string, Set<string>>; // 'group/resource' → verbs
+
+function add(grants: Grants, group: string, resource: string, verb: string): void {
+  const key = `${group}/${resource}`;
+  if (!grants.has(key)) grants.set(key, new Set());
+  grants.get(key)!.add(verb);
+}
+
+/** What the code calls: client methods on `core`/`apps`, and informer watch paths. */
+function grantsUsedBy(files: string[]): { grants: Grants; unknown: string[] } {
+  const grants: Grants = new Map();
+  const unknown: string[] = [];
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    for (const [, method] of source.matchAll(/\b(?:core|apps|coordination)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
+      const permission = PERMISSION_OF[method!];
+      if (!permission) unknown.push(method!);
+      else add(grants, permission.group, permission.resource, permission.verb);
+    }
+    for (const [, path] of source.matchAll(/path:\s*'([^']+)'/g)) {
+      const watched = WATCH_OF[path!];
+      if (!watched) unknown.push(`watch ${path}`);
+      else add(grants, watched.group, watched.resource, 'watch');
+    }
+  }
+  return { grants, unknown };
+}
+
+function grantsIn(role: V1ClusterRole): Grants {
+  const grants: Grants = new Map();
+  for (const rule of role.rules ?? []) {
+    for (const group of rule.apiGroups ?? []) for (const resource of rule.resources ?? []) for (const verb of rule.verbs) add(grants, group, resource, verb);
+  }
+  return grants;
+}
+
+const sorted = (g: Grants) => Object.fromEntries([...g].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
+
+describe('RBAC manifests', () => {
+  it('the namespace manifest parses', () => {
+    const [ns] = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, 'namespace.yaml'), 'utf8'), 'namespace.yaml');
+    expect(ns).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'k8s-flow-lab' } });
+  });
+
+  it.each(COMPONENTS)('$sa: ServiceAccount, ClusterRole and a binding between them', ({ sa }) => {
+    const objects = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, `${sa}.yaml`), 'utf8'), sa);
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
+    const [account, role, binding] = objects as [V1ServiceAccount, V1ClusterRole, V1ClusterRoleBinding];
+    expect(account.metadata).toMatchObject({ name: sa, namespace: 'k8s-flow-lab' });
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata!.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: 'k8s-flow-lab' }]);
+    // No wildcards: least privilege means naming every verb and resource.
+    for (const rule of role.rules ?? []) {
+      expect(rule.verbs).not.toContain('*');
+      expect(rule.resources).not.toContain('*');
+    }
+  });
+
+  it.each(COMPONENTS)('$sa grants exactly the verbs its code calls', ({ sa, files }) => {
+    const used = grantsUsedBy(files);
+    expect(used.unknown, 'client calls missing from PERMISSION_OF/WATCH_OF').toEqual([]);
+    const role = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, `${sa}.yaml`), 'utf8'), sa)[1] as V1ClusterRole;
+    expect(sorted(grantsIn(role))).toEqual(sorted(used.grants));
+  });
+
+  it('the scan finds what each component is known to need', () => {
+    expect(sorted(grantsUsedBy(COMPONENTS[2]!.files).grants)).toEqual({
+      '/events': ['create', 'patch'],
+      '/nodes': ['list', 'watch'],
+      '/pods': ['list', 'watch'],
+      '/pods/binding': ['create'],
+      '/pods/status': ['patch'],
+    });
+    expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['/pods']).toEqual(['create', 'delete', 'list', 'patch', 'watch']);
+  });
+});
