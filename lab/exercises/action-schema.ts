@@ -1,0 +1,97 @@
+/**
+ * Actions the lab can perform for the learner (a step's `action`, the worked `solution`, an
+ * exercise's `cleanup`). Each is one small, visible operation, spelled as the kubectl command it
+ * stands for wherever there is one. `{{namespace}}` in any string is replaced by the exercise's
+ * namespace.
+ */
+import { z } from 'zod';
+
+const name = z.string().min(1);
+
+export const actionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('apply'), manifest: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('kubectl'), args: z.array(z.string()).min(1) }).strict(),
+  z
+    .object({ type: z.literal('delete'), resource: name, name: name.optional(), selector: z.string().min(1).optional(), wait: z.boolean().default(false) })
+    .strict()
+    .refine((a) => (a.name === undefined) !== (a.selector === undefined), { message: 'give exactly one of `name`, `selector`' }),
+  z.object({ type: z.literal('scale'), resource: name.default('deployment'), name, replicas: z.number().int().nonnegative() }).strict(),
+  z
+    .object({
+      type: z.literal('killContainer'),
+      /** Label selector for the pod; the first running one (by name) is used. */
+      selector: z.string().min(1),
+      container: name,
+      signal: z.enum(['SIGKILL', 'SIGTERM']).default('SIGKILL'),
+    })
+    .strict(),
+  z.object({ type: z.literal('cordon'), node: name }).strict(),
+  z.object({ type: z.literal('uncordon'), node: name }).strict(),
+  z
+    .object({ type: z.literal('taint'), node: name, key: name, value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) })
+    .strict(),
+  z.object({ type: z.literal('untaint'), node: name, key: name, effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional() }).strict(),
+  z.object({ type: z.literal('labelNode'), node: name, labels: z.record(z.string(), z.string().nullable()) }).strict(),
+  z
+    .object({
+      type: z.literal('wait'),
+      /** kubectl wait's target: `deployment/web`, `pod -l app=web` is `pods` + selector. */
+      target: name,
+      selector: z.string().min(1).optional(),
+      /** kubectl wait's --for: `condition=Available`, `delete`, `jsonpath={.status.readyReplicas}=3`. */
+      for: name,
+      timeoutSeconds: z.number().int().positive().default(120),
+    })
+    .strict(),
+  z.object({ type: z.literal('sleep'), seconds: z.number().positive().max(600) }).strict(),
+  z.object({ type: z.literal('builtinControllers'), enabled: z.boolean() }).strict(),
+]);
+
+export type Action = z.infer<typeof actionSchema>;
+export type ActionType = Action['type'];
+export const ACTION_TYPES: readonly ActionType[] = [
+  'apply', 'kubectl', 'delete', 'scale', 'killContainer', 'cordon', 'uncordon', 'taint', 'untaint', 'labelNode', 'wait', 'sleep', 'builtinControllers',
+];
+
+/** The command line an action stands for, shown to the learner before it runs. */
+export function describeAction(action: Action, namespace: string): string {
+  const ns = `-n ${namespace}`;
+  switch (action.type) {
+    case 'apply':
+      return `kubectl apply ${ns} -f - <<EOF\n${action.manifest.trimEnd()}\nEOF`;
+    case 'kubectl':
+      return `kubectl ${action.args.join(' ')}`;
+    case 'delete':
+      return `kubectl delete ${ns} ${action.resource} ${action.name ?? `-l ${action.selector}`}${action.wait ? '' : ' --wait=false'}`;
+    case 'scale':
+      return `kubectl scale ${ns} ${action.resource}/${action.name} --replicas=${action.replicas}`;
+    case 'killContainer':
+      return `ctr -n k8s.io task kill --signal ${action.signal} <container id of ${action.container} in the pod -l ${action.selector}>  (on its node)`;
+    case 'cordon':
+      return `kubectl cordon ${action.node}`;
+    case 'uncordon':
+      return `kubectl uncordon ${action.node}`;
+    case 'taint':
+      return `kubectl taint nodes ${action.node} ${action.key}${action.value !== undefined ? `=${action.value}` : ''}:${action.effect} --overwrite`;
+    case 'untaint':
+      return `kubectl taint nodes ${action.node} ${action.key}${action.effect ? `:${action.effect}` : ''}-`;
+    case 'labelNode':
+      return `kubectl label nodes ${action.node} ${Object.entries(action.labels).map(([k, v]) => (v === null ? `${k}-` : `${k}=${v}`)).join(' ')} --overwrite`;
+    case 'wait':
+      return `kubectl wait ${ns} ${action.target}${action.selector ? ` -l ${action.selector}` : ''} --for=${action.for} --timeout=${action.timeoutSeconds}s`;
+    case 'sleep':
+      return `sleep ${action.seconds}`;
+    case 'builtinControllers':
+      return `npx lab controllers builtin ${action.enabled ? 'on' : 'off'}`;
+  }
+}
+
+/** Replaces `{{namespace}}` in every string of an action. */
+export function withNamespace<T>(value: T, namespace: string): T {
+  if (typeof value === 'string') return value.replaceAll('{{namespace}}', namespace) as T;
+  if (Array.isArray(value)) return value.map((v) => withNamespace(v, namespace)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNamespace(v, namespace)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,41 @@
+/** A number that must be exactly, at least and/or at most something. */
+import { z } from 'zod';
+
+export const boundsFields = {
+  equals: z.number().int().nonnegative().optional(),
+  min: z.number().int().nonnegative().optional(),
+  max: z.number().int().nonnegative().optional(),
+};
+
+export interface Bounds {
+  equals?: number | undefined;
+  min?: number | undefined;
+  max?: number | undefined;
+}
+
+export function hasBounds(b: Bounds): boolean {
+  return b.equals !== undefined || b.min !== undefined || b.max !== undefined;
+}
+
+/** zod refinement: at least one bound, and `equals` not mixed with min/max. */
+export function boundsAreValid(b: Bounds): boolean {
+  if (!hasBounds(b)) return false;
+  if (b.equals !== undefined && (b.min !== undefined || b.max !== undefined)) return false;
+  return b.min === undefined || b.max === undefined || b.min <= b.max;
+}
+
+export const BOUNDS_MESSAGE = 'give `equals`, or `min` and/or `max` (with min <= max)';
+
+export function withinBounds(n: number, b: Bounds): boolean {
+  if (b.equals !== undefined && n !== b.equals) return false;
+  if (b.min !== undefined && n < b.min) return false;
+  if (b.max !== undefined && n > b.max) return false;
+  return true;
+}
+
+export function describeBounds(b: Bounds): string {
+  if (b.equals !== undefined) return `exactly ${b.equals}`;
+  if (b.min !== undefined && b.max !== undefined) return b.min === b.max ? `exactly ${b.min}` : `between ${b.min} and ${b.max}`;
+  if (b.min !== undefined) return `at least ${b.min}`;
+  return `at most ${b.max}`;
+}

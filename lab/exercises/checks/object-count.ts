@@ -1,0 +1,33 @@
+/** objectCount: how many objects of a kind exist (optionally by labels / name prefix). */
+import { z } from 'zod';
+import { SNAPSHOT_KINDS, isTerminating, listNames, type Snapshot } from '../snapshot.js';
+import { describeFilter, matchesFilter } from '../selectors.js';
+import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
+import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+
+export const objectCountSchema = z
+  .object({
+    kind: z.literal('objectCount'),
+    ...checkBase,
+    resource: z.enum(SNAPSHOT_KINDS),
+    ...objectFilterFields,
+    /** Count objects being deleted too (default false: a terminating pod is on its way out). */
+    includeTerminating: z.boolean().default(false),
+    ...boundsFields,
+  })
+  .strict()
+  .refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+
+export type ObjectCountCheck = z.infer<typeof objectCountSchema>;
+
+export function evaluateObjectCount(check: ObjectCountCheck, snapshot: Snapshot): CheckResult {
+  const matching = snapshot.objects[check.resource].filter(
+    (obj) => matchesFilter(obj, check) && (check.includeTerminating || !isTerminating(obj)),
+  );
+  const scope = describeFilter(check);
+  return {
+    pass: withinBounds(matching.length, check),
+    expected: `${describeBounds(check)} ${check.resource} (${scope})`,
+    saw: `${matching.length} ${check.resource} (${scope}): ${listNames(matching.map((o) => o.metadata.name))}`,
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { isValidLabelSelector } from '../selectors.js';
+
+/** What every check returns: did it pass, what it saw (precisely), what it wanted. */
+export interface CheckResult {
+  pass: boolean;
+  saw: string;
+  expected: string;
+}
+
+/** Fields every check may carry. `description` is the sentence the learner reads. */
+export const checkBase = {
+  description: z.string().min(1).optional(),
+};
+
+export const labelSelectorField = z.string().refine(isValidLabelSelector, {
+  message: 'not a label selector (examples: app=web, tier!=db, env in (a,b), !legacy)',
+});
+
+/** Which pods (or other objects) a check is about: by labels and/or name prefix. */
+export const objectFilterFields = {
+  selector: labelSelectorField.optional(),
+  namePrefix: z.string().min(1).optional(),
+};
+
+export const regexField = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
