@@ -130,7 +130,11 @@ const perPointPluginsSchema = z
     reserve: z.array(pluginAt('reserve')).default([]),
     permit: z.array(pluginAt('permit')).default([]),
     preBind: z.array(pluginAt('preBind')).default([]),
-    bind: z.array(pluginAt('bind')).min(1, 'needs at least one Bind plugin (ctx.defaultProfile().plugins.bind has DefaultBinder)'),
+    bind: z
+      .array(pluginAt('bind'))
+      .optional()
+      .refine((v) => v !== undefined && v.length > 0, 'needs at least one Bind plugin (ctx.defaultProfile().plugins.bind has DefaultBinder)')
+      .transform((v) => v ?? []),
     postBind: z.array(pluginAt('postBind')).default([]),
   })
   .strict();
