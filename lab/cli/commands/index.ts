@@ -12,3 +12,4 @@ import * as controllers from './controllers.js';
 
 /** Every command, in the order `lab --help` lists them. */
 export const commandModules: CommandModule[] = [cluster, image, run, controllers];
+import * as exercise from './exercise.js'; commandModules.push(exercise); // lab exercise: guided exercises (lab/exercises)
