@@ -102,11 +102,11 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
 
 /** Parses and validates one exercise file's text; throws ExerciseFileError. */
 export function parseExercise(text: string, file: string): Exercise {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const where = error.linePos?.[0] ? `line ${error.linePos[0].line}` : '';
-    throw new ExerciseFileError(file, where, `not valid YAML (${error.message.split('\n')[0]})`);
+    throw new ExerciseFileError(file, where, `not valid YAML (${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})`);
   }
   const data: unknown = doc.toJS();
   const result = exerciseSchema.safeParse(data);
