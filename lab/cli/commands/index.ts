@@ -13,3 +13,4 @@ import * as controllers from './controllers.js';
 /** Every command, in the order `lab --help` lists them. */
 export const commandModules: CommandModule[] = [cluster, image, run, controllers];
 import * as exercise from './exercise.js'; commandModules.push(exercise); // lab exercise: guided exercises (lab/exercises)
+import * as doctor from './doctor.js'; commandModules.push(doctor); // lab doctor: is this machine ready for the lab (lab/doctor)
