@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { execa } from 'execa';
 import { LabError } from '../cli/errors.js';
 import { run, type RunResult } from './exec.js';
@@ -56,11 +55,11 @@ export async function loadImageArchive(tarPath: string, nodes?: string[]): Promi
   await Promise.all(
     targets.map(async (node) => {
       const result = await execa('docker', ['exec', '-i', node, 'ctr', '--namespace', 'k8s.io', 'images', 'import', '--all-platforms', '-'], {
-        stdin: createReadStream(tarPath),
+        inputFile: tarPath,
         reject: false,
       });
       if (result.exitCode !== 0) {
-        throw new LabError(`loading ${tarPath} into ${node} failed: ${String(result.stderr).trim()}`);
+        throw new LabError(`loading ${tarPath} into ${node} failed: ${String(result.stderr || result.message).trim()}`);
       }
     }),
   );

@@ -121,11 +121,10 @@ export async function buildNodeImage(progress: Progress, opts: { force?: boolean
     try {
       await commitOnto(nodeBase, dir, NODE_IMAGE, [
         'ENV container=docker',
-        'STOPSIGNAL SIGRTMIN+3',
         'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
         'CMD []',
         `LABEL ${INPUTS_LABEL}=${inputsKey}`,
-      ]);
+      ], { stopSignal: 'SIGRTMIN+3' }); // systemd shuts down cleanly on SIGRTMIN+3
     } finally {
       removeStage(dir);
     }

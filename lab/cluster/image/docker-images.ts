@@ -37,12 +37,19 @@ export function stage(files: StagedFile[]): string {
   return dir;
 }
 
-/** Streams a tar of `dir` (owned by root) into `docker ...args` on stdin. */
+/**
+ * Feeds a tar of `dir` (files owned by root) to `docker ...args` on stdin. The tar goes through a
+ * temporary file: the node image's stage is hundreds of MB, too much to hold in memory.
+ */
 async function pipeTarInto(dir: string, dockerArgs: string[]): Promise<void> {
-  const tar = execa('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', dir, '-cf', '-', '.']);
-  const docker = tar.pipe('docker', dockerArgs, { reject: false, stdout: 'pipe', stderr: 'pipe' });
-  const result = await docker;
-  if (result.exitCode !== 0) throw new LabError(`docker ${dockerArgs.join(' ')} failed: ${String(result.stderr).trim()}`);
+  const tarFile = `${dir}.tar`;
+  try {
+    await run('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', dir, '-cf', tarFile, '.']);
+    const result = await execa('docker', dockerArgs, { inputFile: tarFile, reject: false });
+    if (result.exitCode !== 0) throw new LabError(`docker ${dockerArgs.join(' ')} failed: ${String(result.stderr).trim()}`);
+  } finally {
+    rmSync(tarFile, { force: true });
+  }
 }
 
 function changeArgs(changes: string[]): string[] {
@@ -60,8 +67,10 @@ export async function importRootfs(tarPath: string, tag: string, changes: string
 }
 
 /** Copies a staged directory onto `base` and commits the result as `tag`. */
-export async function commitOnto(base: string, stageDir: string, tag: string, changes: string[]): Promise<void> {
-  const { stdout: id } = await run('docker', ['create', base, '/bin/true']);
+export async function commitOnto(base: string, stageDir: string, tag: string, changes: string[], opts: { stopSignal?: string } = {}): Promise<void> {
+  // The stop signal goes in at create time: older engines cannot set it with `commit --change`,
+  // and commit keeps the container's config.
+  const { stdout: id } = await run('docker', ['create', ...(opts.stopSignal ? ['--stop-signal', opts.stopSignal] : []), base, '/bin/true']);
   const container = id.trim();
   try {
     await pipeTarInto(stageDir, ['cp', '-', `${container}:/`]);
