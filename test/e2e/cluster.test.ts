@@ -54,12 +54,15 @@ describe('a 3-node kind cluster brought up by the lab', () => {
       { url: 'http://web/', expect: 'served by web-' },
       { url: `http://web.${ns}.svc.cluster.local/`, expect: 'served by web-' },
     ];
-    const script = targets.map((t) => `wget -q -T 5 -O - ${t.url} || echo "FAILED ${t.url}"`).join('; ');
-    const output = await waitFor('HTTP answers from a client pod', async () => {
-      await kubectl(['-n', ns, 'delete', 'pod', 'client', '--ignore-not-found', '--wait=true'], { reject: false });
-      const run = await kubectl(['-n', ns, 'run', 'client', '--image=lab.local/web:1.0', '--image-pull-policy=Never', '--restart=Never', '--attach', '--rm', '--quiet', '--command', '--', 'sh', '-c', script], { reject: false, timeoutMs: 120_000 });
+    // (busybox's wget -T crashes on this build; the timeout applet bounds each request instead)
+    const script = targets.map((t) => `timeout 5 wget -q -O - ${t.url} || echo "FAILED ${t.url}"`).join('; ');
+    // A client pod inside the cluster (on whichever node the scheduler picks) asks every target.
+    await kubectl(['-n', ns, 'run', 'client', '--image=lab.local/web:1.0', '--restart=Never', '--command', '--', 'sleep', '3600']);
+    await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s'], { timeoutMs: 130_000 });
+    const output = await waitFor('HTTP answers from the client pod', async () => {
+      const run = await kubectl(['-n', ns, 'exec', 'client', '--', 'sh', '-c', script], { reject: false, timeoutMs: 60_000 });
       return run.exitCode === 0 && !run.stdout.includes('FAILED') ? run.stdout : undefined;
-    }, 180_000, 3000);
+    }, 120_000, 3000);
     for (const target of targets) expect(output).toContain(target.expect);
   });
 

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { BadInputError } from '../../cli/errors.js';
 import type { Progress } from '../../cli/output.js';
 import { commandWorks, run } from '../exec.js';
@@ -209,7 +209,7 @@ async function buildWorkloadImages(busybox: string): Promise<string[]> {
   const key = new InputHash().add('busybox', busybox).add('script', script).addTree('busybox-bin', busybox.replace(/\/busybox$/, ''), (p) => p === 'busybox').key();
   const archive = join(cacheDir(), 'images', 'workloads', `web-1.0-${key}.tar`);
   if (!existsSync(archive)) {
-    const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup'];
+    const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup', 'timeout', 'ping', 'ip'];
     const dir = stage([
       { path: '/bin/busybox', from: busybox, mode: 0o755 },
       ...applets.map((a) => ({ path: `/bin/${a}`, symlink: 'busybox' })),
@@ -224,6 +224,10 @@ async function buildWorkloadImages(busybox: string): Promise<string[]> {
     }
     await saveImage(WEB_IMAGE, `${archive}.partial`);
     renameSync(`${archive}.partial`, archive);
+    // Older builds of the same image would be loaded too; keep only this one.
+    for (const old of readdirSync(dirname(archive))) {
+      if (old.startsWith('web-1.0-') && join(dirname(archive), old) !== archive) rmSync(join(dirname(archive), old), { force: true });
+    }
   }
   return [archive];
 }
