@@ -25,7 +25,12 @@ export class Progress {
   async step<T>(title: string, work: (update: (detail: string) => void) => Promise<T>): Promise<T> {
     const begin = Date.now();
     this.line(chalk.cyan('•'), title + ' ...');
-    const update = (detail: string) => this.line(' ', chalk.dim(`  ${detail}`));
+    let lastDetail = '';
+    const update = (detail: string) => {
+      if (detail === lastDetail) return; // a poll loop repeating itself says nothing new
+      lastDetail = detail;
+      this.line(' ', chalk.dim(`  ${detail}`));
+    };
     try {
       const result = await work(update);
       this.line(chalk.green('✓'), `${title} ${chalk.dim(`(${seconds(Date.now() - begin)})`)}`);

@@ -83,8 +83,12 @@ async function leaseHolder(): Promise<{ holder: string; renewTime?: string }> {
   return { holder: lease.spec?.holderIdentity ?? '', ...(lease.spec?.renewTime ? { renewTime: lease.spec.renewTime } : {}) };
 }
 
+/** The --controllers value of the kube-controller-manager process running on the node now. */
 async function runningFlag(node: string): Promise<string | undefined> {
-  const result = await execInNode(node, ['sh', '-c', 'for p in /proc/[0-9]*; do if grep -q kube-controller-manager "$p/comm" 2>/dev/null; then tr "\\0" "\\n" < "$p/cmdline"; fi; done']);
+  // /proc/PID/comm is cut at 15 characters ("kube-controller"), so match the full argv[0] instead.
+  const script = 'for p in /proc/[0-9]*; do a=$(tr "\\0" "\\n" < "$p/cmdline" 2>/dev/null) || continue; ' +
+    'case "$(echo "$a" | head -n1)" in *kube-controller-manager) echo "$a";; esac; done';
+  const result = await execInNode(node, ['sh', '-c', script]);
   const arg = result.stdout.split('\n').find((a) => a.startsWith('--controllers='));
   return arg?.slice('--controllers='.length);
 }
