@@ -13,7 +13,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { DecisionSink } from '../shared/decisions.js';
-import type { EventRecorder } from '../shared/events.js';
+import { EventRecorder } from '../shared/events.js';
 import { createInformer, type Informer } from '../shared/informer.js';
 import { consoleLogger, type Logger } from '../shared/log.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
@@ -24,7 +24,10 @@ import { Code } from './framework/status.js';
 import type { Binder } from './plugins/default-binder.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
 
-type CoreClient = Pick<CoreV1Api, 'listNode' | 'listPodForAllNamespaces' | 'createNamespacedPodBinding' | 'patchNamespacedPodStatus'>;
+type CoreClient = Pick<
+  CoreV1Api,
+  'listNode' | 'listPodForAllNamespaces' | 'createNamespacedPodBinding' | 'patchNamespacedPodStatus' | 'createNamespacedEvent' | 'patchNamespacedEvent'
+>;
 
 export interface LabSchedulerOptions {
   kc: KubeConfig;
@@ -77,10 +80,13 @@ export class LabScheduler {
   private readonly log: Logger;
   private readonly decisions: DecisionSink;
   private readonly core: CoreClient;
+  private readonly recorder: EventRecorder;
 
   constructor(private readonly opts: LabSchedulerOptions) {
     this.core = opts.clients.core;
     this.profile = opts.profile ?? defaultProfile({ binder: apiBinder(this.core) }, DEFAULT_SCHEDULER_NAME);
+    // Like kube-scheduler, events are reported under the scheduler's own name.
+    this.recorder = opts.recorder ?? new EventRecorder(this.core, this.profile.schedulerName);
     this.log = opts.log ?? consoleLogger(this.profile.schedulerName);
     this.decisions = opts.decisions ?? (() => {});
     this.runtime = new FrameworkRuntime(this.profile, { onWarning: (m) => this.log.warn(m) });
@@ -199,14 +205,14 @@ export class LabScheduler {
     if (result.bound) {
       this.cache.finishBinding(pod);
       this.queue.done(pod);
-      await this.opts.recorder?.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${result.chosen}`);
+      await this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${result.chosen}`);
       return;
     }
     if (result.status.isRejected()) this.queue.addUnschedulable(popped);
     else this.queue.addBackoff(popped);
     const message = result.message ?? result.status.message();
     await Promise.all([
-      this.opts.recorder?.event(pod, 'Warning', 'FailedScheduling', message),
+      this.recorder.event(pod, 'Warning', 'FailedScheduling', message),
       this.markUnschedulable(pod, result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable', message),
     ]);
   }

@@ -5,6 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { objectKey, type Informer } from './informer.js';
 import { consoleLogger, type Logger } from './log.js';
 import { RateLimitingQueue } from './workqueue.js';
+import { errorMessage, isConflict } from './retry.js';
 
 export interface ControllerOptions {
   name: string;
@@ -94,11 +95,13 @@ export abstract class Controller {
   private handleSyncError(key: string, err: unknown): void {
     const requeues = this.queue.numRequeues(key);
     if (requeues < this.maxRetries) {
-      this.log.warn('sync failed, requeuing', { key, requeues, error: err instanceof Error ? err.message : err });
+      // A 409 means our cache was behind the API server: expected under churn, so not a warning.
+      if (isConflict(err)) this.log.debug('conflict: object changed since our cache saw it, requeuing', { key, requeues });
+      else this.log.warn('sync failed, requeuing', { key, requeues, error: errorMessage(err) });
       this.queue.addRateLimited(key);
       return;
     }
-    this.log.error('sync failed too often, dropping key', { key, requeues, error: err instanceof Error ? err.message : err });
+    this.log.error('sync failed too often, dropping key', { key, requeues, error: errorMessage(err) });
     this.queue.forget(key);
   }
 }

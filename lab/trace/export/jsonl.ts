@@ -3,7 +3,8 @@
  * the appender (lines are buffered and flushed on a timer); reading validates every line with the
  * zod schema and names the line and field of the first problem.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { traceEntrySchema, type TraceEntry } from '../schema.js';
 import { redactEntry } from '../redact.js';
@@ -80,7 +81,13 @@ export class JsonlStreamWriter {
   written = 0;
 
   constructor(path: string, opts: JsonlStreamOptions = {}) {
+    mkdirSync(dirname(path), { recursive: true });
     this.stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+    // A failing disk must not take the controllers down with it: report and stop writing.
+    this.stream.on('error', (error) => {
+      process.stderr.write(`trace: cannot write ${path}: ${error.message}\n`);
+      this.closed = true;
+    });
     this.maxBufferedChars = opts.maxBufferedChars ?? 256 * 1024;
     this.timer = setInterval(() => this.flush(), opts.flushIntervalMs ?? 200);
     this.timer.unref();
