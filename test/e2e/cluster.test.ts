@@ -66,6 +66,13 @@ describe('a 3-node kind cluster brought up by the lab', () => {
     for (const target of targets) expect(output).toContain(target.expect);
   });
 
+  it('`lab run` refuses to start the lab controllers next to the built-in ones, and says how to fix it', async () => {
+    const result = await lab(['run'], { timeoutMs: 120_000 });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/built-in/);
+    expect(result.stderr).toContain('npx lab controllers builtin off');
+  });
+
   it('deletes cleanly: the Deployment, its ReplicaSet and its pods are gone', async () => {
     await kubectl(['-n', ns, 'delete', 'deployment', 'web', '--wait=true'], { timeoutMs: 120_000 });
     await waitFor('web pods gone', async () => {

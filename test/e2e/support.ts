@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import { kubectl } from '../../lab/cluster/kubectl.js';
 import { REPO_ROOT } from '../../lab/cluster/paths.js';
@@ -42,4 +42,38 @@ export async function freshNamespace(name: string): Promise<string> {
   await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true'], { timeoutMs: 180_000 });
   await kubectl(['create', 'namespace', name]);
   return name;
+}
+
+/** `lab run ...` as a child process (as a learner starts it), resolved once every component says it is ready. */
+export interface LabRunProcess {
+  child: ResultPromise;
+  output: () => string;
+  /** Stops it with a signal and returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | undefined>;
+}
+
+export async function startLabRun(args: string[], expectReady: string[], timeoutMs = 120_000): Promise<LabRunProcess> {
+  const child = execa(process.execPath, [join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), 'run', ...args], {
+    reject: false,
+    cwd: REPO_ROOT,
+    all: true,
+    buffer: false,
+  });
+  let text = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  await waitFor(`lab run ready (${expectReady.join(', ')})`, async () => {
+    if (child.exitCode !== null) throw new Error(`lab run exited early (${child.exitCode}):\n${text}`);
+    return expectReady.every((name) => text.includes(`${name} ready`));
+  }, timeoutMs, 200);
+  return {
+    child,
+    output: () => text,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      const result = await child;
+      return result.exitCode;
+    },
+  };
 }
