@@ -1,0 +1,184 @@
+/**
+ * `lab compare SCENARIO`: the same scenario, once with Kubernetes' own controllers and
+ * default-scheduler, once with the lab's (built-in controllers off), each traced; then the end
+ * states, actions, latencies and API requests side by side, with the differences explained.
+ *
+ * The built-in side is traced by a session of ours on the cluster's taps; the lab side by runLab's
+ * own session (runLab({ trace })), which adds the lab's informer, decision and write taps.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Progress } from '../cli/output.js';
+import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { kubectl } from '../cluster/kubectl.js';
+import { stateDir } from '../cluster/paths.js';
+import { correlate } from '../trace/correlate.js';
+import { readJsonlFile } from '../trace/export/jsonl.js';
+import { filterEntries } from '../trace/filter.js';
+import type { TraceEntry } from '../trace/schema.js';
+import { renderExport } from '../trace/session.js';
+import { writeFile } from 'node:fs/promises';
+import { actionSequence, alignSequences, formatAction, requestCounts, type Action, type RequestCounts } from './actions.js';
+import { createNamespace, deleteNamespace, performStep, settle, snapshot, startClusterTrace } from './cluster-io.js';
+import { diffEndStates, normaliseEndState, templateHashes, type EndState, type StateDifference } from './end-state.js';
+import { explain } from './explain.js';
+import { hopSamples, summariseHops, type HopSummary } from './latency.js';
+import { startLab, type LabProcess } from './lab-process.js';
+import { namespaceFor, schedulerNameFor, type Scenario, type Side, type StepMemory } from './scenarios.js';
+
+export interface SideResult {
+  side: Side;
+  namespace: string;
+  schedulerName: string;
+  /** From the first step to the last step's end. */
+  durationMs: number;
+  traceEntries: number;
+  endState: EndState;
+  templateHashes: string[];
+  actions: Action[];
+  requests: RequestCounts;
+  hops: HopSummary[];
+  files: { jsonl: string; mermaid: string; html: string };
+}
+
+export interface Comparison {
+  scenario: string;
+  description: string;
+  endStateSame: boolean;
+  endStateDiff: StateDifference[];
+  sides: Record<Side, SideResult>;
+  /** The two action sequences lined up ("-" where one side has no counterpart). */
+  actionsSideBySide: Array<{ builtin?: string; lab?: string }>;
+  explanations: string[];
+  builtinControllersRestoredTo: boolean;
+}
+
+export interface CompareOptions {
+  progress: Progress;
+  timeoutSeconds?: number;
+}
+
+function analyse(side: Side, namespace: string, entries: TraceEntry[], raw: Awaited<ReturnType<typeof snapshot>>, durationMs: number, files: SideResult['files']): SideResult {
+  return {
+    side,
+    namespace,
+    schedulerName: schedulerNameFor(side),
+    durationMs,
+    traceEntries: entries.length,
+    endState: normaliseEndState(raw),
+    templateHashes: templateHashes(raw),
+    actions: actionSequence(entries, namespace),
+    requests: requestCounts(entries, namespace),
+    hops: summariseHops(hopSamples(entries, namespace)),
+    files,
+  };
+}
+
+async function writeDiagrams(entries: readonly TraceEntry[], namespace: string, dir: string, side: Side, title: string): Promise<{ mermaid: string; html: string }> {
+  const selected = filterEntries(correlate(entries), { namespace });
+  const mermaid = join(dir, `${side}.mmd`);
+  const html = join(dir, `${side}.html`);
+  await writeFile(mermaid, await renderExport('mermaid', selected, { title }), 'utf8');
+  await writeFile(html, await renderExport('html', selected, { title }), 'utf8');
+  return { mermaid, html };
+}
+
+async function runSteps(scenario: Scenario, namespace: string, schedulerName: string, timeoutSeconds: number, progress: Progress, memory: StepMemory): Promise<number> {
+  const started = Date.now();
+  for (const step of scenario.steps) {
+    await progress.step(`${namespace}: ${step.do}`, () => performStep(step, namespace, schedulerName, memory, timeoutSeconds));
+  }
+  return Date.now() - started;
+}
+
+/** Undo what a step may have left if the scenario failed half-way (a cordoned node). */
+async function undoLeftovers(memory: StepMemory): Promise<void> {
+  if (memory.node) await kubectl(['uncordon', memory.node], { reject: false });
+}
+
+export async function runComparison(scenario: Scenario, opts: CompareOptions): Promise<Comparison> {
+  const { progress } = opts;
+  const timeoutSeconds = opts.timeoutSeconds ?? 180;
+  const dir = join(stateDir(), 'compare', scenario.name);
+  await mkdir(dir, { recursive: true });
+  const before = await readBuiltinControllers();
+  const wasOn = before.deploymentController && before.replicasetController;
+  const namespaces = { builtin: namespaceFor('builtin', scenario.name), lab: namespaceFor('lab', scenario.name) };
+  let lab: LabProcess | undefined;
+  const memories: Record<Side, StepMemory> = { builtin: {}, lab: {} };
+  try {
+    // Built-in side.
+    if (!wasOn) await progress.step('turning the built-in controllers on (kube-controller-manager restarts)', () => setBuiltinControllers(true, progress));
+    const nsB = namespaces.builtin;
+    await progress.step(`fresh namespace ${nsB}`, async () => {
+      await deleteNamespace(nsB);
+      await createNamespace(nsB);
+    });
+    const jsonlB = join(dir, 'builtin.jsonl');
+    const session = await progress.step('starting the trace (audit, etcd, kubelet, containerd)', () => startClusterTrace({ jsonlPath: jsonlB }));
+    let builtin: SideResult;
+    try {
+      const duration = await runSteps(scenario, nsB, schedulerNameFor('builtin'), timeoutSeconds, progress, memories.builtin);
+      await settle();
+      const raw = await snapshot(nsB);
+      await session.stop();
+      const entries = session.entries();
+      const diagrams = await writeDiagrams(entries, nsB, dir, 'builtin', `${scenario.name}: built-in controllers + default-scheduler`);
+      builtin = analyse('builtin', nsB, entries, raw, duration, { jsonl: jsonlB, ...diagrams });
+    } finally {
+      await session.stop();
+    }
+
+    // Lab side.
+    await progress.step('turning the built-in controllers off (kube-controller-manager restarts)', () => setBuiltinControllers(false, progress));
+    const nsL = namespaces.lab;
+    await progress.step(`fresh namespace ${nsL}`, async () => {
+      await deleteNamespace(nsL);
+      await createNamespace(nsL);
+    });
+    const jsonlL = join(dir, 'lab.jsonl');
+    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL });
+    const running = lab;
+    await progress.step("starting the lab's controllers and lab-scheduler (traced)", () => running.ready);
+    const durationL = await runSteps(scenario, nsL, schedulerNameFor('lab'), timeoutSeconds, progress, memories.lab);
+    await settle();
+    const rawL = await snapshot(nsL);
+    await progress.step("stopping the lab's components", () => running.stop());
+    lab = undefined;
+    const entriesL = await readJsonlFile(jsonlL);
+    const diagramsL = await writeDiagrams(entriesL, nsL, dir, 'lab', `${scenario.name}: the lab's controllers + lab-scheduler`);
+    const labSide = analyse('lab', nsL, entriesL, rawL, durationL, { jsonl: jsonlL, ...diagramsL });
+
+    const endStateDiff = diffEndStates(builtin.endState, labSide.endState);
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      endStateSame: endStateDiff.length === 0,
+      endStateDiff,
+      sides: { builtin, lab: labSide },
+      actionsSideBySide: alignSequences(builtin.actions, labSide.actions).map((row) => ({
+        ...(row.builtin ? { builtin: formatAction(row.builtin) } : {}),
+        ...(row.lab ? { lab: formatAction(row.lab) } : {}),
+      })),
+      explanations: explain({
+        endStateDiff,
+        hashes: { builtin: builtin.templateHashes, lab: labSide.templateHashes },
+        actions: { builtin: builtin.actions, lab: labSide.actions },
+        requests: { builtin: builtin.requests, lab: labSide.requests },
+        hops: { builtin: builtin.hops, lab: labSide.hops },
+      }),
+      builtinControllersRestoredTo: wasOn,
+    };
+  } finally {
+    await lab?.stop();
+    for (const memory of Object.values(memories)) await undoLeftovers(memory);
+    await progress.step(`deleting namespaces ${namespaces.builtin}, ${namespaces.lab}`, async () => {
+      await deleteNamespace(namespaces.builtin, false);
+      await deleteNamespace(namespaces.lab, false);
+    });
+    const now = await readBuiltinControllers().catch(() => undefined);
+    if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
+      await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'}) as they were`, () => setBuiltinControllers(wasOn, progress));
+    }
+  }
+}
