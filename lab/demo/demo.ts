@@ -1,0 +1,130 @@
+/**
+ * `lab demo`: from nothing to the chain of events, live, in one command. Brings the cluster up if
+ * needed, hands Deployments to the lab (built-in controllers off), runs the lab's three components
+ * traced, creates a Deployment and shows every step until its pods run, then writes the report.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Progress } from '../cli/output.js';
+import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { clusterHealth } from '../cluster/health.js';
+import { kubectl } from '../cluster/kubectl.js';
+import { up } from '../cluster/lifecycle.js';
+import { stateDir } from '../cluster/paths.js';
+import { LabError } from '../cli/errors.js';
+import { correlate } from '../trace/correlate.js';
+import { readJsonlFile } from '../trace/export/jsonl.js';
+import { filterEntries } from '../trace/filter.js';
+import { startLiveView } from '../trace/live.js';
+import { renderExport } from '../trace/session.js';
+import { Timeline } from '../trace/timeline.js';
+import { waitPodsRunning } from '../compare/cluster-io.js';
+import { startLab, type LabProcess } from '../compare/lab-process.js';
+import { deploymentManifest } from '../compare/scenarios.js';
+import { asInput, firstRunningAt, followJsonl, type Follower } from './follow.js';
+
+export interface DemoOptions {
+  progress: Progress;
+  replicas: number;
+  namespace: string;
+  keepRunning: boolean;
+  timeoutSeconds: number;
+  /** Where the live lines go (stderr, so --output json stays clean). */
+  write?: (line: string) => void;
+}
+
+export interface DemoResult {
+  namespace: string;
+  deployment: string;
+  replicas: number;
+  clusterCreated: boolean;
+  /** From the demo's start to the first pod Running. */
+  firstPodRunningMs?: number;
+  /** From creating the Deployment to all pods Running. */
+  allRunningMs: number;
+  report: { html: string; mermaid: string; jsonl: string };
+  traceEntries: number;
+  leftBehind: string[];
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const { progress, namespace, replicas } = opts;
+  const started = Date.now();
+  const dir = join(stateDir(), 'demo');
+  await mkdir(dir, { recursive: true });
+  const files = { html: join(dir, 'report.html'), mermaid: join(dir, 'report.mmd'), jsonl: join(dir, 'trace.jsonl') };
+  await writeFile(files.jsonl, '', 'utf8'); // a fresh trace: the follower must not replay an old demo
+
+  const health = await progress.step('checking the cluster', () => clusterHealth());
+  let clusterCreated = false;
+  if (!health.healthy) {
+    const result = await up(progress, {});
+    clusterCreated = result.created;
+  }
+  await progress.step("handing Deployments to the lab: built-in controllers off (~30 s)", () => setBuiltinControllers(false, progress));
+
+  const timeline = new Timeline({ startMs: started });
+  const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  let stopLive: (() => void) | undefined;
+  let follower: Follower | undefined;
+  let lab: LabProcess | undefined;
+  try {
+    stopLive = startLiveView(timeline, { filter: { namespace }, write, width: () => process.stderr.columns || 160 });
+    follower = followJsonl(files.jsonl, (e) => timeline.append(asInput(e)));
+    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: files.jsonl });
+    const running = lab;
+    await progress.step("starting the lab's Deployment controller, ReplicaSet controller and lab-scheduler", () => running.ready);
+
+    await progress.step(`namespace ${namespace}, Deployment web (${replicas} × lab.local/web:1.0, schedulerName lab-scheduler)`, async () => {
+      const ns = await kubectl(['create', 'namespace', namespace], { reject: false });
+      if (ns.exitCode !== 0 && !/AlreadyExists/.test(ns.stderr)) throw new LabError(`could not create namespace ${namespace}: ${ns.stderr.trim()}`);
+      await kubectl(['delete', 'deployment', 'web', '-n', namespace, '--ignore-not-found', '--wait=true']);
+      await kubectl(['create', '-f', '-'], { input: JSON.stringify(deploymentManifest(namespace, replicas, 'lab-scheduler')) });
+    });
+    const created = Date.now();
+    progress.info('the chain of events, live:');
+    try {
+      await waitPodsRunning(namespace, replicas, opts.timeoutSeconds * 1000);
+    } catch (err) {
+      throw new LabError(
+        `${(err as Error).message} (waited ${opts.timeoutSeconds} s)`,
+        `look at the pods: npx lab kubectl -- get pods -n ${namespace} -o wide; and events: npx lab kubectl -- get events -n ${namespace}`,
+      );
+    }
+    const allRunningMs = Date.now() - created;
+    await new Promise((r) => setTimeout(r, 2000)); // the kubelet's last status writes and late audit lines
+    await follower.stop();
+
+    const entries = await readJsonlFile(files.jsonl);
+    const selected = filterEntries(correlate(entries), { namespace });
+    const title = `lab demo: kubectl create deployment web (${replicas} replicas) → pods Running`;
+    await progress.step('writing the report', async () => {
+      await writeFile(files.html, await renderExport('html', selected, { title }), 'utf8');
+      await writeFile(files.mermaid, await renderExport('mermaid', selected, { title }), 'utf8');
+    });
+    const firstRunning = firstRunningAt(entries, namespace);
+    if (opts.keepRunning) {
+      progress.info("the lab's controllers keep running; press Ctrl-C to stop them");
+      await running.done.catch(() => {});
+    }
+    const result: DemoResult = {
+      namespace,
+      deployment: 'web',
+      replicas,
+      clusterCreated,
+      allRunningMs,
+      report: files,
+      traceEntries: entries.length,
+      leftBehind: [
+        "the built-in Deployment/ReplicaSet controllers are off (the lab's own are stopped): `npx lab controllers builtin on` restores them",
+        `namespace ${namespace} with Deployment web and its ${replicas} pods: \`npx lab kubectl -- delete namespace ${namespace}\` removes them`,
+      ],
+    };
+    if (firstRunning !== undefined) result.firstPodRunningMs = firstRunning - started;
+    return result;
+  } finally {
+    await follower?.stop();
+    stopLive?.();
+    await lab?.stop();
+  }
+}
