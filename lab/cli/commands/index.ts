@@ -16,3 +16,4 @@ import * as exercise from './exercise.js'; commandModules.push(exercise); // lab
 import * as doctor from './doctor.js'; commandModules.push(doctor); // lab doctor: is this machine ready for the lab (lab/doctor)
 import * as trace from './trace.js'; commandModules.push(trace); // lab trace and lab trace export (lab/trace)
 import * as compare from './compare.js'; commandModules.push(compare); // lab compare: built-in vs lab side by side (lab/compare)
+import * as demo from './demo.js'; commandModules.push(demo); // lab demo: from nothing to the live chain of events (lab/demo)
