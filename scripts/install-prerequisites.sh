@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the lab needs on Debian/Ubuntu, from Debian's packages and the Go module proxy:
-# Docker engine, debootstrap, busybox-static, jq, and a Go toolchain new enough for Kubernetes 1.34
+# Docker engine, debootstrap, busybox-static, jq, Chromium (the trace report is checked in a real browser), and a Go toolchain new enough for Kubernetes 1.34
 # (Go 1.24+) when the machine has none. Idempotent; run as root.
 set -euo pipefail
 say() { printf '[prerequisites] %s\n' "$*" >&2; }
 
-packages=(docker.io containerd runc iptables debootstrap busybox-static jq tar xz-utils ca-certificates curl unzip)
+packages=(docker.io containerd runc iptables debootstrap busybox-static jq tar xz-utils ca-certificates curl unzip chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

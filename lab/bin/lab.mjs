@@ -12,6 +12,11 @@ if (major < 22 || (major === 22 && minor < 19)) {
   );
   process.exit(2);
 }
+// `npx lab ... | head` closes our stdout early: that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 register();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);
