@@ -54,3 +54,11 @@ describe('bench workloads', () => {
   it.each(['0', '51', '2.5', 'x'])('rejects --runs %s', (v) => expect(() => parseRuns(v)).toThrow(RangeError));
   it('accepts --runs 5', () => expect(parseRuns('5')).toBe(5));
 });
+
+describe('vmRssMiB', () => {
+  it('sums VmRSS lines of several processes, in MiB', async () => {
+    const { vmRssMiB } = await import('../../../lab/bench/cluster.js');
+    expect(vmRssMiB('VmRSS:\t  102400 kB\nVmRSS:\t   51200 kB\n')).toBe(150);
+    expect(vmRssMiB('VmHWM: 5 kB')).toBeUndefined();
+  });
+});

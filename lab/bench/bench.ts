@@ -1,0 +1,260 @@
+/**
+ * `lab bench`: the lab's components against Kubernetes' own, on the same cluster in the same run.
+ * Reports values and lab / built-in ratios; it never asserts a time.
+ *
+ * Order keeps kube-controller-manager restarts to two: every built-in measurement first (built-in
+ * controllers on), then every lab measurement (off); the controllers are put back as they were.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Progress } from '../cli/output.js';
+import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { stateDir } from '../cluster/paths.js';
+import { deploymentManifest } from '../compare/scenarios.js';
+import { startClusterTrace } from '../compare/cluster-io.js';
+import { startLab } from '../compare/lab-process.js';
+import type { Clients } from '../../controllers/shared/kube.js';
+import { adminClients, builtinComponentsRssMiB, deleteNamespaceAndWait, freshNamespace, startLabReplicaSetController, watchPods } from './cluster.js';
+import { withRatios, type BenchResults, type Measurement } from './results.js';
+import { median } from './stats.js';
+import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
+import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
+
+export interface BenchOptions {
+  runs: number;
+  progress: Progress;
+  timeoutSeconds?: number;
+}
+
+const BURST_PODS = 300;
+const BIND_PODS = 100;
+const RSS_PODS = 2000;
+
+interface Context {
+  admin: Clients;
+  timeoutMs: number;
+  progress: Progress;
+  /** Namespaces made, deleted at the end whatever happens. */
+  namespaces: Set<string>;
+}
+
+async function namespace(ctx: Context, name: string): Promise<string> {
+  ctx.namespaces.add(name);
+  await freshNamespace(ctx.admin.core, name);
+  return name;
+}
+
+/** Delete a namespace the bench is done with and wait, so later measurements' caches do not hold its pods. */
+async function dropNamespace(ctx: Context, ns: string): Promise<void> {
+  try {
+    await deleteNamespaceAndWait(ctx.admin.core, ns);
+    ctx.namespaces.delete(ns);
+  } catch {
+    // left in ctx.namespaces: the final clean-up tries again
+  }
+}
+
+/** (a) create a 3-replica Deployment → all 3 pods Running, in ms. */
+async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Promise<number> {
+  await namespace(ctx, ns);
+  const watch = await watchPods(ctx.admin, ns);
+  try {
+    const t0 = performance.now();
+    await ctx.admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentManifest(ns, 3, schedulerName) as never });
+    await watch.until((w) => w.running.size >= 3, ctx.timeoutMs, `3 pods Running in ${ns}`);
+    return Math.max(...watch.running.values()) - t0;
+  } finally {
+    watch.stop();
+    await dropNamespace(ctx, ns);
+  }
+}
+
+async function rolloutMedian(ctx: Context, side: string, schedulerName: string, runs: number): Promise<number | undefined> {
+  const times: number[] = [];
+  for (let i = 1; i <= runs; i++) {
+    times.push(await ctx.progress.step(`${side}: rollout ${i}/${runs}`, () => rolloutOnce(ctx, `bench-rollout-${side}-${i}`, schedulerName)));
+  }
+  return median(times);
+}
+
+/** (b) one ReplicaSet of 300 pods no scheduler serves: ms from its create to the last pod created. */
+async function burst(ctx: Context, ns: string): Promise<{ ms: number; spanMs: number }> {
+  await namespace(ctx, ns);
+  const watch = await watchPods(ctx.admin, ns);
+  try {
+    const t0 = performance.now();
+    await ctx.admin.apps.createNamespacedReplicaSet({ namespace: ns, body: benchReplicaSet(ns, 'burst', BURST_PODS) });
+    await watch.until((w) => w.created.size >= BURST_PODS, ctx.timeoutMs, `${BURST_PODS} pods created in ${ns}`);
+    const ms = Math.max(...watch.created.values()) - t0;
+    return { ms, spanMs: ms };
+  } finally {
+    watch.stop();
+    await dropNamespace(ctx, ns);
+  }
+}
+
+/** (c) 100 pending pods for `schedulerName`: pods bound per second. */
+async function bindThroughput(ctx: Context, ns: string, schedulerName: string): Promise<number | undefined> {
+  await namespace(ctx, ns);
+  const watch = await watchPods(ctx.admin, ns);
+  try {
+    const createdAt: number[] = [];
+    await inParallel(numberedNames('bind', BIND_PODS), 20, async (name) => {
+      createdAt.push(performance.now());
+      await ctx.admin.core.createNamespacedPod({ namespace: ns, body: benchPod(ns, name, schedulerName) });
+    });
+    await watch.until((w) => w.bound.size >= BIND_PODS, ctx.timeoutMs, `${BIND_PODS} pods bound by ${schedulerName}`);
+    return bindRate(createdAt, [...watch.bound.values()]);
+  } finally {
+    watch.stop();
+    await dropNamespace(ctx, ns);
+  }
+}
+
+/** Run one side of a measurement; a failure is recorded on the row (the other rows still run). */
+async function measure(m: Measurement, work: (m: Measurement) => Promise<void>): Promise<void> {
+  try {
+    await work(m);
+  } catch (err) {
+    const message = (err as Error).message;
+    m.error = m.error ? `${m.error}; ${message}` : message;
+  }
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults & { file: string }> {
+  const { progress, runs } = opts;
+  const ctx: Context = { admin: adminClients(), timeoutMs: (opts.timeoutSeconds ?? 300) * 1000, progress, namespaces: new Set() };
+  const before = await readBuiltinControllers();
+  const wasOn = before.deploymentController && before.replicasetController;
+  const startedAt = new Date().toISOString();
+  const dir = join(stateDir(), 'bench');
+  await mkdir(dir, { recursive: true });
+  const m = {
+    rollout: { id: 'rollout', title: '3-replica Deployment → all Running (median)', unit: 'ms', higherIsBetter: false, note: `median of ${runs} run(s) each side; lab = its controllers + lab-scheduler, built-in = kube-controller-manager + default-scheduler` } as Measurement,
+    burstLimited: { id: 'rs-300-qps', title: `${BURST_PODS} pods for one ReplicaSet, same QPS limits`, unit: 'ms', higherIsBetter: false, note: `built-in: kube-controller-manager defaults (--kube-api-qps=${KCM_DEFAULT_LIMITS.qps}, --kube-api-burst=${KCM_DEFAULT_LIMITS.burst}); lab: one token bucket (qps ${KCM_DEFAULT_LIMITS.qps}, burst ${KCM_DEFAULT_LIMITS.burst}) in front of every call of its core+apps clients (watches not limited, as in client-go)` } as Measurement,
+    burstFree: { id: 'rs-300-free', title: `${BURST_PODS} pods for one ReplicaSet, lab unthrottled`, unit: 'ms', higherIsBetter: false, note: 'lab without any client-side limit vs the same built-in run (whose limits cannot be lifted without changing the cluster)' } as Measurement,
+    bind: { id: 'bind-rate', title: `pods bound per second (${BIND_PODS} pending pods)`, unit: 'pods/s', higherIsBetter: true, note: 'bound pods / (last binding seen − first pod create), pods created 20 at a time' } as Measurement,
+    rss: { id: 'rss', title: `memory with ${RSS_PODS} pods in the caches`, unit: 'MiB', higherIsBetter: false } as Measurement,
+    overhead: { id: 'trace-overhead', title: 'rollout with taps / without (lab)', unit: 'ratio', higherIsBetter: false } as Measurement,
+    entries: { id: 'trace-rate', title: `trace entries per second during the ${BURST_PODS}-pod scale-up`, unit: 'entries/s', higherIsBetter: true } as Measurement,
+    dropped: { id: 'trace-dropped', title: 'trace entries dropped (timeline cap)', unit: 'count', higherIsBetter: false } as Measurement,
+  };
+  let labRolloutMs: number | undefined;
+  try {
+    // ---- built-in side ----
+    if (!wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
+    await measure(m.rollout, async (x) => {
+      x.builtin = await rolloutMedian(ctx, 'builtin', 'default-scheduler', runs);
+    });
+    const builtinBurst = await progress.step(`built-in ReplicaSet controller: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-builtin')).catch((err: Error) => err);
+    for (const row of [m.burstLimited, m.burstFree]) {
+      await measure(row, async (x) => {
+        if (builtinBurst instanceof Error) throw builtinBurst;
+        x.builtin = builtinBurst.ms;
+      });
+    }
+    await measure(m.bind, async (x) => {
+      x.builtin = await progress.step(`default-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-builtin', 'default-scheduler'));
+    });
+
+    // ---- lab side ----
+    await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
+    const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
+    try {
+      await progress.step("starting the lab's components (untraced)", () => lab.ready);
+      await measure(m.rollout, async (x) => {
+        x.lab = labRolloutMs = await rolloutMedian(ctx, 'lab', 'lab-scheduler', runs);
+      });
+      await measure(m.bind, async (x) => {
+        x.lab = await progress.step(`lab-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-lab', 'lab-scheduler'));
+      });
+    } finally {
+      await lab.stop();
+    }
+
+    await measure(m.burstLimited, async (x) => {
+      const bucket = new TokenBucket(KCM_DEFAULT_LIMITS.qps, KCM_DEFAULT_LIMITS.burst);
+      const rs = await startLabReplicaSetController({ bucket });
+      try {
+        x.lab = (await progress.step(`lab ReplicaSet controller at qps ${KCM_DEFAULT_LIMITS.qps}/burst ${KCM_DEFAULT_LIMITS.burst}: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-lab-qps'))).ms;
+        x.note += `; ${bucket.throttled} lab requests waited for a token`;
+      } finally {
+        await rs.stop();
+      }
+    });
+    await measure(m.burstFree, async (x) => {
+      const rs = await startLabReplicaSetController();
+      try {
+        x.lab = (await progress.step(`lab ReplicaSet controller unthrottled: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-lab-free'))).ms;
+      } finally {
+        await rs.stop();
+      }
+    });
+
+    // (e) trace taps: the same rollout traced, and the timeline during a traced 300-pod scale-up.
+    await measure(m.overhead, async (x) => {
+      const traced = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: join(dir, 'rollout-traced.jsonl') });
+      try {
+        await progress.step("starting the lab's components (traced: every tap)", () => traced.ready);
+        const tracedMs = await rolloutMedian(ctx, 'lab-traced', 'lab-scheduler', runs);
+        if (tracedMs === undefined || labRolloutMs === undefined || labRolloutMs === 0) throw new Error('no untraced lab rollout to compare with');
+        x.lab = tracedMs / labRolloutMs;
+        x.note = `median traced rollout ${Math.round(tracedMs)} ms / untraced ${Math.round(labRolloutMs)} ms (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps)`;
+      } finally {
+        await traced.stop();
+      }
+    });
+    await measure(m.entries, async (x) => {
+      const session = await startClusterTrace({});
+      const rs = await startLabReplicaSetController({ trace: session });
+      try {
+        const sizeBefore = session.timeline.size + session.timeline.dropped;
+        const { spanMs } = await progress.step(`traced scale-up: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-traced'));
+        await new Promise((r) => setTimeout(r, 2000)); // late audit lines belong to the scale-up
+        const appended = session.timeline.size + session.timeline.dropped - sizeBefore;
+        x.lab = perSecond(appended, spanMs + 2000);
+        x.note = `${appended} entries over ${Math.round(spanMs)} ms + 2 s settle (all taps; lab ReplicaSet controller unthrottled)`;
+        m.dropped.lab = session.timeline.dropped;
+        m.dropped.note = `timeline cap ${session.timeline.cap}`;
+      } finally {
+        await rs.stop();
+        await session.stop();
+      }
+    });
+
+    // (d) memory with 2,000 pods in the caches.
+    await measure(m.rss, async (x) => {
+      const ns = await progress.step(`creating ${RSS_PODS} pods no scheduler serves`, async () => {
+        const name = await namespace(ctx, 'bench-rss');
+        await inParallel(numberedNames('rss', RSS_PODS), 50, (pod) => ctx.admin.core.createNamespacedPod({ namespace: name, body: benchPod(name, pod, UNSCHEDULED) }));
+        return name;
+      });
+      (globalThis as { gc?: () => void }).gc?.();
+      const baseline = process.memoryUsage().rss;
+      const labRss = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
+      try {
+        await progress.step("starting the lab's components over those pods", () => labRss.ready);
+        await new Promise((r) => setTimeout(r, 2000));
+        const rss = process.memoryUsage().rss;
+        x.lab = rss / 2 ** 20;
+        x.builtin = await builtinComponentsRssMiB();
+        x.note = `lab: this process's RSS after its informers synced (${Math.round((rss - baseline) / 2 ** 20)} MiB more than before the lab started; the process also holds the bench); built-in: kube-controller-manager + kube-scheduler VmRSS on the control-plane node (they cache every resource they watch, not only pods: not like for like) — ns ${ns}`;
+      } finally {
+        await labRss.stop();
+      }
+    });
+  } finally {
+    await progress.step('deleting the bench namespaces', async () => {
+      for (const ns of ctx.namespaces) await ctx.admin.core.deleteNamespace({ name: ns }).catch(() => {});
+    });
+    await rm(join(dir, 'rollout-traced.jsonl'), { force: true }).catch(() => {});
+    const now = await readBuiltinControllers().catch(() => undefined);
+    if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
+      await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => setBuiltinControllers(wasOn, progress));
+    }
+  }
+  const results: BenchResults = { startedAt, runs, measurements: withRatios(Object.values(m)) };
+  const file = join(dir, 'results.json');
+  await writeFile(file, JSON.stringify(results, null, 2) + '\n', 'utf8');
+  return { ...results, file };
+}

@@ -1,0 +1,138 @@
+/**
+ * The bench's cluster side: namespaces, a pod watch that timestamps what it sees, the lab's
+ * ReplicaSet controller built directly (so its clients can be rate-limited), and the built-in
+ * components' memory read from /proc on the control-plane node (read-only).
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { controlPlaneContainer, execInNode } from '../cluster/nodes.js';
+import { adminKubeconfigPath } from '../cluster/paths.js';
+import { recordingClient } from '../run/record-writes.js';
+import type { TraceSession } from '../trace/session.js';
+import type { LooseObject, WatchEventSource } from '../trace/taps/types.js';
+import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
+import { createInformer, type Informer } from '../../controllers/shared/informer.js';
+import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
+import { silentLogger } from '../../controllers/shared/log.js';
+import { throttledClient, type TokenBucket } from './token-bucket.js';
+
+export function adminClients(): Clients {
+  return clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/bench');
+}
+
+export async function freshNamespace(core: Clients['core'], name: string): Promise<void> {
+  await deleteNamespaceAndWait(core, name);
+  await core.createNamespace({ body: { metadata: { name, labels: { 'k8s-flow-lab/bench': 'true' } } } });
+}
+
+export async function deleteNamespaceAndWait(core: Clients['core'], name: string, timeoutMs = 180_000): Promise<void> {
+  try {
+    await core.deleteNamespace({ name });
+  } catch (err) {
+    if ((err as { code?: number }).code === 404) return;
+    throw err;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await core.readNamespace({ name });
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return;
+      throw err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`namespace ${name} still terminating after ${timeoutMs / 1000} s`);
+}
+
+/** When this process first saw each pod of a namespace exist, bound, and Running (performance.now() ms). */
+export interface PodWatch {
+  created: Map<string, number>;
+  bound: Map<string, number>;
+  running: Map<string, number>;
+  stop(): void;
+  until(pred: (w: PodWatch) => boolean, timeoutMs: number, what: string): Promise<void>;
+}
+
+export async function watchPods(clients: Clients, namespace: string): Promise<PodWatch> {
+  const informer: Informer<V1Pod> = createInformer<V1Pod>(clients.kubeConfig, {
+    name: 'bench-pods',
+    path: `/api/v1/namespaces/${namespace}/pods`,
+    list: () => clients.core.listNamespacedPod({ namespace }),
+    deserializeAs: 'V1Pod',
+    log: silentLogger,
+  });
+  const w: PodWatch = {
+    created: new Map(),
+    bound: new Map(),
+    running: new Map(),
+    stop: () => informer.stop(),
+    async until(pred, timeoutMs, what) {
+      const deadline = performance.now() + timeoutMs;
+      while (!pred(w)) {
+        if (performance.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  const see = (pod: V1Pod) => {
+    const name = pod.metadata?.name;
+    if (!name) return;
+    const now = performance.now();
+    if (!w.created.has(name)) w.created.set(name, now);
+    if (pod.spec?.nodeName && !w.bound.has(name)) w.bound.set(name, now);
+    if (pod.status?.phase === 'Running' && !w.running.has(name)) w.running.set(name, now);
+  };
+  informer.onAdd(see);
+  informer.onUpdate((_, pod) => see(pod));
+  await informer.start();
+  return w;
+}
+
+export interface RunningController {
+  stop(): Promise<void>;
+}
+
+/**
+ * The lab's ReplicaSet controller in this process with admin credentials (User-Agent
+ * k8s-flow-lab/replicaset-controller). With `bucket`, every API call its clients make first takes
+ * a token (the same limiter client-go puts in front of kube-controller-manager's clients).
+ */
+export async function startLabReplicaSetController(opts: { bucket?: TokenBucket; trace?: TraceSession } = {}): Promise<RunningController> {
+  const kc = loadKubeConfig(adminKubeconfigPath());
+  let clients = clientsFor(kc, 'k8s-flow-lab/replicaset-controller');
+  if (opts.bucket) clients = { ...clients, core: throttledClient(clients.core, opts.bucket), apps: throttledClient(clients.apps, opts.bucket) };
+  if (opts.trace) {
+    const record = opts.trace.recordWrites('replicaset-controller');
+    clients = { ...clients, core: recordingClient(clients.core, record), apps: recordingClient(clients.apps, record) };
+  }
+  const controller = new ReplicaSetController({ kc: clients.kubeConfig, clients, log: silentLogger, ...(opts.trace ? { decisions: opts.trace.decisionSink } : {}) });
+  if (opts.trace) {
+    opts.trace.informers.watch('replicaset-controller', controller.replicaSets as unknown as WatchEventSource<LooseObject>, 'ReplicaSet');
+    opts.trace.informers.watch('replicaset-controller', controller.pods as unknown as WatchEventSource<LooseObject>, 'Pod');
+  }
+  const abort = new AbortController();
+  const done = controller.run(abort.signal);
+  await Promise.race([Promise.all([controller.replicaSets.synced, controller.pods.synced]), done]);
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+/** Pure: the sum of the VmRSS lines (kB) in /proc/<pid>/status texts, in MiB. */
+export function vmRssMiB(text: string): number | undefined {
+  const values = [...text.matchAll(/^VmRSS:\s+(\d+)\s+kB/gm)].map((m) => Number(m[1]));
+  return values.length ? values.reduce((a, b) => a + b, 0) / 1024 : undefined;
+}
+
+/** kube-controller-manager + kube-scheduler resident memory on the control-plane node. */
+export async function builtinComponentsRssMiB(): Promise<number | undefined> {
+  // comm is cut at 15 characters ("kube-controller"), so match argv[0] from cmdline instead.
+  const script =
+    'for d in /proc/[0-9]*; do a=$(tr "\\0" " " < $d/cmdline 2>/dev/null | cut -d" " -f1); ' +
+    'case "${a##*/}" in kube-controller-manager|kube-scheduler) grep VmRSS $d/status;; esac; done';
+  const result = await execInNode(await controlPlaneContainer(), ['sh', '-c', script], { timeoutMs: 20_000 });
+  return result.exitCode === 0 ? vmRssMiB(result.stdout) : undefined;
+}
