@@ -17,3 +17,4 @@ import * as doctor from './doctor.js'; commandModules.push(doctor); // lab docto
 import * as trace from './trace.js'; commandModules.push(trace); // lab trace and lab trace export (lab/trace)
 import * as compare from './compare.js'; commandModules.push(compare); // lab compare: built-in vs lab side by side (lab/compare)
 import * as demo from './demo.js'; commandModules.push(demo); // lab demo: from nothing to the live chain of events (lab/demo)
+import * as bench from './bench.js'; commandModules.push(bench); // lab bench: lab vs built-in measurements (lab/bench)
