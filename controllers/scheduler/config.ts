@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { EXTENSION_POINTS, implementsPoint, type ExtensionPoint, type Plugin, type Profile } from './framework/interfaces.js';
+import { EXTENSION_POINTS, implementsPoint, POINT_MEMBERS, type ExtensionPoint, type Plugin, type Profile } from './framework/interfaces.js';
 import { buildProfile } from './framework/profile.js';
 import { DEFAULT_PLUGIN_NAMES, DEFAULT_SCORE_WEIGHTS, IN_TREE_PLUGINS, type PluginContext } from './plugins/registry.js';
 
@@ -158,21 +158,6 @@ export function profileFromConfig(config: SchedulerConfig, ctx: PluginContext, e
   });
 }
 
-const METHODS_OF: Record<ExtensionPoint, string[]> = {
-  preEnqueue: ['preEnqueue'],
-  queueSort: ['less'],
-  preFilter: ['preFilter'],
-  filter: ['filter'],
-  postFilter: ['postFilter'],
-  preScore: ['preScore'],
-  score: ['score', 'scoreExtensions'],
-  reserve: ['reserve', 'unreserve'],
-  permit: ['permit'],
-  preBind: ['preBind'],
-  bind: ['bind'],
-  postBind: ['postBind'],
-};
-
 /** A view of the plugin exposing only the methods of the allowed points (undefined if none remain). */
 function restrictToPoints(plugin: Plugin, allowed: (point: ExtensionPoint) => boolean): Plugin | undefined {
   const view: Record<string, unknown> = { name: plugin.name };
@@ -180,7 +165,7 @@ function restrictToPoints(plugin: Plugin, allowed: (point: ExtensionPoint) => bo
   for (const point of EXTENSION_POINTS) {
     if (!implementsPoint[point](plugin) || !allowed(point)) continue;
     any = true;
-    for (const method of METHODS_OF[point]) {
+    for (const method of POINT_MEMBERS[point]) {
       const value = (plugin as unknown as Record<string, unknown>)[method];
       if (value !== undefined) view[method] = typeof value === 'function' ? value.bind(plugin) : value;
     }

@@ -16,27 +16,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { BadInputError } from '../cli/errors.js';
-import { EXTENSION_POINTS, implementsPoint, type ExtensionPoint, type Plugin, type Profile, type ProfilePlugins } from '../../controllers/scheduler/framework/interfaces.js';
+import { EXTENSION_POINTS, implementsPoint, PLUGIN_METHODS, POINT_MEMBERS, type ExtensionPoint, type Plugin, type Profile, type ProfilePlugins } from '../../controllers/scheduler/framework/interfaces.js';
 import { buildProfile, type BuildProfileOptions } from '../../controllers/scheduler/framework/profile.js';
 import type { Binder } from '../../controllers/scheduler/plugins/default-binder.js';
 
-/** The method(s) whose presence means a plugin takes part in an extension point. */
-export const POINT_METHODS: Record<ExtensionPoint, readonly string[]> = {
-  preEnqueue: ['preEnqueue'],
-  queueSort: ['less'],
-  preFilter: ['preFilter'],
-  filter: ['filter'],
-  postFilter: ['postFilter'],
-  preScore: ['preScore'],
-  score: ['score'],
-  reserve: ['reserve', 'unreserve'],
-  permit: ['permit'],
-  preBind: ['preBind'],
-  bind: ['bind'],
-  postBind: ['postBind'],
-};
-
-const ALL_METHODS = [...new Set(Object.values(POINT_METHODS).flat())];
 
 /** What a `profile` function receives: enough to start from the defaults and change a part. */
 export interface ProfileContext {
@@ -76,7 +59,7 @@ const pluginSchema = z.unknown().superRefine((value, ctx) => {
   if (typeof value.name !== 'string' || value.name.trim() === '') {
     ctx.addIssue({ code: 'custom', path: ['name'], message: 'must be a non-empty string (every plugin needs a unique name)' });
   }
-  for (const method of ALL_METHODS) {
+  for (const method of PLUGIN_METHODS) {
     if (value[method] !== undefined && typeof value[method] !== 'function') {
       ctx.addIssue({ code: 'custom', path: [method], message: `must be a function, got ${describeValue(value[method])}` });
     }
@@ -93,7 +76,7 @@ const pluginSchema = z.unknown().superRefine((value, ctx) => {
   if (!EXTENSION_POINTS.some((point) => implementsPoint[point](value as unknown as Plugin))) {
     ctx.addIssue({
       code: 'custom',
-      message: `implements no extension point: give it at least one of the methods ${ALL_METHODS.join(', ')}`,
+      message: `implements no extension point: give it at least one of the methods ${PLUGIN_METHODS.join(', ')}`,
     });
   }
 }).transform((value) => value as Plugin);
@@ -115,7 +98,7 @@ const pluginAt = (point: ExtensionPoint) =>
     // Only judge the point once the object itself is valid (its own issues are already reported).
     const candidate: unknown = p;
     if (!isObject(candidate) || typeof candidate.name !== 'string') return;
-    if (!implementsPoint[point](p)) ctx.addIssue({ code: 'custom', message: `plugin "${candidate.name}" is listed under ${point} but has no ${POINT_METHODS[point].join('/')} method` });
+    if (!implementsPoint[point](p)) ctx.addIssue({ code: 'custom', message: `plugin "${candidate.name}" is listed under ${point} but has no ${POINT_MEMBERS[point].filter((m) => PLUGIN_METHODS.includes(m)).join('/')} method` });
   });
 
 const perPointPluginsSchema = z

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBuiltinControllers, setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
 import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
@@ -96,10 +96,45 @@ class PodCensus {
   stop() { this.informer.stop(); }
 }
 
+/**
+ * Watches the namespace's ReplicaSets and records the largest sum of spec.replicas per app label.
+ * This is the quantity upstream's rolling update bounds by replicas + maxSurge: the Deployment
+ * controller scales on ReplicaSet specs, so the pod count can pass the bound for as long as the
+ * ReplicaSet controller takes to act on a scale-down (see the SIGKILL test).
+ */
+class ReplicaSetCensus {
+  private informer: Informer<V1ReplicaSet>;
+  readonly maxSpecSum = new Map<string, number>();
+  constructor() {
+    const kc = loadKubeConfig(adminKubeconfigPath());
+    const { apps } = clientsFor(kc, 'k8s-flow-lab/e2e');
+    this.informer = createInformer<V1ReplicaSet>(kc, {
+      name: 'e2e-replicasets',
+      path: `/apis/apps/v1/namespaces/${ns}/replicasets`,
+      list: () => apps.listNamespacedReplicaSet({ namespace: ns }),
+    });
+    const count = () => {
+      const sums = new Map<string, number>();
+      for (const rs of this.informer.list(ns)) {
+        const app = rs.metadata?.labels?.app ?? '';
+        sums.set(app, (sums.get(app) ?? 0) + (rs.spec?.replicas ?? 0));
+      }
+      for (const [app, n] of sums) this.maxSpecSum.set(app, Math.max(this.maxSpecSum.get(app) ?? 0, n));
+    };
+    this.informer.onAdd(count);
+    this.informer.onUpdate(count);
+    this.informer.onDelete(count);
+  }
+  start() { return this.informer.start(); }
+  reset(app: string) { this.maxSpecSum.delete(app); }
+  stop() { this.informer.stop(); }
+}
+
 describe('the lab controllers and lab-scheduler on the real cluster (built-in controllers off)', () => {
   let lab: LabRunProcess;
   let builtinBefore = true;
   const census = new PodCensus();
+  const rsCensus = new ReplicaSetCensus();
 
   beforeAll(async () => {
     const state = await readBuiltinControllers();
@@ -107,11 +142,13 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
     await setBuiltinControllers(false);
     await freshNamespace(ns);
     await census.start();
+    await rsCensus.start();
     lab = await startLabRun([], ALL);
   });
 
   afterAll(async () => {
     census.stop();
+    rsCensus.stop();
     if (lab) await lab.stop('SIGTERM');
     await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], { reject: false });
     if (builtinBefore) await setBuiltinControllers(true);
@@ -176,9 +213,11 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
     await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=4']);
     await rolloutStatus('web');
     census.reset('web');
+    rsCensus.reset('web');
     await kubectl(['-n', ns, 'set', 'env', 'deployment/web', 'VERSION=2']);
     expect(await rolloutStatus('web')).toContain('successfully rolled out');
     // 4 replicas, default maxSurge 25% → 1: never more than 5 pods alive at once.
+    expect(rsCensus.maxSpecSum.get('web')).toBe(5);
     expect(census.max.get('web')).toBeLessThanOrEqual(5);
     expect(census.max.get('web')).toBeGreaterThanOrEqual(4);
 
@@ -282,13 +321,16 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
     }
   });
 
-  // Known bug (issue 3 note): after a SIGKILL mid-rollout and a restart, one run in CI saw 6 pods
-  // alive at once (replicas 4 + maxSurge 1 = 5); another run stayed within 5. Until it is found,
-  // this test asserts convergence and reports the peak instead of failing on it.
-  it('killed with SIGKILL mid-rollout and restarted, it converges (peak pod count reported)', async () => {
+  // A kill can land between the Deployment controller scaling the old ReplicaSet down and the
+  // ReplicaSet controller deleting the pod. After the restart the Deployment controller sees the
+  // specs (old 3 + new 1 = 4 < 5) and scales the new ReplicaSet up, as upstream's does (it counts
+  // ReplicaSet specs, not pods), while the old pod still runs: 6 pods for a moment. One CI run saw
+  // exactly that. The bound upstream keeps is on the specs, so that is what this test asserts.
+  it('killed with SIGKILL mid-rollout and restarted, it converges and keeps the ReplicaSet specs within replicas + maxSurge', async () => {
     await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=4']);
     await rolloutStatus('web');
     census.reset('web');
+    rsCensus.reset('web');
     await kubectl(['-n', ns, 'set', 'env', 'deployment/web', 'VERSION=killed']);
     await waitFor('rollout under way', async () => {
       const d = await kubectlJson<Deployment>(['-n', ns, 'get', 'deployment', 'web']);
@@ -297,7 +339,8 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
     expect(await lab.stop('SIGKILL')).not.toBe(0);
     lab = await startLabRun([], ALL);
     expect(await rolloutStatus('web')).toContain('successfully rolled out');
-    process.stderr.write(`[e2e] peak web pods alive during the killed rollout: ${census.max.get('web')} (replicas + maxSurge = 5)\n`);
+    process.stderr.write(`[e2e] peak web pods alive during the killed rollout: ${census.max.get('web')}, peak sum of ReplicaSet specs: ${rsCensus.maxSpecSum.get('web')} (replicas + maxSurge = 5)\n`);
+    expect(rsCensus.maxSpecSum.get('web')).toBeLessThanOrEqual(5);
     const d = await kubectlJson<Deployment>(['-n', ns, 'get', 'deployment', 'web']);
     expect(d.status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
   });

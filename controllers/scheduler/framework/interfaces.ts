@@ -252,3 +252,25 @@ export const implementsPoint = {
 
 export type ExtensionPoint = keyof typeof implementsPoint;
 export const EXTENSION_POINTS = Object.keys(implementsPoint) as ExtensionPoint[];
+
+/**
+ * The members a plugin defines to take part in each extension point. All are methods except
+ * `scoreExtensions`, an object holding normalizeScore (as upstream's ScoreExtensions()).
+ */
+export const POINT_MEMBERS: Record<ExtensionPoint, readonly string[]> = {
+  preEnqueue: ['preEnqueue'],
+  queueSort: ['less'],
+  preFilter: ['preFilter'],
+  filter: ['filter'],
+  postFilter: ['postFilter'],
+  preScore: ['preScore'],
+  score: ['score', 'scoreExtensions'],
+  reserve: ['reserve', 'unreserve'],
+  permit: ['permit'],
+  preBind: ['preBind'],
+  bind: ['bind'],
+  postBind: ['postBind'],
+};
+
+/** Every plugin method name an extension point can call (scoreExtensions is an object, not here). */
+export const PLUGIN_METHODS: readonly string[] = [...new Set(Object.values(POINT_MEMBERS).flat())].filter((m) => m !== 'scoreExtensions');
