@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
+import { armExitAfterStop } from '../../run/exit-after-stop.js';
 import { runLab } from '../../run/run.js';
 
 export function register(program: Command): void {
@@ -27,13 +28,18 @@ Examples:
   $ npx lab run --only scheduler --scheduler-config my-scheduler.yaml --scheduler-name bin-packer`,
     )
     .action(async (opts: { only?: string; schedulerName?: string; schedulerConfig?: string; scheduler?: string; force?: boolean; trace?: string }) => {
-      await runLab({
-        only: parseOnly(opts.only),
-        schedulerName: opts.schedulerName,
-        schedulerConfigPath: opts.schedulerConfig,
-        schedulerPlugin: opts.scheduler,
-        force: !!opts.force,
-        trace: opts.trace,
-      });
+      try {
+        await runLab({
+          only: parseOnly(opts.only),
+          schedulerName: opts.schedulerName,
+          schedulerConfigPath: opts.schedulerConfig,
+          schedulerPlugin: opts.scheduler,
+          force: !!opts.force,
+          trace: opts.trace,
+        });
+      } finally {
+        // A plugin call abandoned after its timeout may still hold the event loop open.
+        armExitAfterStop();
+      }
     });
 }
