@@ -45,6 +45,9 @@ export function actionSequence(entries: readonly TraceEntry[], namespace: string
   const writes = entries
     .filter((e) => e.tap === 'audit' && !READ_VERBS.has(e.verb) && inScope(e, namespace))
     .filter((e) => e.object.kind !== 'Node' || roleOf(e.actor) === 'kubectl') // node heartbeats are not the scenario's
+    // Namespace housekeeping (service-account controller, root-ca-cert publisher) and other
+    // components are neither side's controllers; whether they fall inside a run's window is luck.
+    .filter((e) => roleOf(e.actor) !== 'other')
     .sort((a, b) => a.tMs - b.tMs || a.id - b.id);
   const out: Action[] = [];
   for (const e of writes) {

@@ -22,6 +22,13 @@ export function actorFromRequest(username: string | undefined, userAgent: string
   }
   if (user === 'system:kube-scheduler' || agent.startsWith('kube-scheduler/')) return 'default-scheduler';
 
+  // kube-controller-manager's other controllers run under their own service accounts
+  // (--use-service-account-credentials): the garbage collector, the namespace controller, the
+  // service-account and root-ca-cert publishers that fill a new namespace, ...
+  const kcmController = /^system:serviceaccount:kube-system:([a-z0-9][a-z0-9-]*)$/.exec(user);
+  if (kcmController && agent.startsWith('kube-controller-manager/')) return `kube-controller-manager/${kcmController[1]}`;
+  if (user === 'system:kube-controller-manager') return 'kube-controller-manager/kube-controller-manager';
+
   const node = /^system:node:(.+)$/.exec(user);
   if (node) return `kubelet@${node[1]}`;
 
@@ -38,6 +45,7 @@ export function actorRank(actor: Actor): number {
   if (actor === 'kube-controller-manager/deployment-controller') return 3.5;
   if (actor === 'replicaset-controller') return 4;
   if (actor === 'kube-controller-manager/replicaset-controller') return 4.5;
+  if (actor.startsWith('kube-controller-manager/')) return 4.7; // GC, namespace controller, ...
   if (actor === 'scheduler') return 5;
   if (actor === 'default-scheduler') return 5.5;
   if (actor.startsWith('kubelet@')) return 6;

@@ -28,8 +28,11 @@ export const BUILTIN_ACTORS = [
 export const FIXED_ACTORS = ['kubectl', 'user', 'api-server', 'etcd', ...LAB_COMPONENTS, ...BUILTIN_ACTORS] as const;
 export type FixedActor = (typeof FIXED_ACTORS)[number];
 
-/** Who did (or saw) the thing. Node agents are qualified by their node name. */
-export type Actor = FixedActor | `kubelet@${string}` | `containerd@${string}`;
+/**
+ * Who did (or saw) the thing. Node agents are qualified by their node name; kube-controller-manager's
+ * other controllers (garbage collector, service-account controller, ...) by their service account.
+ */
+export type Actor = FixedActor | `kubelet@${string}` | `containerd@${string}` | `kube-controller-manager/${string}`;
 
 /** The Kubernetes object (or etcd key / container) an entry is about. */
 export interface ObjectRef {
@@ -72,7 +75,10 @@ const nodeQualifiedActor = z.string().regex(/^(kubelet|containerd)@[A-Za-z0-9][A
   message: 'expected kubelet@NODE or containerd@NODE',
 });
 
-export const actorSchema = z.union([z.enum(FIXED_ACTORS), nodeQualifiedActor]) as z.ZodType<Actor>;
+const controllerManagerActor = z.string().regex(/^kube-controller-manager\/[a-z0-9][a-z0-9-]*$/, {
+  message: 'must be kube-controller-manager/<controller>',
+});
+export const actorSchema = z.union([z.enum(FIXED_ACTORS), nodeQualifiedActor, controllerManagerActor]) as z.ZodType<Actor>;
 
 export const objectRefSchema = z.object({
   kind: z.string().min(1),

@@ -12,6 +12,7 @@ describe('roleOf', () => {
     ['scheduler', 'scheduler'],
     ['kubelet@lab-worker', 'kubelet'],
     ['api-server', 'other'],
+    ['kube-controller-manager/generic-garbage-collector', 'other'],
   ] as const)('%s → %s', (actor, role) => expect(roleOf(actor)).toBe(role));
 });
 
@@ -29,6 +30,9 @@ describe('actionSequence', () => {
     entry('audit', 'kubectl', 'create', 'Deployment', 'web', 50, {}, 'other-namespace'),
     entry('audit', 'kubelet@lab-worker', 'patch', 'Node', 'lab-worker', 60, {}, ''),
     entry('audit', 'kubectl', 'patch', 'Node', 'lab-worker', 61, {}, ''),
+    // namespace housekeeping by kube-controller-manager's other controllers: neither side's work
+    entry('audit', 'kube-controller-manager/root-ca-cert-publisher', 'create', 'ConfigMap', 'kube-root-ca.crt', 62),
+    entry('audit', 'kube-controller-manager/service-account-controller', 'create', 'ServiceAccount', 'default', 63),
   ];
 
   it('keeps the namespace\'s audited writes in time order and collapses runs', () => {

@@ -34,6 +34,11 @@ describe('actorFromRequest', () => {
     ['system:node:kind-worker2', 'kubelet/v1.34.0 (linux/amd64) kubernetes/x', 'kubelet@kind-worker2'],
     ['kubernetes-admin', 'k8s-flow-lab/replicaset-controller', 'replicaset-controller'],
     ['kubernetes-admin', 'k8s-flow-lab/scheduler', 'scheduler'],
+    ['system:serviceaccount:kube-system:generic-garbage-collector', 'kube-controller-manager/v1.34.4 (linux/amd64) kubernetes/x/system:serviceaccount:kube-system:generic-garbage-collector', 'kube-controller-manager/generic-garbage-collector'],
+    ['system:serviceaccount:kube-system:root-ca-cert-publisher', 'kube-controller-manager/v1.34.4 (linux/amd64) kubernetes/x/system:serviceaccount:kube-system:root-ca-cert-publisher', 'kube-controller-manager/root-ca-cert-publisher'],
+    ['system:kube-controller-manager', 'kube-controller-manager/v1.34.4 (linux/amd64) kubernetes/x/leader-election', 'kube-controller-manager/kube-controller-manager'],
+    // a service account of kube-system used by something else is not the controller manager
+    ['system:serviceaccount:kube-system:coredns', 'coredns/v1.12.1', 'user'],
     ['alice', 'curl/8.0', 'user'],
   ])('%s with %s → %s', (user, agent, actor) => {
     expect(actorFromRequest(user, agent)).toBe(actor);
