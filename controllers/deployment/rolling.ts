@@ -77,6 +77,21 @@ export function minAvailable(d: V1Deployment): number {
   return deploymentReplicas(d) - maxUnavailable(d);
 }
 
+/**
+ * The pods a ReplicaSet may still have: its spec, or more while its controller has not yet acted on
+ * a scale-down (status.replicas still counts the pods it is about to delete).
+ *
+ * Deliberate difference from upstream, which sums spec.replicas only: when the controllers are
+ * killed between the Deployment controller shrinking an old ReplicaSet and the ReplicaSet
+ * controller deleting the pod, upstream's rule lets the new ReplicaSet grow while the old pod still
+ * runs, one pod past replicas + maxSurge (seen in this lab's SIGKILL test). Counting the pods not
+ * yet deleted keeps the promise "never more than replicas + maxSurge pods"; in a healthy rollout it
+ * only waits for the old ReplicaSet's next status write (milliseconds).
+ */
+export function podsItMayStillHave(rs: V1ReplicaSet): number {
+  return Math.max(specReplicas(rs), rs.status?.replicas ?? 0);
+}
+
 /** How many replicas the new ReplicaSet should have now (NewRSNewReplicas). */
 export function newRSNewReplicas(d: V1Deployment, allRSs: readonly V1ReplicaSet[], newRS: V1ReplicaSet): number {
   const replicas = deploymentReplicas(d);
@@ -84,7 +99,7 @@ export function newRSNewReplicas(d: V1Deployment, allRSs: readonly V1ReplicaSet[
   if (strategy === 'Recreate') return replicas;
   if (strategy !== 'RollingUpdate') throw new Error(`deployment type ${strategy} isn't supported`);
   const surge = scaledValueFromIntOrPercent(d.spec?.strategy?.rollingUpdate?.maxSurge, replicas, true);
-  const current = sumSpecReplicas(allRSs);
+  const current = allRSs.reduce((sum, rs) => sum + podsItMayStillHave(rs), 0);
   const maxTotalPods = replicas + surge;
   if (current >= maxTotalPods) return specReplicas(newRS);
   const scaleUpCount = Math.min(maxTotalPods - current, replicas - specReplicas(newRS));

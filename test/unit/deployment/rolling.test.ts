@@ -72,6 +72,25 @@ describe('newRSNewReplicas (TestNewRSNewReplicas)', () => {
     const rs5 = rs('rs5', 5);
     expect(newRSNewReplicas(d, [rs5], rs('new', newRS))).toBe(expected);
   });
+
+  // The lab's deliberate difference (see podsItMayStillHave): after a restart between the old
+  // ReplicaSet's scale-down (spec 4 → 3) and its pod's deletion, 4 old pods still run.
+  it('does not surge while an old ReplicaSet still has pods its scale-down has not deleted yet', () => {
+    const d = deployment('web', 4, { maxSurge: 1, maxUnavailable: 1 });
+    const oldRS = rs('old', 3, undefined, { replicas: 4 });
+    const newRS = rs('new', 1, undefined, { replicas: 1 });
+    expect(newRSNewReplicas(d, [oldRS, newRS], newRS)).toBe(1);
+    // once the ReplicaSet controller has deleted the pod and written its status, the surge goes on
+    const caughtUp = rs('old', 3, undefined, { replicas: 3 });
+    expect(newRSNewReplicas(d, [caughtUp, newRS], newRS)).toBe(2);
+  });
+
+  it('counts spec, not a stale lower status, for a ReplicaSet that is still creating pods', () => {
+    const d = deployment('web', 4, { maxSurge: 1, maxUnavailable: 1 });
+    const oldRS = rs('old', 3, undefined, { replicas: 3 });
+    const newRS = rs('new', 2, undefined, { replicas: 0 });
+    expect(newRSNewReplicas(d, [oldRS, newRS], newRS)).toBe(2);
+  });
 });
 
 describe('planNewReplicaSetScale (rolling_test TestDeploymentController_reconcileNewReplicaSet)', () => {
