@@ -20,8 +20,14 @@ import { median } from './stats.js';
 import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
 import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
 
+/** The measurement ids, in the order they run; `--only` picks among them. */
+export const MEASUREMENT_IDS = ['rollout', 'rs-300-qps', 'rs-300-free', 'bind-rate', 'rss', 'trace-overhead', 'trace-rate'] as const;
+export type MeasurementId = (typeof MEASUREMENT_IDS)[number];
+
 export interface BenchOptions {
   runs: number;
+  /** Only these measurements (default: all). trace-overhead brings the lab's untraced rollout with it. */
+  only?: ReadonlySet<MeasurementId>;
   progress: Progress;
   timeoutSeconds?: number;
 }
@@ -123,6 +129,8 @@ async function measure(m: Measurement, work: (m: Measurement) => Promise<void>):
 
 export async function runBench(opts: BenchOptions): Promise<BenchResults & { file: string }> {
   const { progress, runs } = opts;
+  const want = (id: MeasurementId) => !opts.only || opts.only.has(id);
+  const builtinSideWanted = want('rollout') || want('rs-300-qps') || want('rs-300-free') || want('bind-rate');
   const ctx: Context = { admin: adminClients(), timeoutMs: (opts.timeoutSeconds ?? 300) * 1000, progress, namespaces: new Set() };
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
@@ -142,37 +150,49 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
   let labRolloutMs: number | undefined;
   try {
     // ---- built-in side ----
-    if (!wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
-    await measure(m.rollout, async (x) => {
-      x.builtin = await rolloutMedian(ctx, 'builtin', 'default-scheduler', runs);
-    });
-    const builtinBurst = await progress.step(`built-in ReplicaSet controller: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-builtin')).catch((err: Error) => err);
-    for (const row of [m.burstLimited, m.burstFree]) {
-      await measure(row, async (x) => {
-        if (builtinBurst instanceof Error) throw builtinBurst;
-        x.builtin = builtinBurst.ms;
+    if (builtinSideWanted && !wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
+    if (want('rollout')) {
+      await measure(m.rollout, async (x) => {
+        x.builtin = await rolloutMedian(ctx, 'builtin', 'default-scheduler', runs);
       });
     }
-    await measure(m.bind, async (x) => {
-      x.builtin = await progress.step(`default-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-builtin', 'default-scheduler'));
-    });
+    if (want('rs-300-qps') || want('rs-300-free')) {
+      const builtinBurst = await progress.step(`built-in ReplicaSet controller: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-builtin')).catch((err: Error) => err);
+      for (const row of [m.burstLimited, m.burstFree]) {
+        await measure(row, async (x) => {
+          if (builtinBurst instanceof Error) throw builtinBurst;
+          x.builtin = builtinBurst.ms;
+        });
+      }
+    }
+    if (want('bind-rate')) {
+      await measure(m.bind, async (x) => {
+        x.builtin = await progress.step(`default-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-builtin', 'default-scheduler'));
+      });
+    }
 
     // ---- lab side ----
     await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
-    const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
-    try {
-      await progress.step("starting the lab's components (untraced)", () => lab.ready);
-      await measure(m.rollout, async (x) => {
-        x.lab = labRolloutMs = await rolloutMedian(ctx, 'lab', 'lab-scheduler', runs);
-      });
-      await measure(m.bind, async (x) => {
-        x.lab = await progress.step(`lab-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-lab', 'lab-scheduler'));
-      });
-    } finally {
-      await lab.stop();
+    if (want('rollout') || want('trace-overhead') || want('bind-rate')) {
+      const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
+      try {
+        await progress.step("starting the lab's components (untraced)", () => lab.ready);
+        if (want('rollout') || want('trace-overhead')) {
+          await measure(m.rollout, async (x) => {
+            x.lab = labRolloutMs = await rolloutMedian(ctx, 'lab', 'lab-scheduler', runs);
+          });
+        }
+        if (want('bind-rate')) {
+          await measure(m.bind, async (x) => {
+            x.lab = await progress.step(`lab-scheduler: bind ${BIND_PODS} pods`, () => bindThroughput(ctx, 'bench-bind-lab', 'lab-scheduler'));
+          });
+        }
+      } finally {
+        await lab.stop();
+      }
     }
 
-    await measure(m.burstLimited, async (x) => {
+    if (want('rs-300-qps')) await measure(m.burstLimited, async (x) => {
       const bucket = new TokenBucket(KCM_DEFAULT_LIMITS.qps, KCM_DEFAULT_LIMITS.burst);
       const rs = await startLabReplicaSetController({ bucket });
       try {
@@ -182,7 +202,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
         await rs.stop();
       }
     });
-    await measure(m.burstFree, async (x) => {
+    if (want('rs-300-free')) await measure(m.burstFree, async (x) => {
       const rs = await startLabReplicaSetController();
       try {
         x.lab = (await progress.step(`lab ReplicaSet controller unthrottled: ${BURST_PODS} pods`, () => burst(ctx, 'bench-burst-lab-free'))).ms;
@@ -192,7 +212,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     });
 
     // (e) trace taps: the same rollout traced, and the timeline during a traced 300-pod scale-up.
-    await measure(m.overhead, async (x) => {
+    if (want('trace-overhead')) await measure(m.overhead, async (x) => {
       const traced = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: join(dir, 'rollout-traced.jsonl') });
       try {
         await progress.step("starting the lab's components (traced: every tap)", () => traced.ready);
@@ -204,7 +224,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
         await traced.stop();
       }
     });
-    await measure(m.entries, async (x) => {
+    if (want('trace-rate')) await measure(m.entries, async (x) => {
       const session = await startClusterTrace({});
       const rs = await startLabReplicaSetController({ trace: session });
       try {
@@ -223,7 +243,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     });
 
     // (d) memory with 2,000 pods in the caches.
-    await measure(m.rss, async (x) => {
+    if (want('rss')) await measure(m.rss, async (x) => {
       const ns = await progress.step(`creating ${RSS_PODS} pods no scheduler serves`, async () => {
         const name = await namespace(ctx, 'bench-rss');
         await inParallel(numberedNames('rss', RSS_PODS), 50, (pod) => ctx.admin.core.createNamespacedPod({ namespace: name, body: benchPod(name, pod, UNSCHEDULED) }));
@@ -253,7 +273,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
       await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => setBuiltinControllers(wasOn, progress));
     }
   }
-  const results: BenchResults = { startedAt, runs, measurements: withRatios(Object.values(m)) };
+  const selected = Object.values(m).filter((row) => {
+    if (row.id === 'trace-dropped') return want('trace-rate');
+    // the lab's untraced rollout is measured for trace-overhead too; the row shows only if asked for
+    return want(row.id as MeasurementId);
+  });
+  const results: BenchResults = { startedAt, runs, measurements: withRatios(selected) };
   const file = join(dir, 'results.json');
   await writeFile(file, JSON.stringify(results, null, 2) + '\n', 'utf8');
   return { ...results, file };

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { runBench } from '../../bench/bench.js';
+import { MEASUREMENT_IDS, runBench, type MeasurementId } from '../../bench/bench.js';
 import { renderResults } from '../../bench/results.js';
 import { parseRuns } from '../../bench/workloads.js';
 import { BadInputError } from '../errors.js';
@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .description("measure the lab's controllers and scheduler against Kubernetes' own on the same cluster; reports lab / built-in ratios")
     .option('--runs <n>', 'rollouts per side for the medians', '3')
     .option('--timeout <seconds>', 'how long any one wait may take', '300')
+    .option('--only <ids>', `comma-separated measurements to run (${MEASUREMENT_IDS.join(', ')}); default all`)
     .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
     .addHelpText(
       'after',
@@ -31,9 +32,10 @@ Takes several minutes (two kube-controller-manager restarts of ~30 s, thousands 
 
 Examples:
   $ npm run bench
+  $ npx lab bench --only rollout,bind-rate --runs 1
   $ npx lab bench --runs 5 --output json | jq '.measurements[] | {id, ratio}'`,
     )
-    .action(async (opts: { runs: string; timeout: string; output: 'text' | 'json' }) => {
+    .action(async (opts: { runs: string; timeout: string; only?: string; output: 'text' | 'json' }) => {
       let runs: number;
       try {
         runs = parseRuns(opts.runs);
@@ -42,10 +44,24 @@ Examples:
       }
       const timeoutSeconds = Number(opts.timeout);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new BadInputError(`--timeout must be a positive whole number of seconds, not "${opts.timeout}"`);
-      const results = await runBench({ runs, progress: new Progress(), timeoutSeconds });
+      const only = opts.only === undefined ? undefined : parseOnly(opts.only);
+      const results = await runBench({ runs, progress: new Progress(), timeoutSeconds, ...(only ? { only } : {}) });
       emit(opts.output, results, (r) => `${renderResults(r)}\n\nresults: ${r.file}`);
       if (anyFailed(results)) process.exitCode = 1;
     });
+}
+
+/** `--only rollout,bind-rate` → the set of measurement ids; an unknown id is bad input. */
+export function parseOnly(text: string): Set<MeasurementId> {
+  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const unknown = ids.filter((id) => !(MEASUREMENT_IDS as readonly string[]).includes(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new BadInputError(
+      ids.length === 0 ? '--only needs at least one measurement id' : `--only: unknown measurement ${unknown.map((u) => `"${u}"`).join(', ')}`,
+      `choose among ${MEASUREMENT_IDS.join(', ')}, e.g. --only rollout,bind-rate`,
+    );
+  }
+  return new Set(ids as MeasurementId[]);
 }
 
 /** Any measurement that failed on a side makes the run a failure (exit 1); the table still prints. */

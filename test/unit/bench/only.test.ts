@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseOnly } from '../../../lab/cli/commands/bench.js';
+import { BadInputError } from '../../../lab/cli/errors.js';
+
+describe('lab bench --only', () => {
+  it('takes a comma-separated list of measurement ids, spaces and empty items ignored', () => {
+    expect([...parseOnly('rollout, bind-rate,,')]).toEqual(['rollout', 'bind-rate']);
+  });
+
+  it.each([
+    ['rolout', /unknown measurement "rolout"/],
+    ['', /needs at least one/],
+    ['rollout,rss,nope', /unknown measurement "nope"/],
+  ])('%j is bad input that names the valid ids', (text, message) => {
+    let error: unknown;
+    try {
+      parseOnly(text);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as BadInputError).fix).toContain('trace-overhead');
+  });
+});
