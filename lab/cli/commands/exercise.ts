@@ -40,13 +40,15 @@ export function renderStart(result: StartResult, tracePath: string): string {
     chalk.cyan('Before you begin:'),
     ...result.prerequisites.map((p) => `  ${p.met === undefined ? chalk.dim('·') : mark(p.met)} ${p.name}: ${p.wanted} — ${p.advice}`),
     `  ${chalk.dim('·')} trace: the checks read ${tracePath}`,
+    `  ${chalk.dim('·')} kubectl: the steps' kubectl talks to the lab's cluster after \`export KUBECONFIG=$(npx lab kubeconfig)\` (or use \`npx lab kubectl -- ...\`)`,
     '',
     chalk.cyan('Steps:'),
   ];
   e.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.text.trim().replace(/\n/g, '\n     ')}`);
     if (step.run) lines.push(`     ${chalk.yellow('$')} ${withNamespace(step.run, result.namespace)}`);
-    if (step.action) lines.push(chalk.dim(`     (or let the lab do it: npx lab exercise do ${e.id} ${i + 1})`));
+    const doIt = `npx lab exercise do ${e.id} ${i + 1}`;
+    if (step.action && step.run?.trim() !== doIt) lines.push(chalk.dim(`     (or let the lab do it: ${doIt})`));
   });
   lines.push('', chalk.dim(`Then: npx lab exercise check   ·   stuck? npx lab exercise hint`));
   return lines.join('\n');

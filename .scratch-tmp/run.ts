@@ -1,0 +1,12 @@
+import { FrameworkRuntime, summarizeCycle } from '../controllers/scheduler/framework/runtime.js';
+import { defaultProfile } from '../controllers/scheduler/config.js';
+import { makeNode, makePod, nodeInfo } from '../test/unit/scheduler/fixtures.js';
+const cp = makeNode('lab-control-plane', { allocatable: { cpu: '4', memory: '8Gi' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+const w1 = makeNode('lab-worker', { allocatable: { cpu: '4', memory: '8Gi' } });
+const w2 = makeNode('lab-worker2', { allocatable: { cpu: '4', memory: '8Gi' } });
+const runtime = new FrameworkRuntime(defaultProfile({ binder: { async bind() { return undefined as any; } } } as any));
+const busy = makePod({ nodeName: 'lab-worker2', requests: [{ cpu: '250m', memory: '64Mi' }] });
+const pod = makePod({ name: 'web-7d9f-aaaaa', requests: [{ cpu: '100m', memory: '128Mi' }] });
+const result = await runtime.scheduleOne(pod, [nodeInfo(cp), nodeInfo(w1), nodeInfo(w2, [busy])]);
+console.log(summarizeCycle(result));
+console.log(JSON.stringify({ nodes: result.numAllNodes, feasible: result.feasible, filterReasons: Object.fromEntries([...result.nodeStatuses].map(([n, s]) => [n, s.reasons])), scores: result.scores, totals: result.totals, chosen: result.chosen, phase: result.phase }));
