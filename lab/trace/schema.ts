@@ -78,29 +78,46 @@ const nodeQualifiedActor = z.string().regex(/^(kubelet|containerd)@[A-Za-z0-9][A
 const controllerManagerActor = z.string().regex(/^kube-controller-manager\/[a-z0-9][a-z0-9-]*$/, {
   message: 'must be kube-controller-manager/<controller>',
 });
-export const actorSchema = z.union([z.enum(FIXED_ACTORS), nodeQualifiedActor, controllerManagerActor]) as z.ZodType<Actor>;
+export const actorSchema = z
+  .union([z.enum(FIXED_ACTORS), nodeQualifiedActor, controllerManagerActor])
+  .describe('Who did (or saw) the thing: a fixed name, kubelet@NODE, containerd@NODE or kube-controller-manager/<controller>.') as z.ZodType<Actor>;
 
-export const objectRefSchema = z.object({
-  kind: z.string().min(1),
-  namespace: z.string().optional(),
-  name: z.string(),
-  uid: z.string().optional(),
-});
+export const objectRefSchema = z
+  .object({
+    kind: z.string().min(1).describe('Kind as the trace spells it whichever tap saw it (Pod, ReplicaSet...; Container, Image for containerd).'),
+    namespace: z.string().optional().describe('Absent for cluster-scoped objects.'),
+    name: z.string().describe('May be a generateName prefix (web-7d9f-) when the audit log saw a create before the name was chosen.'),
+    uid: z.string().optional(),
+  })
+  .describe('The Kubernetes object (or etcd key, container, image) the entry is about.');
 
-export const traceEntrySchema = z.object({
-  schemaVersion: z.literal(TRACE_SCHEMA_VERSION),
-  id: z.number().int().nonnegative(),
-  tMs: z.number().nonnegative(),
-  wallTime: z.iso.datetime({ offset: true }),
-  tap: z.enum(TAPS),
-  actor: actorSchema,
-  verb: z.string().min(1),
-  object: objectRefSchema,
-  resourceVersion: z.string().optional(),
-  details: z.record(z.string(), z.unknown()),
-  causeId: z.number().int().nonnegative().optional(),
-  latencyMs: z.number().nonnegative().optional(),
-});
+/** A version this reader does not know is named as such, not as a generic bad value. */
+function schemaVersionMessage(input: unknown): string {
+  if (input === undefined) return `missing: every trace entry carries schemaVersion ${TRACE_SCHEMA_VERSION}`;
+  return `trace schema version ${JSON.stringify(input)} is not supported: this lab reads version ${TRACE_SCHEMA_VERSION} only (docs/trace-schema.md)`;
+}
+
+export const traceEntrySchema = z
+  .object({
+    schemaVersion: z
+      .literal(TRACE_SCHEMA_VERSION, { error: (issue) => schemaVersionMessage(issue.input) })
+      .describe('Bumped on every incompatible change; readers reject versions they do not know.'),
+    id: z.number().int().nonnegative().describe('Monotonic within a session, in order of arrival at the timeline.'),
+    tMs: z.number().nonnegative().describe('Milliseconds since session start at which the thing happened (0 for anything earlier).'),
+    wallTime: z.iso.datetime({ offset: true }).describe('ISO-8601 wall-clock time of the same instant.'),
+    tap: z.enum(TAPS).describe('Where the entry was observed.'),
+    actor: actorSchema,
+    verb: z.string().min(1).describe('What happened: watch event type, API verb, decision, etcd op, event reason or containerd topic, by tap.'),
+    object: objectRefSchema,
+    resourceVersion: z.string().optional().describe("The object's resourceVersion after the change; for etcd entries the key's mod_revision (the same number)."),
+    details: z.record(z.string(), z.unknown()).describe('Tap-specific facts (diff, reason, user agent...), redacted before storage.'),
+    causeId: z.number().int().nonnegative().optional().describe('id of the entry that caused this one, when the correlator knows it.'),
+    latencyMs: z.number().nonnegative().optional().describe('How long the step took (client-side request latency, API server processing time).'),
+  })
+  .meta({
+    title: `k8s-flow-lab trace entry, schemaVersion ${TRACE_SCHEMA_VERSION}`,
+    description: 'One line of a k8s-flow-lab JSON Lines trace. Documented in docs/trace-schema.md.',
+  });
 
 /** Canonical key for an object, e.g. 'Pod/default/web-abc' or 'Node//kind-worker'. */
 export function objectKeyOf(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {

@@ -124,10 +124,19 @@ export function register(program: Command): void {
     .command('check')
     .description('check the exercise (default: the current one); exit code 1 while a check fails')
     .argument('[id]', 'exercise id (default: the one you started last)')
+    .option('--wait <seconds>', 'keep checking every 2 s until every check passes or this time is up (the cluster may still be acting)', '0')
     .addOption(outputOption())
-    .addHelpText('after', examples('npx lab exercise check', 'npx lab exercise check rolling-update --output json'))
-    .action(async (id: string | undefined, opts: { output: OutputFormat }) => {
-      const report = await createDefaultEngine().check(id);
+    .addHelpText('after', examples('npx lab exercise check', 'npx lab exercise check --wait 60', 'npx lab exercise check rolling-update --output json'))
+    .action(async (id: string | undefined, opts: { wait: string; output: OutputFormat }) => {
+      const waitSeconds = Number(opts.wait);
+      if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new BadInputError(`--wait must be a number of seconds ≥ 0, not "${opts.wait}"`, 'e.g. --wait 60');
+      const engine = createDefaultEngine();
+      const deadline = Date.now() + waitSeconds * 1000;
+      let report = await engine.check(id);
+      while (!report.pass && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        report = await engine.check(id);
+      }
       emit(opts.output, report, renderCheck);
       if (!report.pass) process.exitCode = 1;
     });

@@ -69,9 +69,7 @@ export function parseEtcdWatchLine(line: string, opts: EtcdParseOptions = {}): T
 export function etcdctlWatchArgs(controlPlane: string): string[] {
   return [
     'exec',
-    '-e',
-    'ETCDCTL_API=3',
-    controlPlane,
+    controlPlane, // etcdctl 3.6 speaks v3 only and warns about ETCDCTL_API, so it is not set
     'etcdctl',
     '--endpoints=https://127.0.0.1:2379',
     '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
