@@ -1,8 +1,10 @@
 /**
  * LabScheduler: the I/O shell around the framework. Informers on nodes and pods feed the cache
- * (every pod, to account resources) and the queue (pods for our schedulerName without a node);
- * a loop pops a pod, runs the profile over a cache snapshot, and writes the outcome:
- * a Binding + Scheduled event, or a PodScheduled=False condition + FailedScheduling event.
+ * (every pod, to account resources) and the queue (pods for our schedulerName without a node).
+ * A loop pops a pod and runs the scheduling cycle over a cache snapshot, which assumes the pod on
+ * its node; the binding cycle then runs in the background while the loop pops the next pod, as in
+ * kube-scheduler. Its outcome is a Binding + Scheduled event, or a PodScheduled=False condition +
+ * FailedScheduling event; those writes never hold up the loop either.
  */
 import {
   PatchStrategy,
@@ -19,8 +21,9 @@ import { consoleLogger, type Logger } from '../shared/log.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
 import { SchedulerCache } from './cache.js';
 import type { Profile } from './framework/interfaces.js';
-import { FrameworkRuntime, summarizeCycle, type ScheduleOneResult } from './framework/runtime.js';
+import { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, type ScheduleOneHooks, type ScheduleOneResult } from './framework/runtime.js';
 import { Code } from './framework/status.js';
+import { InFlight } from './in-flight.js';
 import type { Binder } from './plugins/default-binder.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
 
@@ -28,6 +31,9 @@ type CoreClient = Pick<
   CoreV1Api,
   'listNode' | 'listPodForAllNamespaces' | 'createNamespacedPodBinding' | 'patchNamespacedPodStatus' | 'createNamespacedEvent' | 'patchNamespacedEvent'
 >;
+
+/** Where the loop finds the freshest copy of a pod: the pod informer's store. */
+export type PodStore = Pick<Informer<V1Pod>, 'get'>;
 
 export interface LabSchedulerOptions {
   kc: KubeConfig;
@@ -61,6 +67,13 @@ export function apiBinder(core: Pick<CoreV1Api, 'createNamespacedPodBinding'>): 
   };
 }
 
+/** A cycle's findings and the extension point the attempt has reached. */
+type CycleResultWithPhase = CycleResult & Pick<ScheduleOneResult, 'phase'>;
+
+function podName(pod: V1Pod): string {
+  return `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+}
+
 function isTerminal(pod: V1Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
@@ -81,6 +94,15 @@ export class LabScheduler {
   private readonly decisions: DecisionSink;
   private readonly core: CoreClient;
   private readonly recorder: EventRecorder;
+  /** Binding cycles running in the background. */
+  private readonly bindingCycles = new InFlight();
+  /** Events and PodScheduled patches being written in the background. */
+  private readonly apiWrites = new InFlight();
+  /** The runtime assumes and forgets pods in our cache. */
+  private readonly cacheHooks: ScheduleOneHooks = {
+    assume: (pod, nodeName) => this.cache.assumePod(pod, nodeName),
+    forget: (pod) => this.cache.forgetPod(pod),
+  };
 
   constructor(private readonly opts: LabSchedulerOptions) {
     this.core = opts.clients.core;
@@ -140,16 +162,44 @@ export class LabScheduler {
     try {
       await Promise.all([nodes.start(), pods.start()]);
       this.log.info('caches synced; scheduling', { schedulerName: this.profile.schedulerName });
+      await this.scheduleUntilStopped(signal, pods);
+    } finally {
+      clearInterval(ticker);
+      signal.removeEventListener('abort', stop);
+      stop();
+    }
+  }
+
+  /**
+   * The scheduling loop: pop a pod, run its scheduling cycle, start its binding cycle in the
+   * background, pop the next. Ends when `signal` aborts; resolves only once every binding cycle
+   * and API write still in flight has finished.
+   */
+  async scheduleUntilStopped(signal: AbortSignal, pods: PodStore): Promise<void> {
+    const close = () => this.queue.close();
+    signal.addEventListener('abort', close, { once: true });
+    try {
       while (!signal.aborted) {
         const popped = await this.queue.pop();
         if (!popped) break;
         await this.scheduleOne(popped, pods);
       }
     } finally {
-      clearInterval(ticker);
-      signal.removeEventListener('abort', stop);
-      stop();
+      signal.removeEventListener('abort', close);
+      await this.waitForInFlight();
     }
+  }
+
+  /** Resolves once the binding cycles and API writes started so far (and any they start) have finished. */
+  async waitForInFlight(): Promise<void> {
+    // A binding cycle ends by starting writes, so bindings first.
+    await this.bindingCycles.drain();
+    await this.apiWrites.drain();
+  }
+
+  /** How much background work is running, for tests and logs. */
+  inFlight(): { bindings: number; writes: number } {
+    return { bindings: this.bindingCycles.size, writes: this.apiWrites.size };
   }
 
   private wireNodes(nodes: Informer<V1Node>): void {
@@ -186,35 +236,59 @@ export class LabScheduler {
   private enqueue(pod: V1Pod): void {
     void this.runtime.runPreEnqueue(pod).then((status) => {
       if (status.isSuccess()) this.queue.add(pod);
-      else this.log.info('pod gated by PreEnqueue', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, status: status.toString() });
+      else this.log.info('pod gated by PreEnqueue', { pod: podName(pod), status: status.toString() });
     });
   }
 
-  private async scheduleOne(popped: PoppedPod, pods: Informer<V1Pod>): Promise<void> {
+  /** The scheduling cycle for one popped pod; its binding cycle is started, not awaited. */
+  private async scheduleOne(popped: PoppedPod, pods: PodStore): Promise<void> {
     // Use the freshest copy: the pod may have been bound or deleted while it waited.
     const pod = pods.get(popped.pod.metadata?.namespace, popped.pod.metadata?.name ?? '') ?? popped.pod;
+    // An assumed pod is already placed (its binding is in flight or not yet confirmed): never place it twice.
     if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) {
       this.queue.done(pod);
       return;
     }
-    const result = await this.runtime.scheduleOne(pod, this.cache.snapshot(), {
-      assume: (p, node) => this.cache.assumePod(p, node),
-      forget: (p) => this.cache.forgetPod(p),
-    });
-    this.report(pod, result);
-    if (result.bound) {
-      this.cache.finishBinding(pod);
-      this.queue.done(pod);
-      await this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${result.chosen}`);
+    const outcome = await this.runtime.scheduleAndAssume(pod, this.cache.snapshot(), this.cacheHooks);
+    if (!outcome.ok) {
+      this.failed(popped, pod, outcome.result);
       return;
     }
+    this.report(pod, 'bind', { ...outcome.assumed.cycle, phase: 'Permit' });
+    this.bindingCycles.track(this.bindInBackground(popped, outcome.assumed));
+  }
+
+  /** The binding cycle, off the scheduling loop (upstream runs it in a goroutine). */
+  private async bindInBackground(popped: PoppedPod, assumed: AssumedPod): Promise<void> {
+    try {
+      const result = await this.runtime.bindingCycle(assumed, this.cacheHooks);
+      if (result.bound) this.bound(assumed);
+      else this.failed(popped, assumed.pod, result);
+    } catch (err) {
+      this.log.error('binding cycle failed unexpectedly', { pod: podName(assumed.pod), error: err });
+    }
+  }
+
+  private bound({ pod, nodeName }: AssumedPod): void {
+    this.cache.finishBinding(pod);
+    this.queue.done(pod);
+    this.inBackground('Scheduled event', this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${podName(pod)} to ${nodeName}`));
+  }
+
+  /** The attempt failed in either cycle: report it, requeue the pod, and tell the user on the pod. */
+  private failed(popped: PoppedPod, pod: V1Pod, result: ScheduleOneResult): void {
+    this.report(pod, result.status.isRejected() ? 'unschedulable' : 'error', result);
     if (result.status.isRejected()) this.queue.addUnschedulable(popped);
     else this.queue.addBackoff(popped);
     const message = result.message ?? result.status.message();
-    await Promise.all([
-      this.recorder.event(pod, 'Warning', 'FailedScheduling', message),
-      this.markUnschedulable(pod, result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable', message),
-    ]);
+    const reason = result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable';
+    this.inBackground('FailedScheduling event', this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
+    this.inBackground('PodScheduled condition', this.markUnschedulable(pod, reason, message));
+  }
+
+  /** An API write the loop does not wait for; shutdown does. */
+  private inBackground(what: string, write: Promise<void>): void {
+    this.apiWrites.track(write.catch((err: unknown) => this.log.warn(`could not write ${what}`, { error: err })));
   }
 
   /** PodScheduled=False with the reason and message, merged by condition type (strategic merge). */
@@ -235,14 +309,17 @@ export class LabScheduler {
     }
   }
 
-  private report(pod: V1Pod, result: ScheduleOneResult): void {
+  /** The decision line for the log and the trace: the cycle summary for a bind, the failure otherwise. */
+  private report(pod: V1Pod, verb: 'bind' | 'unschedulable' | 'error', result: CycleResultWithPhase): void {
     const summary = summarizeCycle(result);
-    this.log.info(summary, { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` });
+    const failure = result.message ?? result.status.message();
+    const afterChoice = verb !== 'bind' && result.chosen !== undefined;
+    this.log.info(afterChoice ? `${result.phase} failed for node ${result.chosen}: ${failure}` : summary, { pod: podName(pod) });
     this.decisions({
       component: this.profile.schedulerName,
       object: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '', uid: pod.metadata?.uid },
-      verb: result.bound ? 'bind' : result.status.isRejected() ? 'unschedulable' : 'error',
-      reason: result.bound ? summary : (result.message ?? result.status.message()),
+      verb,
+      reason: verb === 'bind' ? summary : failure,
       details: {
         nodes: result.numAllNodes,
         feasible: result.feasible,

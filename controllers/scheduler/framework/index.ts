@@ -7,4 +7,5 @@ export * from './resources.js';
 export * from './profile.js';
 export * from './normalize.js';
 export { fitErrorMessage, reasonHistogram } from './fit-error.js';
-export { FrameworkRuntime, summarizeCycle, type CycleResult, type ScheduleOneResult, type PluginScores } from './runtime.js';
+export { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, type ScheduleOneResult, type SchedulingCycleOutcome, type PluginScores } from './runtime.js';
+export type { WaitingPermit } from './waiting-pod.js';

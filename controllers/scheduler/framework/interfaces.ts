@@ -8,7 +8,12 @@
  *   scheduling cycle: PreFilter → Filter (per node) → [PostFilter if no node fits]
  *                     → PreScore → Score (per node) → NormalizeScore → pick best
  *                     → Reserve → Permit
- *   binding cycle:    PreBind → Bind → PostBind   (Unreserve runs if anything after Reserve fails)
+ *   binding cycle:    [wait on Permit] → PreBind → Bind → PostBind
+ *                     (Unreserve runs if anything after Reserve fails)
+ *
+ * The scheduler runs scheduling cycles one pod at a time, but a pod's binding cycle runs in the
+ * background while the next pods are scheduled, so binding-cycle plugins may run concurrently
+ * for different pods.
  *
  * Any method may be synchronous or return a Promise. A method that throws, hangs past the
  * profile's timeout, or returns a score that is not a number in 0..100 fails the pod's cycle
@@ -159,7 +164,10 @@ export interface ReservePlugin extends NamedPlugin {
   unreserve(state: CycleState, pod: V1Pod, nodeName: string): MaybePromise<void>;
 }
 
-/** What Permit returns. With status Wait, `waitFor` decides later (or `timeoutMs` rejects). */
+/**
+ * What Permit returns. With status Wait, `waitFor` decides later (or `timeoutMs` rejects); the pod
+ * stays assumed on its node meanwhile and its binding cycle waits, not the scheduler.
+ */
 export interface PermitResult {
   status?: Status;
   /** Resolves with the final verdict for a Wait. */

@@ -1,8 +1,11 @@
 /**
- * Runs a profile's plugins for one pod: the scheduling cycle (PreFilter → Filter → PostFilter →
- * PreScore → Score → NormalizeScore → select) and the rest (Reserve → Permit → PreBind → Bind →
- * PostBind, with Unreserve on failure). Pure apart from calling plugins: no API calls here; the
- * caller injects how to assume/forget a pod in its cache.
+ * Runs a profile's plugins for one pod, in two parts as kube-scheduler does:
+ * - the scheduling cycle (PreFilter → Filter → PostFilter → PreScore → Score → NormalizeScore →
+ *   select → assume → Reserve → Permit), which the scheduler runs one pod at a time;
+ * - the binding cycle (wait on Permit → PreBind → Bind → PostBind), which it may run in the
+ *   background while it places the next pod.
+ * A failure after assume runs Unreserve and forgets the pod. Pure apart from calling plugins: no
+ * API calls here; the caller injects how to assume/forget a pod in its cache.
  *
  * Every plugin call is guarded: a throw, a hang past the timeout, or a bad score becomes an Error
  * status naming the plugin, so one broken plugin fails one pod's attempt, not the scheduler.
@@ -10,6 +13,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { CycleState } from './cycle-state.js';
 import { fitErrorMessage } from './fit-error.js';
+import { describeThrown, pluginError } from './plugin-error.js';
 import { ALL_NODES_KEY } from './normalize.js';
 import {
   MAX_NODE_SCORE,
@@ -24,6 +28,9 @@ import {
 } from './interfaces.js';
 import type { NodeInfo } from './node-info.js';
 import { Code, Status, asStatus, errorStatus, unresolvable } from './status.js';
+import { permitVerdict, waitOnPermit, type WaitingPermit } from './waiting-pod.js';
+
+export { pluginError };
 
 export const DEFAULT_PLUGIN_TIMEOUT_MS = 5000;
 
@@ -70,6 +77,28 @@ export interface ScheduleOneResult extends CycleResult {
   bound: boolean;
 }
 
+/**
+ * A pod the scheduling cycle placed: assumed onto `nodeName` and reserved there; Permit allowed it
+ * or some Permit plugins are still to decide (`waitingOn`). What the binding cycle needs.
+ */
+export interface AssumedPod {
+  readonly state: CycleState;
+  readonly pod: V1Pod;
+  readonly nodeName: string;
+  readonly cycle: CycleResult;
+  /** Permit plugins that answered Wait; the binding cycle waits for all of them first. */
+  readonly waitingOn: readonly WaitingPermit[];
+}
+
+/** The scheduling cycle either placed the pod (binding comes next) or ended the attempt. */
+export type SchedulingCycleOutcome = { ok: true; assumed: AssumedPod } | { ok: false; result: ScheduleOneResult };
+
+/** What Permit decided in the scheduling cycle: a status, and the plugins that answered Wait. */
+export interface PermitOutcome {
+  status: Status;
+  waitingOn: WaitingPermit[];
+}
+
 export interface ScheduleOneHooks {
   /** Count the pod on the node in the scheduler cache before binding. */
   assume?(pod: V1Pod, nodeName: string): void;
@@ -78,15 +107,6 @@ export interface ScheduleOneHooks {
 }
 
 type Guarded<T> = { ok: true; value: T } | { ok: false; status: Status };
-
-function describeThrown(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}
-
-export function pluginError(point: string, plugin: string, reason: string): Status {
-  return new Status(Code.Error, [`running ${point} plugin "${plugin}": ${reason}`], plugin);
-}
 
 export class FrameworkRuntime {
   readonly timeoutMs: number;
@@ -343,36 +363,27 @@ export class FrameworkRuntime {
     }
   }
 
-  /** Permit: every plugin must allow; a Wait blocks until its promise settles or its timeout passes. */
-  async runPermit(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
+  /**
+   * Permit: every plugin must allow. A rejection ends the attempt at once; a Wait is collected for
+   * the binding cycle to wait on (upstream WaitOnPermit), so the scheduling cycle never blocks.
+   */
+  async runPermit(state: CycleState, pod: V1Pod, nodeName: string): Promise<PermitOutcome> {
+    const waitingOn: WaitingPermit[] = [];
     for (const plugin of this.profile.plugins.permit) {
       const result = await this.guard('Permit', plugin.name, () => plugin.permit(state, pod, nodeName));
-      if (!result.ok) return result.status;
+      if (!result.ok) return { status: result.status, waitingOn };
       const value = result.value;
       const out: PermitResult = value instanceof Status ? { status: value } : (value ?? {});
-      let status = asStatus(out.status);
-      if (status.code === Code.Wait) status = await this.waitForPermit(plugin.name, out);
-      if (status.code === Code.Error) return pluginError('Permit', plugin.name, status.message());
-      if (!status.isSuccess()) return status.withPlugin(plugin.name);
+      const status = asStatus(out.status);
+      if (status.code !== Code.Wait) {
+        const verdict = permitVerdict(plugin.name, status);
+        if (!verdict.isSuccess()) return { status: verdict, waitingOn };
+        continue;
+      }
+      if (!out.waitFor) return { status: pluginError('Permit', plugin.name, 'returned Wait without a waitFor promise'), waitingOn };
+      waitingOn.push({ plugin: plugin.name, waitFor: out.waitFor, timeoutMs: out.timeoutMs });
     }
-    return asStatus(undefined);
-  }
-
-  private async waitForPermit(plugin: string, out: PermitResult): Promise<Status> {
-    if (!out.waitFor) return pluginError('Permit', plugin, 'returned Wait without a waitFor promise');
-    const timeoutMs = out.timeoutMs ?? this.timeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<Status>((resolve) => {
-      timer = setTimeout(
-        () => resolve(new Status(Code.Unschedulable, [`rejected due to timeout after waiting ${timeoutMs} ms at plugin ${plugin}`])),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([out.waitFor.then(asStatus, (err) => pluginError('Permit', plugin, `wait failed: ${describeThrown(err)}`)), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return { status: asStatus(undefined), waitingOn };
   }
 
   async runPreBind(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
@@ -401,36 +412,49 @@ export class FrameworkRuntime {
   }
 
   /**
-   * One full attempt for one pod: scheduling cycle, assume, Reserve, Permit, PreBind, Bind,
-   * PostBind. Any failure after assume unreserves and forgets, so the cache never keeps a pod
-   * on a node it was not bound to.
+   * The scheduling cycle of one attempt: pick a node, assume the pod there (so the next pod's
+   * cycle already counts it), Reserve, Permit. Quick: it never waits on Permit or the API.
    */
-  async scheduleOne(pod: V1Pod, nodes: readonly NodeInfo[], hooks: ScheduleOneHooks = {}): Promise<ScheduleOneResult> {
+  async scheduleAndAssume(pod: V1Pod, nodes: readonly NodeInfo[], hooks: ScheduleOneHooks = {}): Promise<SchedulingCycleOutcome> {
     const state = new CycleState();
     const cycle = await this.schedulingCycle(state, pod, nodes);
     if (!cycle.chosen) {
       const phase = cycle.scores.length > 0 || cycle.feasible.length > 0 ? 'Score' : 'Filter';
-      return { ...cycle, phase, bound: false };
+      return { ok: false, result: { ...cycle, phase, bound: false } };
     }
-    const nodeName = cycle.chosen;
-    hooks.assume?.(pod, nodeName);
+    const placed: AssumedPod = { state, pod, nodeName: cycle.chosen, cycle, waitingOn: [] };
+    hooks.assume?.(pod, placed.nodeName);
+    const reserve = await this.runReserve(state, pod, placed.nodeName);
+    if (!reserve.isSuccess()) return { ok: false, result: await this.abandon(placed, 'Reserve', reserve, hooks) };
+    const permit = await this.runPermit(state, pod, placed.nodeName);
+    if (!permit.status.isSuccess()) return { ok: false, result: await this.abandon(placed, 'Permit', permit.status, hooks) };
+    return { ok: true, assumed: { ...placed, waitingOn: permit.waitingOn } };
+  }
 
-    const fail = async (phase: ScheduleOneResult['phase'], status: Status): Promise<ScheduleOneResult> => {
-      await this.runUnreserve(state, pod, nodeName);
-      hooks.forget?.(pod, nodeName);
-      return { ...cycle, status, message: status.message(), phase, bound: false };
-    };
-
-    const reserve = await this.runReserve(state, pod, nodeName);
-    if (!reserve.isSuccess()) return fail('Reserve', reserve);
-    const permit = await this.runPermit(state, pod, nodeName);
-    if (!permit.isSuccess()) return fail('Permit', permit);
+  /** The binding cycle: wait on Permit, PreBind, Bind, PostBind. May run while other pods are scheduled. */
+  async bindingCycle(assumed: AssumedPod, hooks: ScheduleOneHooks = {}): Promise<ScheduleOneResult> {
+    const { state, pod, nodeName } = assumed;
+    const permit = await waitOnPermit(assumed.waitingOn, this.timeoutMs);
+    if (!permit.isSuccess()) return this.abandon(assumed, 'Permit', permit, hooks);
     const preBind = await this.runPreBind(state, pod, nodeName);
-    if (!preBind.isSuccess()) return fail('PreBind', preBind);
+    if (!preBind.isSuccess()) return this.abandon(assumed, 'PreBind', preBind, hooks);
     const bind = await this.runBind(state, pod, nodeName);
-    if (!bind.isSuccess()) return fail('Bind', bind);
+    if (!bind.isSuccess()) return this.abandon(assumed, 'Bind', bind, hooks);
     await this.runPostBind(state, pod, nodeName);
-    return { ...cycle, phase: 'PostBind', bound: true };
+    return { ...assumed.cycle, phase: 'PostBind', bound: true };
+  }
+
+  /** A failure after assume: Unreserve, then forget, so the cache never keeps a pod on a node it was not bound to. */
+  private async abandon(assumed: AssumedPod, phase: ScheduleOneResult['phase'], status: Status, hooks: ScheduleOneHooks): Promise<ScheduleOneResult> {
+    await this.runUnreserve(assumed.state, assumed.pod, assumed.nodeName);
+    hooks.forget?.(assumed.pod, assumed.nodeName);
+    return { ...assumed.cycle, status, message: status.message(), phase, bound: false };
+  }
+
+  /** One full attempt for one pod, both cycles back to back. */
+  async scheduleOne(pod: V1Pod, nodes: readonly NodeInfo[], hooks: ScheduleOneHooks = {}): Promise<ScheduleOneResult> {
+    const outcome = await this.scheduleAndAssume(pod, nodes, hooks);
+    return outcome.ok ? this.bindingCycle(outcome.assumed, hooks) : outcome.result;
   }
 }
 

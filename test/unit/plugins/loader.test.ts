@@ -168,6 +168,8 @@ describe('runtime guards reach the pod through LabScheduler', () => {
     scheduler.queue.add(pod);
     const popped = await scheduler.queue.pop();
     await (scheduler as unknown as { scheduleOne(p: unknown, i: unknown): Promise<void> }).scheduleOne(popped, { get: () => undefined });
+    // The binding cycle and the event writes run in the background; let them finish.
+    await scheduler.waitForInFlight();
     return { events, patches };
   }
 

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { buildProfile } from '../../../controllers/scheduler/framework/profile.js';
 import { FrameworkRuntime, summarizeCycle } from '../../../controllers/scheduler/framework/runtime.js';
 import { fitErrorMessage } from '../../../controllers/scheduler/framework/fit-error.js';
-import { Code, Status, unschedulable, unresolvable } from '../../../controllers/scheduler/framework/status.js';
-import type { FilterPlugin, Plugin, PostFilterPlugin, ReservePlugin, ScorePlugin } from '../../../controllers/scheduler/framework/interfaces.js';
+import { Code, Status, errorStatus, unschedulable, unresolvable } from '../../../controllers/scheduler/framework/status.js';
+import { waitOnPermit } from '../../../controllers/scheduler/framework/waiting-pod.js';
+import type { FilterPlugin, PermitPlugin, Plugin, PostFilterPlugin, ReservePlugin, ScorePlugin } from '../../../controllers/scheduler/framework/interfaces.js';
 import { defaultProfile } from '../../../controllers/scheduler/config.js';
 import { PrioritySort } from '../../../controllers/scheduler/plugins/priority-sort.js';
 import { createDefaultBinder } from '../../../controllers/scheduler/plugins/default-binder.js';
@@ -179,5 +180,80 @@ describe('ties and lifecycle', () => {
     const result = await new FrameworkRuntime(profileOf([onlyB, flat])).scheduleOne(makePod(), nodes());
     expect(result).toMatchObject({ chosen: 'b', scoringSkipped: true, bound: true });
     expect(summarizeCycle(result)).toBe('filter 3 nodes → 1 feasible (b); score skipped (one feasible node) → bind b');
+  });
+});
+
+describe('scheduling cycle and binding cycle', () => {
+  const nodes = () => ['a', 'b'].map((n) => nodeInfo(makeNode(n)));
+  const flat: ScorePlugin = { name: 'Flat', score: () => 50 };
+  const waitFor = (verdict: Promise<Status>, timeoutMs = 60_000) => ({ status: new Status(Code.Wait), waitFor: verdict, timeoutMs });
+
+  it('the scheduling cycle returns as soon as Permit says Wait; the binding cycle waits for the verdict', async () => {
+    let allow!: (s: Status) => void;
+    const gate: PermitPlugin = { name: 'Gate', permit: () => waitFor(new Promise<Status>((r) => (allow = r))) };
+    const runtime = new FrameworkRuntime(profileOf([flat, gate]), { random: () => 0.99 });
+    const assumed: string[] = [];
+    const outcome = await runtime.scheduleAndAssume(makePod({ name: 'p' }), nodes(), { assume: (_p, n) => assumed.push(n) });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(assumed).toEqual(['a']);
+    expect(outcome.assumed).toMatchObject({ nodeName: 'a', cycle: { chosen: 'a' }, waitingOn: [{ plugin: 'Gate', timeoutMs: 60_000 }] });
+
+    let finished = false;
+    const binding = runtime.bindingCycle(outcome.assumed).then((r) => ((finished = true), r));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(finished).toBe(false);
+    allow(new Status(Code.Success));
+    expect(await binding).toMatchObject({ bound: true, phase: 'PostBind', chosen: 'a' });
+  });
+
+  it('a Permit rejection ends the scheduling cycle at once, even while an earlier plugin waits; the pod is unreserved and forgotten', async () => {
+    const events: string[] = [];
+    const reserve: ReservePlugin = { name: 'R', reserve: () => void events.push('reserve'), unreserve: () => void events.push('unreserve') };
+    const waiter: PermitPlugin = { name: 'Waiter', permit: () => waitFor(new Promise<Status>(() => {})) };
+    const rejecter: PermitPlugin = { name: 'Rejecter', permit: () => unschedulable('not now') };
+    const runtime = new FrameworkRuntime(profileOf([flat, reserve, waiter, rejecter]), { random: () => 0.99 });
+    const outcome = await runtime.scheduleAndAssume(makePod(), nodes(), { assume: (_p, n) => events.push(`assume ${n}`), forget: (_p, n) => events.push(`forget ${n}`) });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.result).toMatchObject({ phase: 'Permit', bound: false, message: 'not now', status: { code: Code.Unschedulable, plugin: 'Rejecter' } });
+    expect(events).toEqual(['assume a', 'reserve', 'unreserve', 'forget a']);
+  });
+
+  it('a failing binding cycle unreserves and forgets; scheduleOne is the two cycles back to back', async () => {
+    const events: string[] = [];
+    const reserve: ReservePlugin = { name: 'R', reserve: () => void events.push('reserve'), unreserve: () => void events.push('unreserve') };
+    const preBind = { name: 'NoVolume', preBind: () => errorStatus('volume not ready') };
+    const runtime = new FrameworkRuntime(profileOf([flat, reserve, preBind]), { random: () => 0.99 });
+    const hooks = { assume: (_p: V1Pod, n: string) => events.push(`assume ${n}`), forget: (_p: V1Pod, n: string) => events.push(`forget ${n}`) };
+    const outcome = await runtime.scheduleAndAssume(makePod(), nodes(), hooks);
+    expect(events).toEqual(['assume a', 'reserve']);
+    if (!outcome.ok) throw new Error('expected the scheduling cycle to place the pod');
+    const result = await runtime.bindingCycle(outcome.assumed, hooks);
+    expect(result).toMatchObject({ phase: 'PreBind', bound: false, message: 'running PreBind plugin "NoVolume": volume not ready' });
+    expect(events).toEqual(['assume a', 'reserve', 'unreserve', 'forget a']);
+  });
+});
+
+describe('waitOnPermit', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('waits for all waiting plugins together: the first timeout decides and no timer is left behind', async () => {
+    vi.useFakeTimers();
+    const never = new Promise<Status>(() => {});
+    const verdict = waitOnPermit([{ plugin: 'Slow', waitFor: never, timeoutMs: 1000 }, { plugin: 'Quick', waitFor: never, timeoutMs: 500 }], 5000);
+    await vi.advanceTimersByTimeAsync(500);
+    const status = await verdict;
+    expect(status).toMatchObject({ code: Code.Unschedulable, plugin: 'Quick', reasons: ['rejected due to timeout after waiting 500 ms at plugin Quick'] });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('allows once every plugin allows; a failed wait names its plugin once', async () => {
+    const allowed = await waitOnPermit([{ plugin: 'A', waitFor: Promise.resolve(new Status(Code.Success)) }, { plugin: 'B', waitFor: Promise.resolve(undefined as never) }], 1000);
+    expect(allowed.isSuccess()).toBe(true);
+    const failed = await waitOnPermit([{ plugin: 'A', waitFor: new Promise<Status>(() => {}), timeoutMs: 1000 }, { plugin: 'B', waitFor: Promise.reject(new Error('boom')) }], 1000);
+    expect(failed).toMatchObject({ code: Code.Error, plugin: 'B', reasons: ['running Permit plugin "B": wait failed: Error: boom'] });
   });
 });
