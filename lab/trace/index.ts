@@ -1,5 +1,6 @@
 /** The trace's public API (for `lab trace`, `lab demo`, the benchmark and the e2e tests). */
 export * from './schema.js';
+export { traceEntryJsonSchema, traceEntryJsonSchemaText } from './json-schema.js';
 export { Timeline, DEFAULT_TIMELINE_CAP, type TimelineOptions, type Subscriber } from './timeline.js';
 export { diffObjects, formatDiff, type FieldChange } from './diff.js';
 export { redactEntry, redactValue, REDACTED } from './redact.js';

@@ -86,7 +86,7 @@ export const objectRefSchema = z
   .object({
     kind: z.string().min(1).describe('Kind as the trace spells it whichever tap saw it (Pod, ReplicaSet...; Container, Image for containerd).'),
     namespace: z.string().optional().describe('Absent for cluster-scoped objects.'),
-    name: z.string().describe('May be a generateName prefix (web-7d9f-) when the audit log saw a create before the name was chosen.'),
+    name: z.string().describe('Empty, or a generateName prefix (web-7d9f-), when the source did not know the final name.'),
     uid: z.string().optional(),
   })
   .describe('The Kubernetes object (or etcd key, container, image) the entry is about.');

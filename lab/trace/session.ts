@@ -9,7 +9,7 @@ import { createInformer, type Informer } from '../../controllers/shared/informer
 import { clientsFor } from '../../controllers/shared/kube.js';
 import { Correlator, correlate, storyOf } from './correlate.js';
 import { toHtml, type HtmlOptions } from './export/html.js';
-import { JsonlStreamWriter, writeJsonlFile } from './export/jsonl.js';
+import { entryToJsonLine, JsonlStreamWriter, writeJsonlFile } from './export/jsonl.js';
 import { toMermaid } from './export/mermaid.js';
 import { filterEntries, parseObjectSelector, type TraceFilter } from './filter.js';
 import type { TraceEntry } from './schema.js';
@@ -73,7 +73,7 @@ function selectEntries(all: readonly TraceEntry[], filter: TraceFilter | undefin
 export function renderExport(format: ExportFormat, entries: readonly TraceEntry[], opts: HtmlOptions = {}): Promise<string> | string {
   if (format === 'mermaid') return toMermaid(entries, opts);
   if (format === 'html') return toHtml(entries, opts);
-  return entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '');
+  return entries.map(entryToJsonLine).join('\n') + (entries.length ? '\n' : ''); // redacted again, like every exporter
 }
 
 /** A Pods or Events watch for the kubelet tap, through the lab's restarting informer. */

@@ -9,14 +9,15 @@ import { ensureClusterReachable } from '../../cluster/kind.js';
 import { adminKubeconfigPath, auditLogPath, stateDir } from '../../cluster/paths.js';
 import {
   actorSchema, correlate, filterEntries, JsonlParseError, parseDuration, parseJsonl, parseObjectSelector, renderExport,
-  startLiveView, startTraceSession, storyOf, type ExportFormat, type TraceEntry, type TraceFilter,
+  startLiveView, startTraceSession, storyOf, traceEntryJsonSchemaText, type ExportFormat, type TraceEntry, type TraceFilter,
 } from '../../trace/index.js';
 import { BadInputError, LabError } from '../errors.js';
 import { Progress } from '../output.js';
 
 /**
- * `lab trace`: the live chain of events of the running cluster, streamed to a JSONL file; and
- * `lab trace export`: that file as JSONL, a Mermaid sequence diagram or a self-contained HTML page.
+ * `lab trace`: the live chain of events of the running cluster, streamed to a JSONL file;
+ * `lab trace export`: that file as JSONL, a Mermaid sequence diagram or a self-contained HTML page;
+ * `lab trace schema`: the JSON Schema of one line of that file (docs/trace-schema.md explains it).
  */
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'mermaid', 'html'];
@@ -137,6 +138,9 @@ export async function readTraceFile(path: string): Promise<TraceEntry[]> {
   try {
     return parseJsonl(text);
   } catch (error) {
+    if (error instanceof JsonlParseError && error.field === 'schemaVersion') {
+      throw new BadInputError(`${path}:${error.line}: ${error.message.replace(/^line \d+: /, '')}`, 'record the trace again with this lab (`npx lab trace`), or read it with the version of the lab that wrote it');
+    }
     if (error instanceof JsonlParseError) {
       throw new BadInputError(`${path}:${error.line}: not a trace entry: ${error.message.replace(/^line \d+: /, '')}`, 'the file must be JSON Lines written by `npx lab trace`; fix or delete that line');
     }
@@ -295,5 +299,20 @@ Examples:
       await writeFile(result.out, result.text, 'utf8');
       process.stderr.write(`${result.count} entries written to ${result.out}\n`);
       if (opts.format === 'html') process.stdout.write(`${result.out}\n`);
+    });
+
+  trace
+    .command('schema')
+    .description('print the JSON Schema of one trace entry (one line of a JSONL trace); fields explained in docs/trace-schema.md')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npx lab trace schema > trace-schema.json
+  $ npx lab trace schema | jq .properties.tap.enum`,
+    )
+    .exitOverride()
+    .action(() => {
+      process.stdout.write(traceEntryJsonSchemaText());
     });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { containerStateText, diffObjects, formatDiff } from '../../../lab/trace/diff.js';
 import { REDACTED, redactEntry, redactValue } from '../../../lab/trace/redact.js';
 import type { TraceEntry } from '../../../lab/trace/schema.js';
+import { renderExport } from '../../../lab/trace/session.js';
 
 describe('diffObjects', () => {
   const rs = (over: Record<string, unknown>) => ({ metadata: { labels: { 'pod-template-hash': '7d9f' }, annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: { replicas: 3 }, status: { replicas: 1 }, ...over });
@@ -90,5 +91,10 @@ describe('redaction', () => {
   it('redactEntry masks data maps in details of entries about a Secret', () => {
     const entry: TraceEntry = { schemaVersion: 1, id: 1, tMs: 0, wallTime: '2025-01-01T00:00:00.000Z', tap: 'informer', actor: 'kubectl', verb: 'ADDED', object: { kind: 'Secret', name: 'db' }, details: { snapshot: { data: { pw: 'eA==' } } } };
     expect(JSON.stringify(redactEntry(entry))).not.toContain('eA==');
+  });
+
+  it('every export format redacts again, so an entry read from a hand-edited file is masked too', async () => {
+    const entry: TraceEntry = { schemaVersion: 1, id: 1, tMs: 0, wallTime: '2025-01-01T00:00:00.000Z', tap: 'informer', actor: 'scheduler', verb: 'ADDED', object: { kind: 'Pod', name: 'p' }, details: { env: [{ name: 'K', value: 'sekrit' }] } };
+    for (const format of ['jsonl', 'mermaid', 'html'] as const) expect(await renderExport(format, [entry])).not.toContain('sekrit');
   });
 });
