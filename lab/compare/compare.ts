@@ -6,7 +6,7 @@
  * The built-in side is traced by a session of ours on the cluster's taps; the lab side by runLab's
  * own session (runLab({ trace })), which adds the lab's informer, decision and write taps.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../cli/output.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
@@ -101,6 +101,8 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
   const timeoutSeconds = opts.timeoutSeconds ?? 180;
   const dir = join(stateDir(), 'compare', scenario.name);
   await mkdir(dir, { recursive: true });
+  // Trace files are appended to; a comparison reads only its own run.
+  for (const side of ['builtin', 'lab']) await rm(join(dir, `${side}.jsonl`), { force: true });
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
   const namespaces = { builtin: namespaceFor('builtin', scenario.name), lab: namespaceFor('lab', scenario.name) };

@@ -265,9 +265,14 @@ export function causalOrder(entries: readonly TraceEntry[]): TraceEntry[] {
   const out: TraceEntry[] = [];
   // A sorted list as a simple priority queue: stories are hundreds to thousands of entries.
   ready.sort(byOccurrence);
+  // Each entry once, even when ids repeat (a malformed file): a repeated id would re-release its
+  // children and could cycle for ever.
+  const released = new Set<number>();
   while (ready.length > 0) {
     const next = ready.shift()!;
     out.push(next);
+    if (released.has(next.id)) continue;
+    released.add(next.id);
     for (const child of children.get(next.id) ?? []) {
       const at = ready.findIndex((r) => byOccurrence(child, r) < 0);
       ready.splice(at < 0 ? ready.length : at, 0, child);

@@ -46,7 +46,39 @@ export function parseJsonl(text: string): TraceEntry[] {
     }
     entries.push(result.data as TraceEntry);
   }
-  return entries;
+  return joinSessions(entries);
+}
+
+/**
+ * A trace file is appended to: `lab run --trace FILE` twice, or a tracer restarted, leaves several
+ * sessions in one file, each numbering its entries from 1 and timing them from its own start.
+ * A session begins where the id stops increasing. Later sessions get ids after the earlier ones'
+ * (causeIds follow) and times from the first session's start, so ids stay unique and the file
+ * reads as one timeline.
+ */
+export function joinSessions(entries: TraceEntry[]): TraceEntry[] {
+  let firstStartMs: number | undefined;
+  let idOffset = 0;
+  let tOffset = 0;
+  let lastRawId = -1;
+  let maxId = -1;
+  return entries.map((e, index) => {
+    const startMs = Date.parse(e.wallTime) - e.tMs;
+    if (index === 0) firstStartMs = startMs;
+    else if (e.id <= lastRawId) {
+      idOffset = maxId + 1 - e.id;
+      tOffset = Math.max(0, startMs - (firstStartMs ?? startMs));
+    }
+    lastRawId = e.id;
+    if (idOffset === 0 && tOffset === 0) {
+      maxId = Math.max(maxId, e.id);
+      return e;
+    }
+    const moved: TraceEntry = { ...e, id: e.id + idOffset, tMs: e.tMs + tOffset };
+    if (e.causeId !== undefined) moved.causeId = e.causeId + idOffset;
+    maxId = Math.max(maxId, moved.id);
+    return moved;
+  });
 }
 
 export async function readJsonlFile(path: string): Promise<TraceEntry[]> {

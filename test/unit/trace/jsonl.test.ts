@@ -30,6 +30,25 @@ describe('JSONL', () => {
     }
   });
 
+  it('joins sessions appended to one file: ids stay unique, causes follow, times continue', () => {
+    const first = rolloutTimeline().timeline.entries();
+    const second = rolloutTimeline().timeline.entries().map((e) => ({
+      ...e,
+      wallTime: new Date(Date.parse(e.wallTime) + 60_000).toISOString(),
+    }));
+    const joined = parseJsonl([...first, ...second].map((e) => JSON.stringify(e)).join('\n'));
+    expect(new Set(joined.map((e) => e.id)).size).toBe(first.length + second.length);
+    const maxFirst = Math.max(...first.map((e) => e.id));
+    const secondJoined = joined.slice(first.length);
+    for (const [i, e] of secondJoined.entries()) {
+      expect(e.id).toBeGreaterThan(maxFirst);
+      if (second[i]!.causeId !== undefined) expect(e.causeId).toBe(second[i]!.causeId! + (e.id - second[i]!.id));
+      expect(e.tMs).toBe(second[i]!.tMs + 60_000);
+    }
+    // one session alone is read as it was written
+    expect(parseJsonl(first.map((e) => JSON.stringify(e)).join('\n'))).toEqual(JSON.parse(JSON.stringify(first)));
+  });
+
   it('reports the bad field of a later line', () => {
     const good = JSON.stringify(rolloutTimeline().timeline.entries()[0]);
     const bad = JSON.stringify({ ...JSON.parse(good), actor: 'kubelet@' });
