@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../lab/cluster/paths.js';
+import { inlineCommands, readmeBlocks, type ReadmeCommand } from '../support/readme-commands.js';
+
+/**
+ * Issue 5: "every command in the README is run by a test". This file runs, in README order, every
+ * command of every ```bash block that `.ci/run` does not run itself (npm ci, npm test, the setup
+ * scripts and `npx lab image build` run there). Commands ending in `&` are started in the
+ * background, must come up, and are stopped with SIGINT (a reader's Ctrl-C) at the end of their
+ * block, with exit code 0. Commands named in the prose must appear in a block or in `.ci/run`.
+ */
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const ciRun = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+const blocks = readmeBlocks(readme);
+const runByCi = (command: string) => ciRun.includes(command);
+const env = { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, FORCE_COLOR: '0' };
+
+interface Background {
+  command: ReadmeCommand;
+  child: ResultPromise;
+  output: () => string;
+}
+const running: Background[] = [];
+
+function start(command: ReadmeCommand): Background {
+  // `exec` so the signal reaches the lab's own process, as Ctrl-C would.
+  const child = execa('bash', ['-c', `exec ${command.text}`], { cwd: REPO_ROOT, env, reject: false, all: true, buffer: false });
+  let text = '';
+  child.all?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  return { command, child, output: () => text };
+}
+
+/** A background command is up when it says so: `lab run` prints "<component> ready", `lab trace` "tracing". */
+async function waitUntilUp(bg: Background, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (bg.child.exitCode !== null) throw new Error(`README line ${bg.command.line}: \`${bg.command.text}\` exited early (${bg.child.exitCode}):\n${bg.output()}`);
+    if (/\bready\b|\btracing\b/.test(bg.output())) return;
+    if (Date.now() > deadline) throw new Error(`README line ${bg.command.line}: \`${bg.command.text}\` did not come up in ${timeoutMs / 1000} s:\n${bg.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function stopAll(): Promise<Array<{ command: ReadmeCommand; exitCode: number | undefined; output: string }>> {
+  const stopped = [];
+  while (running.length > 0) {
+    const bg = running.pop()!;
+    if (bg.child.exitCode === null) bg.child.kill('SIGINT');
+    const result = await bg.child;
+    stopped.push({ command: bg.command, exitCode: result.exitCode, output: bg.output() });
+  }
+  return stopped;
+}
+
+afterAll(async () => {
+  await stopAll();
+});
+
+describe('README', () => {
+  it('has the two commands and a diagram the lab generated', () => {
+    const all = blocks.flatMap((b) => b.commands.map((c) => c.text));
+    expect(all).toEqual(expect.arrayContaining(['npm ci', 'npx lab demo', 'npm test']));
+    expect(readme).toContain('```mermaid\nsequenceDiagram');
+    expect(readme).toContain(readFileSync(join(REPO_ROOT, 'docs', 'demo-sequence.mmd'), 'utf8').trim());
+  });
+
+  it('names in its prose only commands that a block or .ci/run runs', () => {
+    const inBlocks = new Set(blocks.flatMap((b) => b.commands.map((c) => c.text)));
+    const orphans = inlineCommands(readme).filter((c) => !runByCi(c) && ![...inBlocks].some((b) => b.includes(c)));
+    expect(orphans).toEqual([]);
+  });
+
+  it('.ci/run runs the setup commands and the test command', () => {
+    for (const command of ['npm ci', 'bash scripts/install-prerequisites.sh', 'bash scripts/setup-docker.sh', 'npx lab image build', 'npm test']) {
+      expect(ciRun).toContain(command);
+    }
+  });
+
+  for (const block of blocks) {
+    const commands = block.commands.filter((c) => !runByCi(c.text));
+    if (commands.length === 0) continue;
+    it(`block at line ${block.line}: ${commands.map((c) => c.text + (c.background ? ' &' : '')).join(' ; ')}`, async () => {
+      try {
+        for (const command of commands) {
+          if (command.background) {
+            const bg = start(command);
+            running.push(bg);
+            await waitUntilUp(bg);
+            continue;
+          }
+          const result = await execa('bash', ['-c', command.text], { cwd: REPO_ROOT, env, reject: false, all: true, timeout: 15 * 60_000 });
+          expect(result.exitCode, `README line ${command.line}: \`${command.text}\` exited ${result.exitCode}:\n${String(result.all).slice(-4000)}`).toBe(0);
+        }
+      } finally {
+        for (const stopped of await stopAll()) {
+          expect(stopped.exitCode, `README line ${stopped.command.line}: \`${stopped.command.text}\` did not stop cleanly on Ctrl-C:\n${stopped.output.slice(-4000)}`).toBe(0);
+        }
+      }
+    }, 20 * 60_000);
+  }
+});
