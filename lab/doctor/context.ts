@@ -5,7 +5,7 @@
 import type { ClusterHealth } from '../cluster/health.js';
 import type { DockerInfo, DoctorProbes, DoctorSettings } from './types.js';
 
-export const INPUTS_LABEL = 'k8s-flow-lab.inputs'; // the label `lab image build` puts on the node image
+import { INPUTS_LABEL } from '../cluster/image/build.js';
 
 export type DockerEngine = { answering: true; info: DockerInfo } | { answering: false; reason: string };
 export type NodeImage = { present: false } | { present: true; inputs?: string };

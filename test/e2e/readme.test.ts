@@ -64,14 +64,16 @@ const STOP_GRACE_MS = 60_000;
 /**
  * What the lab prints as its last words when Ctrl-C stopped it cleanly: `lab run` "✓ stopped",
  * `lab trace` "N entries saved to FILE". npm exec, which sits between the shell and the lab, gets
- * the same SIGINT and answers it with its own exit code 130 once the lab has exited, so the exit
- * code alone cannot tell a clean stop from a crash; these lines can.
+ * the same SIGINT and, once the lab has exited, ends itself by that signal (the shell shows 130),
+ * so its exit status cannot tell a clean stop from a crash; these lines can.
  */
 const CLEAN_STOP = /✓ stopped|entries saved to/;
 
 interface Stopped {
   command: ReadmeCommand;
   exitCode: number | undefined;
+  /** The signal that ended it: SIGINT when npm exec re-raised the reader's Ctrl-C on itself. */
+  signal: string | undefined;
   killed: boolean;
   output: string;
 }
@@ -88,7 +90,7 @@ async function stopAll(): Promise<Stopped[]> {
     }, STOP_GRACE_MS);
     const result = await bg.child;
     clearTimeout(killer);
-    stopped.push({ command: bg.command, exitCode: result.exitCode, killed, output: bg.output() });
+    stopped.push({ command: bg.command, exitCode: result.exitCode, signal: result.signal, killed, output: bg.output() });
   }
   return stopped;
 }
@@ -96,7 +98,8 @@ async function stopAll(): Promise<Stopped[]> {
 function expectCleanStop(stopped: Stopped): void {
   const why = `README line ${stopped.command.line}: \`${stopped.command.text}\` did not stop cleanly on Ctrl-C`;
   expect(stopped.killed, `${why}: still running ${STOP_GRACE_MS / 1000} s after SIGINT, killed:\n${stopped.output.slice(-4000)}`).toBe(false);
-  expect([0, 130], `${why}: exit code ${stopped.exitCode}:\n${stopped.output.slice(-4000)}`).toContain(stopped.exitCode);
+  const ending = stopped.signal ?? `exit ${stopped.exitCode}`;
+  expect(['exit 0', 'exit 130', 'SIGINT'], `${why}: ended by ${ending}:\n${stopped.output.slice(-4000)}`).toContain(ending);
   expect(stopped.output, `${why}: no closing line:\n${stopped.output.slice(-4000)}`).toMatch(CLEAN_STOP);
 }
 

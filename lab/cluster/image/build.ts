@@ -30,7 +30,8 @@ import { ensureRootfsTar, NODE_ROOTFS, PROXY_ROOTFS } from './rootfs.js';
 export const NODE_IMAGE = process.env.LAB_NODE_IMAGE ?? `lab.local/kind-node:${KUBERNETES_VERSION}`;
 export const WEB_IMAGE = 'lab.local/web:1.0';
 export const LABNET_IMAGE = 'lab.local/labnet:1.0';
-const INPUTS_LABEL = 'k8s-flow-lab.inputs';
+/** The label `lab image build` puts on the node image: the key of the inputs it was built from. */
+export const INPUTS_LABEL = 'k8s-flow-lab.inputs';
 const FILES_DIR = join(REPO_ROOT, 'scripts', 'node-image', 'files');
 
 export interface BuildResult {
