@@ -38,6 +38,8 @@ export interface RunLabOptions {
   trace?: string;
   /** Stop early (tests, `lab demo`); SIGINT/SIGTERM also stop the run. */
   signal?: AbortSignal;
+  /** Called once per component when its informers have synced (it then acts on the cluster). */
+  onReady?: (component: Component) => void;
 }
 
 /** Trace actor names: the trace knows the components by these. */
@@ -76,11 +78,16 @@ async function prepare(opts: RunLabOptions): Promise<Prepared> {
   return { schedulerConfig, loaded };
 }
 
-/** Prints "<component> ready" once, when `synced` resolves (unless the run was stopped first). */
-function announceReady(component: Component, synced: Promise<unknown>, signal: AbortSignal, detail = ''): void {
+/**
+ * Prints "<component> ready" once, when `synced` resolves (unless the run was stopped first), and
+ * tells the caller: `lab compare`, `lab demo` and `lab bench` wait for that before they start.
+ */
+function announceReady(component: Component, synced: Promise<unknown>, signal: AbortSignal, onReady: RunLabOptions['onReady'], detail = ''): void {
   synced.then(
     () => {
-      if (!signal.aborted) process.stderr.write(`${chalk.green('✓')} ${TRACE_ACTOR[component]} ready: informers synced${detail}\n`);
+      if (signal.aborted) return;
+      process.stderr.write(`${chalk.green('✓')} ${TRACE_ACTOR[component]} ready: informers synced${detail}\n`);
+      onReady?.(component);
     },
     () => {},
   );
@@ -185,13 +192,13 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
       watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
       watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
       watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
-      announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal);
+      announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal, opts.onReady);
       runs.push(controller.run(signal));
     } else if (component === 'replicaset') {
       const controller = new ReplicaSetController({ kc, clients, decisions, log });
       watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
       watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
-      announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal);
+      announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal, opts.onReady);
       runs.push(controller.run(signal));
     } else {
       const config = prepared.schedulerConfig!;
@@ -204,7 +211,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
       let markSynced!: () => void;
       const synced = new Promise<void>((resolve) => (markSynced = resolve));
       const detail = `; serving spec.schedulerName=${profile.schedulerName}${prepared.loaded ? ` with ${prepared.loaded.file}` : ''}`;
-      announceReady(component, synced, signal, detail);
+      announceReady(component, synced, signal, opts.onReady, detail);
       const scheduler = new LabScheduler({
         kc: clients.kubeConfig,
         clients,

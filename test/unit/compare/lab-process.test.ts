@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { readyComponents } from '../../../lab/compare/lab-process.js';
+import { Readiness } from '../../../lab/compare/lab-process.js';
 
-describe('readyComponents', () => {
-  it.each([
-    ['✓ replicaset-controller ready: informers synced\n', ['replicaset']],
-    ['✓ scheduler ready: informers synced; serving spec.schedulerName=lab-scheduler\n', ['scheduler']],
-    ['✓ deployment-controller ready: informers synced\n✓ scheduler ready: informers synced\n', ['deployment', 'scheduler']],
-    ['· deployment-controller starting\n', []],
-  ] as const)('%j → %j', (text, expected) => {
-    expect(readyComponents(text, ['deployment', 'replicaset', 'scheduler'])).toEqual(expected);
+describe('Readiness (when the in-process lab may be used)', () => {
+  it('is ready only once every component has synced, in any order', () => {
+    const readiness = new Readiness(['deployment', 'replicaset', 'scheduler']);
+    expect(readiness.ready('scheduler')).toBe(false);
+    expect(readiness.ready('deployment')).toBe(false);
+    expect(readiness.pending).toEqual(['replicaset']);
+    expect(readiness.ready('replicaset')).toBe(true);
+    expect(readiness.pending).toEqual([]);
   });
-  it('only reports the components asked about', () => {
-    expect(readyComponents('✓ scheduler ready: informers synced', ['deployment'])).toEqual([]);
+
+  it('counts a component once however often it is announced', () => {
+    const readiness = new Readiness(['deployment', 'scheduler']);
+    expect(readiness.ready('deployment')).toBe(false);
+    expect(readiness.ready('deployment')).toBe(false);
+    expect(readiness.ready('scheduler')).toBe(true);
+  });
+
+  it('ignores a component it was not asked to wait for', () => {
+    const readiness = new Readiness(['replicaset']);
+    expect(readiness.ready('scheduler')).toBe(false);
+    expect(readiness.ready('replicaset')).toBe(true);
   });
 });
