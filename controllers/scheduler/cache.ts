@@ -6,6 +6,9 @@
  * Life of an assumed pod: assume() → finishBinding() (the POST returned; the TTL starts) →
  * confirmed when the informer delivers the pod with spec.nodeName set, or forget() if the bind
  * failed, or dropped by cleanupExpired() if the informer never confirms it within the TTL.
+ *
+ * It also keeps the pending pods a preemption nominated to a node (status.nominatedNodeName), which
+ * snapshot() hands to that node's NodeInfo so other pods do not take the room freed for them.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { NodeInfo, podKey } from './framework/node-info.js';
@@ -27,6 +30,8 @@ export interface SchedulerCacheOptions {
 export class SchedulerCache {
   private readonly nodes = new Map<string, V1Node>();
   private readonly pods = new Map<string, PodState>();
+  /** Pending pods nominated to a node by a preemption: pod key → the pod and the node. */
+  private readonly nominated = new Map<string, { pod: V1Pod; nodeName: string }>();
   private readonly clock: () => number;
   private readonly ttlMs: number;
 
@@ -68,11 +73,35 @@ export class SchedulerCache {
 
   removePod(pod: V1Pod): void {
     this.pods.delete(podKey(pod));
+    this.nominated.delete(podKey(pod));
+  }
+
+  /**
+   * Remember (or forget) that a pending pod waits for room on a node, from its
+   * status.nominatedNodeName, or from `nodeName` when the scheduler has just nominated it and the
+   * informer has not shown the patch yet. Bound, finished or deleting pods are never nominated.
+   */
+  updateNominatedPod(pod: V1Pod, nodeName = pod.status?.nominatedNodeName): void {
+    const key = podKey(pod);
+    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    if (!nodeName || pod.spec?.nodeName || terminal || pod.metadata?.deletionTimestamp) this.nominated.delete(key);
+    else this.nominated.set(key, { pod, nodeName });
+  }
+
+  deleteNominatedPod(pod: V1Pod): void {
+    this.nominated.delete(podKey(pod));
+  }
+
+  /** The node a pending pod is nominated to, if any. */
+  nominatedNodeOf(pod: V1Pod): string | undefined {
+    return this.nominated.get(podKey(pod))?.nodeName;
   }
 
   /** Count the pod on the node now, before the binding is written. */
   assumePod(pod: V1Pod, nodeName: string): void {
     const key = podKey(pod);
+    // Placed now: it no longer needs a nomination (upstream DeleteNominatedPodIfExists).
+    this.nominated.delete(key);
     const existing = this.pods.get(key);
     if (existing && !existing.assumed) throw new Error(`pod ${key} is already bound to ${existing.nodeName}; cannot assume it`);
     this.pods.set(key, { pod: { ...pod, spec: { ...pod.spec!, nodeName } }, nodeName, assumed: true });
@@ -115,9 +144,14 @@ export class SchedulerCache {
       list.push(state);
       byNode.set(state.nodeName, list);
     }
+    const nominatedByNode = new Map<string, V1Pod[]>();
+    for (const { pod, nodeName } of this.nominated.values()) nominatedByNode.set(nodeName, [...(nominatedByNode.get(nodeName) ?? []), pod]);
     return [...this.nodes.values()]
       .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
-      .map((node) => new NodeInfo(node, (byNode.get(node.metadata?.name ?? '') ?? []).map((s) => ({ pod: s.pod, assumed: s.assumed }))));
+      .map((node) => {
+        const name = node.metadata?.name ?? '';
+        return new NodeInfo(node, (byNode.get(name) ?? []).map((s) => ({ pod: s.pod, assumed: s.assumed })), nominatedByNode.get(name));
+      });
   }
 
   nodeInfo(name: string): NodeInfo | undefined {

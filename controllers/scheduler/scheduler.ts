@@ -4,7 +4,10 @@
  * A loop pops a pod and runs the scheduling cycle over a cache snapshot, which assumes the pod on
  * its node; the binding cycle then runs in the background while the loop pops the next pod, as in
  * kube-scheduler. Its outcome is a Binding + Scheduled event, or a PodScheduled=False condition +
- * FailedScheduling event; those writes never hold up the loop either.
+ * FailedScheduling event; those writes never hold up the loop either. When no node fits and the
+ * DefaultPreemption PostFilter finds lower-priority victims, the scheduler also evicts them
+ * (DisruptionTarget condition, delete, Preempted event), nominates the freed node on the pod
+ * (status.nominatedNodeName) and parks the pod until the victims' deletion brings it back.
  */
 import {
   PatchStrategy,
@@ -18,18 +21,27 @@ import type { DecisionSink } from '../shared/decisions.js';
 import { EventRecorder } from '../shared/events.js';
 import { createInformer, type Informer } from '../shared/informer.js';
 import { consoleLogger, type Logger } from '../shared/log.js';
+import { isConflict, isNotFound } from '../shared/retry.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
 import { SchedulerCache } from './cache.js';
-import type { Profile } from './framework/interfaces.js';
+import type { PostFilterResult, Profile } from './framework/interfaces.js';
 import { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, type ScheduleOneHooks, type ScheduleOneResult } from './framework/runtime.js';
 import { Code } from './framework/status.js';
 import { InFlight } from './in-flight.js';
 import type { Binder } from './plugins/default-binder.js';
+import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
+import { podPriority } from './plugins/priority-sort.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
 
 type CoreClient = Pick<
   CoreV1Api,
-  'listNode' | 'listPodForAllNamespaces' | 'createNamespacedPodBinding' | 'patchNamespacedPodStatus' | 'createNamespacedEvent' | 'patchNamespacedEvent'
+  | 'listNode'
+  | 'listPodForAllNamespaces'
+  | 'createNamespacedPodBinding'
+  | 'patchNamespacedPodStatus'
+  | 'deleteNamespacedPod'
+  | 'createNamespacedEvent'
+  | 'patchNamespacedEvent'
 >;
 
 /** Where the loop finds the freshest copy of a pod: the pod informer's store. */
@@ -72,6 +84,23 @@ type CycleResultWithPhase = CycleResult & Pick<ScheduleOneResult, 'phase'>;
 
 function podName(pod: V1Pod): string {
   return `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+}
+
+/**
+ * What a failed attempt does to status.nominatedNodeName: a node to set, null to clear an earlier
+ * one, undefined to leave it (upstream's NominatingInfo: ModeOverride vs ModeNoop).
+ */
+function nominationOf(pod: V1Pod, postFilter: PostFilterResult | undefined): string | null | undefined {
+  const wanted = postFilter?.nominatedNodeName;
+  if (wanted === undefined) return undefined;
+  if (wanted) return wanted;
+  return pod.status?.nominatedNodeName ? null : undefined;
+}
+
+/** A PostFilter success with a node and victims: a preemption for the scheduler to carry out. */
+function preemptionOf(postFilter: PostFilterResult | undefined): { nodeName: string; victims: V1Pod[] } | undefined {
+  if (!postFilter?.status?.isSuccess() || !postFilter.nominatedNodeName || !postFilter.victims?.length) return undefined;
+  return { nodeName: postFilter.nominatedNodeName, victims: postFilter.victims };
 }
 
 function isTerminal(pod: V1Pod): boolean {
@@ -217,12 +246,21 @@ export class LabScheduler {
   private wirePods(pods: Informer<V1Pod>): void {
     pods.onAdd((pod) => {
       this.cache.addPod(pod);
-      if (this.responsibleFor(pod)) this.enqueue(pod);
+      if (this.responsibleFor(pod)) {
+        this.cache.updateNominatedPod(pod);
+        this.enqueue(pod);
+      }
     });
     pods.onUpdate((oldPod, newPod) => {
       this.cache.updatePod(oldPod, newPod);
-      if (this.responsibleFor(newPod)) this.queue.update(newPod);
-      else this.queue.delete(newPod);
+      if (this.responsibleFor(newPod)) {
+        // Neither copy names a node: keep a nomination made here whose patch is not visible yet.
+        if (oldPod.status?.nominatedNodeName || newPod.status?.nominatedNodeName) this.cache.updateNominatedPod(newPod);
+        this.queue.update(newPod);
+      } else {
+        this.cache.deleteNominatedPod(newPod);
+        this.queue.delete(newPod);
+      }
       // A pod that finished gave its resources back: parked pods may fit now.
       if (oldPod.spec?.nodeName && !isTerminal(oldPod) && isTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
     });
@@ -275,15 +313,83 @@ export class LabScheduler {
     this.inBackground('Scheduled event', this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${podName(pod)} to ${nodeName}`));
   }
 
-  /** The attempt failed in either cycle: report it, requeue the pod, and tell the user on the pod. */
+  /**
+   * The attempt failed in either cycle: report it, requeue the pod, and tell the user on the pod.
+   * If preemption found victims, evict them and nominate their node; the pod still gets
+   * FailedScheduling (without a preemption tail, as upstream) and waits in the unschedulable set
+   * until the victims' deletion moves it back.
+   */
   private failed(popped: PoppedPod, pod: V1Pod, result: ScheduleOneResult): void {
     this.report(pod, result.status.isRejected() ? 'unschedulable' : 'error', result);
     if (result.status.isRejected()) this.queue.addUnschedulable(popped);
     else this.queue.addBackoff(popped);
+    const preemption = preemptionOf(result.postFilter);
+    if (preemption) this.preempt(pod, preemption.nodeName, preemption.victims);
+    const nomination = nominationOf(pod, result.postFilter);
+    // Counted on the node at once, before the status patch comes back through the informer.
+    if (nomination) this.cache.updateNominatedPod(pod, nomination);
+    else if (nomination === null) this.cache.deleteNominatedPod(pod);
     const message = result.message ?? result.status.message();
     const reason = result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable';
     this.inBackground('FailedScheduling event', this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
-    this.inBackground('PodScheduled condition', this.markUnschedulable(pod, reason, message));
+    this.inBackground('PodScheduled condition', this.markUnschedulable(pod, reason, message, nomination));
+  }
+
+  /**
+   * Carry out a preemption (upstream's prepareCandidate, run in the background like its async
+   * preemption): for each victim not already terminating, a DisruptionTarget condition, a delete
+   * guarded by the victim's uid, and a Normal "Preempted" event on it.
+   */
+  private preempt(preemptor: V1Pod, nodeName: string, victims: readonly V1Pod[]): void {
+    const reason = `preempt Pod ${podName(preemptor)} on node ${nodeName}: victims ${victims.map(podName).join(', ')} (priority ${victims.map(podPriority).join(', ')})`;
+    this.log.info(reason, { pod: podName(preemptor) });
+    this.decisions({
+      component: this.profile.schedulerName,
+      object: { kind: 'Pod', namespace: preemptor.metadata?.namespace, name: preemptor.metadata?.name ?? '', uid: preemptor.metadata?.uid },
+      verb: 'preempt',
+      reason,
+      details: {
+        node: nodeName,
+        priority: podPriority(preemptor),
+        victims: victims.map((v) => ({ namespace: v.metadata?.namespace, name: v.metadata?.name, uid: v.metadata?.uid, priority: podPriority(v) })),
+      },
+    });
+    for (const victim of victims) {
+      // Its graceful deletion has already started: another call would change nothing.
+      if (victim.metadata?.deletionTimestamp) continue;
+      this.inBackground(`preemption of ${podName(victim)}`, this.preemptVictim(preemptor, nodeName, victim));
+    }
+  }
+
+  private async preemptVictim(preemptor: V1Pod, nodeName: string, victim: V1Pod): Promise<void> {
+    const name = victim.metadata?.name ?? '';
+    const namespace = victim.metadata?.namespace ?? 'default';
+    const marked = victim.status?.conditions?.some((c) => c.type === DISRUPTION_TARGET && c.status === 'True' && c.reason === REASON_PREEMPTION_BY_SCHEDULER);
+    try {
+      // Tells the pod's owner (and a later preemption, see podEligibleToPreemptOthers) why it goes.
+      if (!marked) {
+        const condition = {
+          type: DISRUPTION_TARGET,
+          status: 'True',
+          reason: REASON_PREEMPTION_BY_SCHEDULER,
+          message: `${preemptor.spec?.schedulerName ?? this.profile.schedulerName}: preempting to accommodate a higher priority pod`,
+          lastTransitionTime: new Date().toISOString(),
+        };
+        await this.core.patchNamespacedPodStatus(
+          { name, namespace, body: { status: { conditions: [condition] } } },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        );
+      }
+      // The uid precondition makes sure we delete the pod we chose, not a namesake created since.
+      await this.core.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid: victim.metadata?.uid } } });
+    } catch (err) {
+      if (isNotFound(err) || isConflict(err)) {
+        this.log.info('preemption victim is already gone', { pod: podName(victim), preemptor: podName(preemptor) });
+        return;
+      }
+      throw err;
+    }
+    await this.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${nodeName}`);
   }
 
   /** An API write the loop does not wait for; shutdown does. */
@@ -291,16 +397,24 @@ export class LabScheduler {
     this.apiWrites.track(write.catch((err: unknown) => this.log.warn(`could not write ${what}`, { error: err })));
   }
 
-  /** PodScheduled=False with the reason and message, merged by condition type (strategic merge). */
-  private async markUnschedulable(pod: V1Pod, reason: string, message: string): Promise<void> {
+  /**
+   * PodScheduled=False with the reason and message, merged by condition type (strategic merge),
+   * and in the same patch status.nominatedNodeName when preemption set (string) or cleared (null) it.
+   */
+  private async markUnschedulable(pod: V1Pod, reason: string, message: string, nominatedNodeName?: string | null): Promise<void> {
     const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (current?.status === 'False' && current.reason === reason && current.message === message) return;
+    const conditionUnchanged = current?.status === 'False' && current.reason === reason && current.message === message;
+    const nominationUnchanged = nominatedNodeName === undefined || (pod.status?.nominatedNodeName || null) === nominatedNodeName;
+    if (conditionUnchanged && nominationUnchanged) return;
+    const status: Record<string, unknown> = {};
+    if (!conditionUnchanged) status.conditions = [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString() }];
+    if (!nominationUnchanged) status.nominatedNodeName = nominatedNodeName;
     try {
       await this.core.patchNamespacedPodStatus(
         {
           name: pod.metadata?.name ?? '',
           namespace: pod.metadata?.namespace ?? 'default',
-          body: { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString() }] } },
+          body: { status },
         },
         setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
       );

@@ -7,6 +7,7 @@ import { readBuiltinControllers, setBuiltinControllers } from '../../lab/cluster
 import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
 import { createInformer, type Informer } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
+import { quantityMilliValue } from '../../controllers/scheduler/quantity.js';
 import { freshNamespace, kubectl, kubectlJson, startLabRun, waitFor, type LabRunProcess } from './support.js';
 
 /**
@@ -287,11 +288,71 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
       return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
     });
     expect(condition.reason).toBe('Unschedulable');
-    expect(condition.message).toMatch(/^0\/3 nodes are available: .*1 node\(s\) had untolerated taint \{node-role\.kubernetes\.io\/control-plane: \}.*2 Insufficient cpu/);
+    // kube-scheduler's wording to the letter, DefaultPreemption's tail included: the control plane's
+    // taint cannot be fixed by evicting anyone; on the workers nothing has a lower priority than 0.
+    expect(condition.message).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
     const failed = (await events('Pod', 'huge')).filter((e) => e.reason === 'FailedScheduling');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0]?.source?.component).toBe('lab-scheduler');
     expect(failed[0]?.message).toContain('0/3 nodes are available');
+  });
+
+  it('a higher-priority pod that fits nowhere preempts a lower-priority one (DefaultPreemption) and takes its place', async () => {
+    const node = 'lab-worker2';
+    const classes = [
+      { name: 'e2e-low', value: 100 },
+      { name: 'e2e-high', value: 1000 },
+    ];
+    for (const c of classes) {
+      await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: c.name }, value: c.value }) });
+    }
+    try {
+      // Each pod asks for 60 % of the node's CPU: one fits beside what already runs there, two do not.
+      const nodeObject = await kubectlJson<{ status: { allocatable: Record<string, string> } }>(['get', 'node', node]);
+      const cpu = `${Math.floor(quantityMilliValue(nodeObject.status.allocatable.cpu!) * 0.6)}m`;
+      const pod = (name: string, priorityClassName: string) =>
+        JSON.stringify({
+          spec: {
+            schedulerName: 'lab-scheduler',
+            priorityClassName,
+            nodeSelector: { 'kubernetes.io/hostname': node },
+            terminationGracePeriodSeconds: 1,
+            containers: [{ name, image: 'lab.local/web:1.0', resources: { requests: { cpu } } }],
+          },
+        });
+      await kubectl(['-n', ns, 'run', 'low', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', pod('low', 'e2e-low')]);
+      const low = await waitFor('low bound', async () => {
+        const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'low']);
+        return p.spec?.nodeName ? p : undefined;
+      });
+      expect(low.spec?.nodeName).toBe(node);
+
+      await kubectl(['-n', ns, 'run', 'high', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', pod('high', 'e2e-high')]);
+      const high = await waitFor('high bound, in low\'s place', async () => {
+        const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'high']);
+        return p.spec?.nodeName ? p : undefined;
+      });
+      expect(high.spec?.nodeName).toBe(node);
+      const lowGone = await kubectl(['-n', ns, 'get', 'pod', 'low', '--ignore-not-found', '-o', 'name']);
+      expect(lowGone.stdout.trim()).toBe('');
+
+      const preempted = (await events('Pod', 'low')).filter((e) => e.reason === 'Preempted');
+      expect(preempted.map((e) => e.message)).toContain(`Preempted by pod ${high.metadata?.uid} on node ${node}`);
+      expect(preempted[0]?.source?.component).toBe('lab-scheduler');
+      // Before the victim was gone the preemptor was told it did not fit, without a preemption tail (upstream).
+      const failed = (await events('Pod', 'high')).filter((e) => e.reason === 'FailedScheduling').map((e) => e.message);
+      expect(failed).toContain(
+        "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.",
+      );
+      const scheduled = (await events('Pod', 'high')).filter((e) => e.reason === 'Scheduled').map((e) => e.message);
+      expect(scheduled).toEqual([`Successfully assigned ${ns}/high to ${node}`]);
+    } finally {
+      await kubectl(['-n', ns, 'delete', 'pod', 'low', 'high', '--ignore-not-found', '--wait=false']);
+      for (const c of classes) await kubectl(['delete', 'priorityclass', c.name, '--ignore-not-found']);
+    }
   });
 
   it('a second lab-scheduler configured for MostAllocated bin-packs', async () => {

@@ -35,4 +35,16 @@ export class CycleState {
   delete(key: StateKey<unknown>): void {
     this.values.delete(key);
   }
+
+  /**
+   * A copy for a what-if run (preemption's dry run on one node): its own key map and skip sets,
+   * sharing the stored values themselves, which plugins treat as read-only after PreFilter.
+   */
+  clone(): CycleState {
+    const copy = new CycleState();
+    for (const [key, value] of this.values) copy.values.set(key, value);
+    for (const name of this.skipFilterPlugins) copy.skipFilterPlugins.add(name);
+    for (const name of this.skipScorePlugins) copy.skipScorePlugins.add(name);
+    return copy;
+  }
 }

@@ -105,15 +105,33 @@ export interface FilterPlugin extends NamedPlugin {
 /** What PostFilter may return: a status and optionally a node the pod should wait for. */
 export interface PostFilterResult {
   status?: Status;
-  /** Set by preemption: the node freed up for the pod (written to status.nominatedNodeName). */
+  /**
+   * Set by preemption: the node freed up for the pod (written to status.nominatedNodeName).
+   * An empty string clears an earlier nomination; undefined leaves it as it is.
+   */
   nominatedNodeName?: string;
   /** Pods to evict so the pod fits on the nominated node. */
   victims?: V1Pod[];
 }
 
 /**
- * PostFilter: runs only when no node passed Filter (upstream: preemption). It sees every node's
- * filter status. Its message is appended to the FailedScheduling event.
+ * What the runtime lends a PostFilter plugin (a slice of upstream's framework Handle): a way to
+ * ask "would the pod pass Filter on this node?" for a what-if copy of a node.
+ */
+export interface PostFilterHandle {
+  /**
+   * Run the profile's Filter plugins for `pod` on `nodeInfo` exactly as the cycle does (plugins
+   * skipped by PreFilter stay skipped, nominated pods are counted, every call is guarded).
+   * Pass a copy (`nodeInfo.clone()`) and a copy of the state (`state.clone()`) to try changes.
+   */
+  runFilters(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
+}
+
+/**
+ * PostFilter: runs only when no node passed Filter (upstream: preemption). It sees every rejected
+ * node's filter status and may re-run the Filter plugins through `handle`. A non-success message is
+ * appended to the FailedScheduling event; Success with a nominatedNodeName and victims asks the
+ * scheduler to evict the victims and nominate the node (DefaultPreemption does this).
  */
 export interface PostFilterPlugin extends NamedPlugin {
   postFilter(
@@ -121,6 +139,7 @@ export interface PostFilterPlugin extends NamedPlugin {
     pod: V1Pod,
     filteredNodeStatus: ReadonlyMap<string, Status>,
     nodes: readonly NodeInfo[],
+    handle: PostFilterHandle,
   ): MaybePromise<PostFilterResult | Status | undefined | void>;
 }
 

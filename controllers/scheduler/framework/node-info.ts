@@ -45,9 +45,16 @@ export class NodeInfo {
   readonly usedPorts: HostPort[] = [];
   /** Images present on the node (normalised name → size in bytes), from node.status.images. */
   readonly imageSizes: ReadonlyMap<string, number>;
+  /**
+   * Pending pods nominated to this node by an earlier preemption (status.nominatedNodeName): not
+   * on the node yet, but the runtime counts those of equal or higher priority when filtering
+   * other pods here, so the room preemption freed is kept for them (upstream's PodNominator).
+   */
+  readonly nominatedPods: readonly V1Pod[];
 
-  constructor(node: V1Node, pods: Iterable<PodOnNode> = []) {
+  constructor(node: V1Node, pods: Iterable<PodOnNode> = [], nominatedPods: readonly V1Pod[] = []) {
     this.node = node;
+    this.nominatedPods = nominatedPods;
     this.allocatable = nodeAllocatable(node);
     const images = new Map<string, number>();
     for (const image of node.status?.images ?? []) {
@@ -85,6 +92,6 @@ export class NodeInfo {
 
   /** An independent copy (what-if analysis such as preemption mutates copies, never the snapshot). */
   clone(): NodeInfo {
-    return new NodeInfo(this.node, this.pods);
+    return new NodeInfo(this.node, this.pods, this.nominatedPods);
   }
 }

@@ -20,13 +20,14 @@ import {
   MIN_NODE_SCORE,
   type NodeScore,
   type PermitResult,
+  type PostFilterHandle,
   type PostFilterResult,
   type PreFilterResult,
   type Profile,
   type QueuedPodInfo,
   type ScoreResult,
 } from './interfaces.js';
-import type { NodeInfo } from './node-info.js';
+import { podKey, type NodeInfo } from './node-info.js';
 import { Code, Status, asStatus, errorStatus, unresolvable } from './status.js';
 import { permitVerdict, waitOnPermit, type WaitingPermit } from './waiting-pod.js';
 
@@ -204,11 +205,35 @@ export class FrameworkRuntime {
     return asStatus(undefined);
   }
 
+  /**
+   * Filter with the node's nominated pods counted (upstream RunFilterPluginsWithNominatedPods):
+   * pending pods of equal or higher priority nominated to this node by a preemption are added to a
+   * copy of it first, so a pod does not take the room freed for a more important one. The pod must
+   * pass both with them and (as upstream, for the sake of pod affinity) without them.
+   */
+  async runFilterWithNominatedPods(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    const priority = pod.spec?.priority ?? 0;
+    const key = podKey(pod);
+    const ahead = nodeInfo.nominatedPods.filter((p) => podKey(p) !== key && (p.spec?.priority ?? 0) >= priority);
+    if (ahead.length > 0) {
+      const withNominated = nodeInfo.clone();
+      for (const nominated of ahead) withNominated.addPod(nominated);
+      const status = await this.runFilter(state, pod, withNominated);
+      if (!status.isSuccess()) return status;
+    }
+    return this.runFilter(state, pod, nodeInfo);
+  }
+
+  /** What a PostFilter plugin may call back into: the profile's filters, as the cycle runs them. */
+  private readonly postFilterHandle: PostFilterHandle = {
+    runFilters: (state, pod, nodeInfo) => this.runFilterWithNominatedPods(state, pod, nodeInfo),
+  };
+
   /** PostFilter plugins in order until one succeeds (e.g. finds preemption victims). */
   async runPostFilter(state: CycleState, pod: V1Pod, nodeStatuses: ReadonlyMap<string, Status>, nodes: readonly NodeInfo[]): Promise<PostFilterResult & { status: Status }> {
     let last: PostFilterResult & { status: Status } = { status: new Status(Code.Unschedulable) };
     for (const plugin of this.profile.plugins.postFilter) {
-      const result = await this.guard('PostFilter', plugin.name, () => plugin.postFilter(state, pod, nodeStatuses, nodes));
+      const result = await this.guard('PostFilter', plugin.name, () => plugin.postFilter(state, pod, nodeStatuses, nodes, this.postFilterHandle));
       if (!result.ok) return { status: result.status };
       const value = result.value;
       const out: PostFilterResult = value instanceof Status ? { status: value } : (value ?? {});
@@ -314,7 +339,7 @@ export class FrameworkRuntime {
           result.nodeStatuses.set(node.name, unresolvable(`node(s) didn't satisfy plugin(s) [${pre.narrowedBy.join(' ')}]`));
           continue;
         }
-        const status = await this.runFilter(state, pod, node);
+        const status = await this.runFilterWithNominatedPods(state, pod, node);
         if (status.code === Code.Error) return { ...result, status, message: status.message() };
         if (status.isSuccess()) feasibleNodes.push(node);
         else result.nodeStatuses.set(node.name, status);

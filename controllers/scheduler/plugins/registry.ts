@@ -2,6 +2,7 @@
 import type { Plugin } from '../framework/interfaces.js';
 import { createBalancedAllocation } from './balanced-allocation.js';
 import { createDefaultBinder, type Binder } from './default-binder.js';
+import { createDefaultPreemption } from './default-preemption.js';
 import { ImageLocality } from './image-locality.js';
 import { NodeAffinity } from './node-affinity.js';
 import { NodeName } from './node-name.js';
@@ -24,12 +25,16 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
   NodeAffinity: () => NodeAffinity,
   NodePorts: () => NodePorts,
   NodeResourcesFit: (ctx) => createNodeResourcesFit(ctx.nodeResourcesFit),
+  DefaultPreemption: () => createDefaultPreemption(),
   NodeResourcesBalancedAllocation: (ctx) => createBalancedAllocation({ resources: ctx.nodeResourcesFit?.scoringStrategy?.resources }),
   ImageLocality: () => ImageLocality,
   DefaultBinder: (ctx) => createDefaultBinder(ctx.binder),
 };
 
-/** Default plugin order: filters cheap and unresolvable first, as upstream. */
+/**
+ * Default plugin order: filters cheap and unresolvable first, as upstream; DefaultPreemption (the
+ * only PostFilter) sits where upstream's default MultiPoint list has it, after the filters.
+ */
 export const DEFAULT_PLUGIN_NAMES = [
   'PrioritySort',
   'NodeUnschedulable',
@@ -38,6 +43,7 @@ export const DEFAULT_PLUGIN_NAMES = [
   'NodeAffinity',
   'NodePorts',
   'NodeResourcesFit',
+  'DefaultPreemption',
   'NodeResourcesBalancedAllocation',
   'ImageLocality',
   'DefaultBinder',

@@ -113,7 +113,7 @@ describe('RBAC manifests', () => {
     expect(sorted(grantsUsedBy(COMPONENTS[2]!.files).grants)).toEqual({
       '/events': ['create', 'patch'],
       '/nodes': ['list', 'watch'],
-      '/pods': ['list', 'watch'],
+      '/pods': ['delete', 'list', 'watch'],
       '/pods/binding': ['create'],
       '/pods/status': ['patch'],
     });

@@ -18,6 +18,7 @@ describe('scheduler config', () => {
     expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×1', 'NodeResourcesBalancedAllocation×1', 'ImageLocality×1']);
     expect(d.bind).toEqual(['DefaultBinder']);
     expect(d.preFilter).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+    expect(d.postFilter).toEqual(['DefaultPreemption']);
   });
 
   it('reads YAML: name, strategy, disabled plugins, weights', () => {
@@ -34,6 +35,11 @@ plugins:
     expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×5']);
     expect(d.filter).not.toContain('NodePorts');
     expect(d.preFilter).toContain('NodePorts'); // disabled only at filter
+  });
+
+  it('DefaultPreemption can be switched off at postFilter', () => {
+    const profile = profileFromConfig(parseSchedulerConfigText('plugins: { postFilter: { disabled: [DefaultPreemption] } }'), ctx);
+    expect(describeProfile(profile).postFilter).toEqual([]);
   });
 
   it('reads JSON and adds a learner plugin', () => {

@@ -73,14 +73,18 @@ describe('default profile end to end (pure)', () => {
     expect(summarizeCycle(result)).toMatch(/^filter 3 nodes → 2 feasible \(kind-worker, kind-worker2\); score kind-worker \d+, kind-worker2 \d+ → bind kind-worker$/);
   });
 
-  it('reports the kube-scheduler message when nothing fits', async () => {
+  it('reports the kube-scheduler message when nothing fits, with DefaultPreemption’s tail', async () => {
     const runtime = new FrameworkRuntime(defaultProfile({ binder: fakeBinder().binder }));
     const pod = makePod({ requests: [{ cpu: '3' }] });
     const full = (node: string) => makePod({ nodeName: node, requests: [{ cpu: '2' }] });
     const result = await runtime.scheduleOne(pod, [nodeInfo(cp), nodeInfo(w1, [full('kind-worker')]), nodeInfo(w2, [full('kind-worker2')])]);
     expect(result.bound).toBe(false);
     expect(result.status.code).toBe(Code.Unschedulable);
-    expect(result.message).toBe('0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu.');
+    // All pods have priority 0: nothing on the workers is of lower priority than the pod.
+    expect(result.message).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
   });
 });
 
