@@ -40,6 +40,24 @@ export async function runExerciseEndToEnd(id: string, opts: EndToEndOptions = {}
   const began = clock();
 
   await engine.reset(id).catch(() => undefined); // a fresh namespace; nothing to reset is fine
+  try {
+    return await solveAndCheck(engine, id, { clock, sleep, timeoutMs, pollMs, began });
+  } finally {
+    // Leave the cluster as we found it: the exercise's cleanup (taints, built-in controllers) and
+    // its namespace, so the next exercise tested starts from the same cluster a learner would have.
+    await engine.reset(id).catch(() => undefined);
+  }
+}
+
+interface Timing {
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  timeoutMs: number;
+  pollMs: number;
+  began: number;
+}
+
+async function solveAndCheck(engine: ExerciseEngine, id: string, { clock, sleep, timeoutMs, pollMs, began }: Timing): Promise<EndToEndResult> {
   const { exercise } = await engine.start(id);
   const initialCheck = await engine.check(exercise.id);
   const initiallyFailing = !initialCheck.pass;

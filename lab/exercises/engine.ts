@@ -43,6 +43,8 @@ export interface StartResult {
   exercise: Exercise;
   namespace: string;
   prerequisites: PrerequisiteStatus[];
+  /** The previous exercise's cleanup, run because another one started (its namespace is kept). */
+  previousCleanup?: { id: string; cleanup: ActionOutcome[] };
 }
 
 export interface CheckResultRecord extends CheckRecord {
@@ -110,16 +112,39 @@ export class ExerciseEngine {
     return findExercise(this.deps.catalog, id);
   }
 
-  /** Creates the exercise namespace and (re)starts its progress from scratch. */
+  /**
+   * Creates the exercise namespace and (re)starts its progress from scratch. If another exercise
+   * was current, its cleanup runs first: its cluster-wide changes (a taint on both workers, the
+   * built-in controllers switched) would otherwise break the next exercise. Its namespace stays,
+   * to look at; `reset` deletes it.
+   */
   async start(id: string): Promise<StartResult> {
     const exercise = await this.get(id);
     const namespace = namespaceOf(exercise.id);
+    const previousCleanup = await this.cleanUpPrevious(exercise.id);
     await this.deps.cluster.ensureNamespace(namespace, exercise.id);
     await this.update((p) => {
       p.current = exercise.id;
       p.exercises[exercise.id] = { startedAt: this.now().toISOString(), hintsShown: 0, solutionViewed: false };
     });
-    return { exercise, namespace, prerequisites: await this.prerequisites(exercise) };
+    return { exercise, namespace, prerequisites: await this.prerequisites(exercise), ...(previousCleanup ? { previousCleanup } : {}) };
+  }
+
+  /** The current exercise's cleanup actions when another one starts; undefined when there is none to run. */
+  private async cleanUpPrevious(next: string): Promise<StartResult['previousCleanup']> {
+    const { current } = await this.deps.progress.load();
+    if (!current || current === next) return undefined;
+    const previous = await this.get(current).catch(() => undefined); // its file may be gone
+    if (!previous || previous.cleanup.length === 0) return undefined;
+    return { id: previous.id, cleanup: await this.runCleanup(previous) };
+  }
+
+  /** Best effort: a taint that is already gone must not stop a reset or a start. */
+  private async runCleanup(exercise: Exercise): Promise<ActionOutcome[]> {
+    const namespace = namespaceOf(exercise.id);
+    const outcomes: ActionOutcome[] = [];
+    for (const action of exercise.cleanup) outcomes.push(await this.deps.actions.run(withNamespace(action, namespace), namespace));
+    return outcomes;
   }
 
   async check(id?: string): Promise<CheckReport> {
@@ -186,9 +211,7 @@ export class ExerciseEngine {
     if (!exerciseId) throw new BadInputError('no exercise to reset', 'name one: npx lab exercise reset ID');
     const exercise = await this.get(exerciseId);
     const namespace = namespaceOf(exercise.id);
-    // Cleanup is best effort: a taint that is already gone must not stop the reset.
-    const cleanup: ActionOutcome[] = [];
-    for (const action of exercise.cleanup) cleanup.push(await this.deps.actions.run(withNamespace(action, namespace), namespace));
+    const cleanup = await this.runCleanup(exercise);
     await this.deps.cluster.deleteNamespace(namespace);
     await this.update((p) => {
       delete p.exercises[exercise.id];

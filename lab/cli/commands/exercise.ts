@@ -29,7 +29,11 @@ export function renderList(items: ExerciseListing[]): string {
 
 export function renderStart(result: StartResult, tracePath: string): string {
   const e = result.exercise;
+  const undone = result.previousCleanup
+    ? [chalk.cyan(`Undid what ${result.previousCleanup.id} changed in the cluster (its namespace is kept; \`npx lab exercise reset ${result.previousCleanup.id}\` deletes it):`), ...result.previousCleanup.cleanup.map((o) => `  ${mark(o.ok)} ${o.command}`), '']
+    : [];
   const lines = [
+    ...undone,
     chalk.bold(`${e.title}`) + chalk.dim(`  (${e.id}, namespace ${result.namespace})`),
     '',
     `${chalk.cyan('Goal:')} ${e.goal.trim()}`,

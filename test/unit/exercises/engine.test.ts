@@ -75,8 +75,26 @@ class FakeWorld implements ClusterPort, TraceSource, ActionRunner {
   }
 }
 
+/** A second exercise without cleanup actions. */
+const OTHER = parseExercise(
+  `
+id: other
+title: Other
+goal: g
+background: {flowSteps: [5], components: [replicaset-controller], text: t}
+prerequisites: {builtinControllers: 'off', labControllers: true, scheduler: lab-scheduler}
+steps: [{text: look}]
+checks:
+  - {kind: podsRunning, selector: app=web, equals: 2}
+hints: [h]
+solution:
+  - {type: scale, name: web, replicas: 2}
+`,
+  'exercises/02-other.yaml',
+);
+
 function engineWith(world: FakeWorld, progress = new MemoryProgressStore()) {
-  return new ExerciseEngine({ catalog: new StaticCatalog([EXERCISE]), cluster: world, trace: world, actions: world, progress, now: () => world.now });
+  return new ExerciseEngine({ catalog: new StaticCatalog([EXERCISE, OTHER]), cluster: world, trace: world, actions: world, progress, now: () => world.now });
 }
 
 describe('ExerciseEngine', () => {
@@ -153,6 +171,26 @@ describe('ExerciseEngine', () => {
     await expect(engine.check('scale-up')).rejects.toThrow(/is not started/);
   });
 
+  it('starting another exercise undoes the current one\'s cluster-wide changes and keeps its namespace', async () => {
+    const world = new FakeWorld();
+    const engine = engineWith(world);
+    await engine.start('scale-up');
+    const next = await engine.start('other');
+    expect(next.previousCleanup).toEqual({ id: 'scale-up', cleanup: [{ command: 'uncordon', ok: true, output: '' }] });
+    expect(world.ran).toEqual(['uncordon@ex-scale-up']);
+    expect([...world.namespaces].sort()).toEqual(['ex-other', 'ex-scale-up']);
+  });
+
+  it('restarting the same exercise, or leaving one without cleanup, runs no cleanup', async () => {
+    const world = new FakeWorld();
+    const engine = engineWith(world);
+    await engine.start('scale-up');
+    expect((await engine.start('scale-up')).previousCleanup).toBeUndefined();
+    await engine.start('other'); // runs scale-up's cleanup once
+    expect((await engine.start('scale-up')).previousCleanup).toBeUndefined(); // other has none
+    expect(world.ran).toEqual(['uncordon@ex-scale-up']);
+  });
+
   it('rejects unknown ids with exit code 2 and a list of ids', async () => {
     const engine = engineWith(new FakeWorld());
     await expect(engine.start('nope')).rejects.toMatchObject({ exitCode: 2, message: 'unknown exercise "nope"' });
@@ -167,6 +205,17 @@ describe('runExerciseEndToEnd', () => {
     const result = await runExerciseEndToEnd('scale-up', { engine: engineWith(world), sleep: async () => undefined });
     expect(result).toMatchObject({ id: 'scale-up', ok: true, initiallyFailing: true, attempts: 1 });
     expect(result.solution.map((s) => s.ok)).toEqual([true, true]);
+  });
+
+  it('leaves the cluster as it found it: cleanup ran and the namespace is gone, pass or fail', async () => {
+    for (const failOn of [undefined, 'scale'] as const) {
+      const world = new FakeWorld();
+      world.failOn = failOn;
+      const result = await runExerciseEndToEnd('scale-up', { engine: engineWith(world), sleep: async () => undefined });
+      expect(result.ok).toBe(failOn === undefined);
+      expect(world.ran.at(-1)).toBe('uncordon@ex-scale-up');
+      expect(world.namespaces.size).toBe(0);
+    }
   });
 
   it('fails when the solution does not make the checks pass in time', async () => {
