@@ -59,7 +59,7 @@ describe('EventRecorder', () => {
     expect(body.lastTimestamp).toEqual(c.now());
   });
 
-  it('aggregates a repeat by patching count and lastTimestamp', async () => {
+  it('dedupes a repeat by patching count, lastTimestamp and message (like client-go)', async () => {
     const { core, calls } = fakeCore();
     const c = clock();
     const recorder = new EventRecorder(core, 'replicaset-controller', '', { now: c.now, log: silentLogger });
@@ -69,7 +69,11 @@ describe('EventRecorder', () => {
     await recorder.event(rs, 'Warning', 'FailedCreate', 'quota exceeded');
     expect(calls.map((call) => call.verb)).toEqual(['create', 'patch', 'patch']);
     const created = calls[0]!.param.body;
-    expect(calls[1]!.param).toMatchObject({ name: created.metadata.name, namespace: 'demo', body: { count: 2, lastTimestamp: '2025-01-01T00:00:05.000Z' } });
+    expect(calls[1]!.param).toEqual({
+      name: created.metadata.name,
+      namespace: 'demo',
+      body: { count: 2, lastTimestamp: '2025-01-01T00:00:05.000Z', message: 'quota exceeded' },
+    });
     expect(calls[2]!.param.body.count).toBe(3);
   });
 
@@ -97,6 +101,8 @@ describe('EventRecorder', () => {
     await recorder.event(rs, 'Normal', 'R', 'm');
     await recorder.event(rs, 'Normal', 'R', 'm');
     expect(calls.map((call) => call.verb)).toEqual(['create', 'patch', 'create']);
+    // client-go creates the Event again under the same name, keeping the count so far.
+    expect(calls[2]!.param.body).toMatchObject({ metadata: { name: calls[0]!.param.body.metadata.name }, count: 2, message: 'm' });
   });
 
   it('never throws and logs a failed write', async () => {
