@@ -158,8 +158,8 @@ export interface EventCorrelatorOptions {
 
 const SEP = '\u0000';
 
-/** Dedupe key: everything that makes two events "the same event". */
-export function eventKey(e: CorrelatorInput): string {
+/** Who reported the event and about which object: the start of every key (fieldPath only where upstream has it). */
+function sourceAndObject(e: CorrelatorInput, withFieldPath: boolean): string[] {
   const o = e.involvedObject;
   return [
     e.source.component,
@@ -167,47 +167,26 @@ export function eventKey(e: CorrelatorInput): string {
     o.kind ?? '',
     o.namespace ?? '',
     o.name ?? '',
-    o.fieldPath ?? '',
+    ...(withFieldPath ? [o.fieldPath ?? ''] : []),
     o.uid ?? '',
     o.apiVersion ?? '',
-    e.type,
-    e.reason,
-    e.message,
-  ].join(SEP);
+  ];
+}
+
+/** Dedupe key: everything that makes two events "the same event". */
+export function eventKey(e: CorrelatorInput): string {
+  return [...sourceAndObject(e, true), e.type, e.reason, e.message].join(SEP);
 }
 
 /** Aggregate key (events that differ only by message) and local key (the message). */
 export function aggregateKeys(e: CorrelatorInput): { aggregateKey: string; localKey: string } {
-  const o = e.involvedObject;
-  const aggregateKey = [
-    e.source.component,
-    e.source.host ?? '',
-    o.kind ?? '',
-    o.namespace ?? '',
-    o.name ?? '',
-    o.uid ?? '',
-    o.apiVersion ?? '',
-    e.type,
-    e.reason,
-    e.reportingController ?? '',
-    e.reportingInstance ?? '',
-  ].join(SEP);
+  const aggregateKey = [...sourceAndObject(e, false), e.type, e.reason, e.reportingController ?? '', e.reportingInstance ?? ''].join(SEP);
   return { aggregateKey, localKey: e.message };
 }
 
 /** Spam key: one token bucket per source, involved object and event type. */
 export function spamKey(e: CorrelatorInput): string {
-  const o = e.involvedObject;
-  return [
-    e.source.component,
-    e.source.host ?? '',
-    o.kind ?? '',
-    o.namespace ?? '',
-    o.name ?? '',
-    o.uid ?? '',
-    o.apiVersion ?? '',
-    e.type,
-  ].join(SEP);
+  return [...sourceAndObject(e, false), e.type].join(SEP);
 }
 
 export function aggregateMessage(message: string): string {
