@@ -31,6 +31,9 @@ const rs = {
   metadata: { name: 'web-abc', namespace: 'demo', uid: 'u1', resourceVersion: '42' },
 };
 
+/** The clock the correlator tests start from. */
+const START = Date.parse('2025-01-01T00:00:00Z');
+
 function clock() {
   let t = Date.parse('2025-01-01T00:00:00Z');
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
@@ -119,5 +122,67 @@ describe('EventRecorder', () => {
     const recorder = new EventRecorder(core, 'c', '', { log: silentLogger });
     await recorder.event({ kind: 'Node', apiVersion: 'v1', metadata: { name: 'n1', uid: 'n' } }, 'Normal', 'R', 'm');
     expect(calls[0]!.param.namespace).toBe('default');
+  });
+});
+
+describe('EventRecorder with the correlator', () => {
+  it('300 "Created pod" events for one ReplicaSet make 25 API writes with the upstream messages', async () => {
+    const { core, calls: writes } = fakeCore();
+    let t = START;
+    const recorder = new EventRecorder(core, 'replicaset-controller', '', { now: () => new Date(t), log: silentLogger });
+    const pending: Promise<void>[] = [];
+    for (let i = 1; i <= 300; i++) {
+      t += 10; // a burst of creates, 10 ms apart
+      pending.push(recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: web-abc-${i}`));
+    }
+    await Promise.all(pending);
+
+    expect(writes).toHaveLength(25);
+    expect(recorder.droppedEvents).toBe(275);
+    // 9 Events as they are, then one combined Event created and patched 15 times.
+    const creates = writes.filter((w) => w.verb === 'create');
+    expect(creates.map((w) => w.param.body.message)).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `Created pod: web-abc-${i}`),
+      '(combined from similar events): Created pod: web-abc-10',
+    ]);
+    const combined = creates[9]!.param.body;
+    expect(combined).toMatchObject({
+      reason: 'SuccessfulCreate',
+      type: 'Normal',
+      count: 1,
+      source: { component: 'replicaset-controller' },
+      involvedObject: { kind: 'ReplicaSet', name: 'web-abc', uid: 'u1' },
+    });
+    expect(combined).not.toHaveProperty('reportingComponent');
+    expect(creates[0]!.param.body).toMatchObject({ reportingComponent: 'replicaset-controller', count: 1 });
+    const patches = writes.filter((w) => w.verb === 'patch');
+    expect(patches).toHaveLength(15);
+    expect(patches.every((w) => w.param.name === combined.metadata.name && w.param.namespace === 'demo')).toBe(true);
+    expect(patches.map((w) => w.param.body.count)).toEqual(Array.from({ length: 15 }, (_, i) => i + 2));
+    expect(patches.at(-1)!.param.body).toEqual({
+      count: 16,
+      lastTimestamp: new Date(START + 25 * 10).toISOString(),
+      message: '(combined from similar events): Created pod: web-abc-25',
+    });
+
+    // Five minutes later one token is back: the combined Event gets the count of every occurrence.
+    t += 300_000;
+    await recorder.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: web-abc-301');
+    expect(writes).toHaveLength(26);
+    expect(writes.at(-1)).toMatchObject({
+      verb: 'patch',
+      param: { name: combined.metadata.name, body: { count: 292, message: '(combined from similar events): Created pod: web-abc-301' } },
+    });
+  });
+
+  it('drops events of the same object and type once the bucket is empty, but not of other objects', async () => {
+    const { core, calls: writes } = fakeCore();
+    const recorder = new EventRecorder(core, 'c', '', { now: () => new Date(START), log: silentLogger });
+    for (let i = 0; i < 30; i++) await recorder.event(rs, 'Normal', `Reason${i}`, 'm');
+    expect(writes).toHaveLength(25);
+    await recorder.event(rs, 'Warning', 'FailedCreate', 'quota');
+    await recorder.event({ ...rs, metadata: { ...rs.metadata, name: 'other', uid: 'u2' } }, 'Normal', 'Reason0', 'm');
+    expect(writes).toHaveLength(27);
+    expect(recorder.droppedEvents).toBe(5);
   });
 });
