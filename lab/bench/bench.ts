@@ -16,6 +16,8 @@ import { startLab } from '../compare/lab-process.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { adminClients, builtinComponentsRssMiB, deleteNamespaceAndWait, freshNamespace, startLabReplicaSetController, watchPods } from './cluster.js';
 import { withRatios, type BenchResults, type Measurement } from './results.js';
+import { machineBusySeconds } from './cpu.js';
+import { abbaOrder, summarizePaired, type Arm } from './paired.js';
 import { median } from './stats.js';
 import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
 import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
@@ -26,7 +28,7 @@ export type MeasurementId = (typeof MEASUREMENT_IDS)[number];
 
 export interface BenchOptions {
   runs: number;
-  /** Only these measurements (default: all). trace-overhead brings the lab's untraced rollout with it. */
+  /** Only these measurements (default: all). */
   only?: ReadonlySet<MeasurementId>;
   progress: Progress;
   timeoutSeconds?: number;
@@ -60,15 +62,28 @@ async function dropNamespace(ctx: Context, ns: string): Promise<void> {
   }
 }
 
-/** (a) create a 3-replica Deployment → all 3 pods Running, in ms. */
-async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Promise<number> {
+interface RolloutResult {
+  /** Deployment create → all 3 pods Running. */
+  ms: number;
+  /** Deployment create → all 3 pods bound (the controllers' and scheduler's share, before the kubelets). */
+  boundMs: number;
+  /** Machine CPU seconds spent in that time (undefined off Linux). */
+  cpuSeconds?: number;
+}
+
+/** (a) create a 3-replica Deployment → all 3 pods Running. */
+async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Promise<RolloutResult> {
   await namespace(ctx, ns);
   const watch = await watchPods(ctx.admin, ns);
   try {
+    const cpuBefore = await machineBusySeconds();
     const t0 = performance.now();
     await ctx.admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentManifest(ns, 3, schedulerName) as never });
     await watch.until((w) => w.running.size >= 3, ctx.timeoutMs, `3 pods Running in ${ns}`);
-    return Math.max(...watch.running.values()) - t0;
+    const cpuAfter = await machineBusySeconds();
+    const result: RolloutResult = { ms: Math.max(...watch.running.values()) - t0, boundMs: Math.max(...watch.bound.values()) - t0 };
+    if (cpuBefore !== undefined && cpuAfter !== undefined) result.cpuSeconds = cpuAfter - cpuBefore;
+    return result;
   } finally {
     watch.stop();
     await dropNamespace(ctx, ns);
@@ -78,9 +93,48 @@ async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Pro
 async function rolloutMedian(ctx: Context, side: string, schedulerName: string, runs: number): Promise<number | undefined> {
   const times: number[] = [];
   for (let i = 1; i <= runs; i++) {
-    times.push(await ctx.progress.step(`${side}: rollout ${i}/${runs}`, () => rolloutOnce(ctx, `bench-rollout-${side}-${i}`, schedulerName)));
+    times.push((await ctx.progress.step(`${side}: rollout ${i}/${runs}`, () => rolloutOnce(ctx, `bench-rollout-${side}-${i}`, schedulerName))).ms);
   }
   return median(times);
+}
+
+/** The fewest pairs trace-overhead takes, whatever --runs says: fewer cannot tell 5 % from noise here. */
+export const MIN_OVERHEAD_PAIRS = 6;
+
+/**
+ * (e) the lab's rollout untraced (A) and traced with every tap (B), in ABBA order. Each run starts
+ * its own lab (runLab, with --trace for B) and stops it after, so both arms pay the same start-up.
+ */
+async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Promise<Measurement> {
+  const runs: Array<{ arm: Arm } & RolloutResult> = [];
+  const order = abbaOrder(pairs);
+  for (const [i, arm] of order.entries()) {
+    const traced = arm === 'B';
+    const label = `${traced ? 'traced' : 'untraced'} rollout ${i + 1}/${order.length}`;
+    const result = await ctx.progress.step(label, async () => {
+      const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
+      try {
+        await lab.ready;
+        return await rolloutOnce(ctx, `bench-overhead-${i + 1}`, 'lab-scheduler');
+      } finally {
+        await lab.stop();
+      }
+    });
+    runs.push({ arm, ...result });
+  }
+  const running = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.ms })));
+  const bound = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.boundMs })));
+  const withCpu = runs.filter((r) => r.cpuSeconds !== undefined);
+  const cpu = withCpu.length === runs.length ? summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.cpuSeconds! }))) : undefined;
+  if (!running || !bound) throw new Error('no complete untraced/traced pair');
+  const ms = (v: number) => `${Math.round(v)} ms`;
+  const notes = [
+    `${pairs} pairs in ABBA order, a fresh lab per run (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps)`,
+    `median to all Running: traced ${ms(running.medianB)} / untraced ${ms(running.medianA)}; per pair ${running.pairRatios.map((r) => r.toFixed(2)).join(' ')} (median ${running.medianPairRatio.toFixed(2)})`,
+    `median to all bound: traced ${ms(bound.medianB)} / untraced ${ms(bound.medianA)} = ${bound.ratioOfMedians.toFixed(2)}×`,
+    ...(cpu ? [`machine CPU during the rollout: traced ${cpu.medianB.toFixed(2)} s / untraced ${cpu.medianA.toFixed(2)} s = ${cpu.ratioOfMedians.toFixed(2)}×`] : []),
+  ];
+  return { id: 'trace-overhead', title: 'rollout with taps / without (lab)', unit: 'ratio', higherIsBetter: false, lab: running.ratioOfMedians, note: notes.join('; ') };
 }
 
 /** (b) one ReplicaSet of 300 pods no scheduler serves: ms from its create to the last pod created. */
@@ -147,7 +201,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     entries: { id: 'trace-rate', title: `trace entries per second during the ${BURST_PODS}-pod scale-up`, unit: 'entries/s', higherIsBetter: true } as Measurement,
     dropped: { id: 'trace-dropped', title: 'trace entries dropped (timeline cap)', unit: 'count', higherIsBetter: false } as Measurement,
   };
-  let labRolloutMs: number | undefined;
   try {
     // ---- built-in side ----
     if (builtinSideWanted && !wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
@@ -173,13 +226,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
 
     // ---- lab side ----
     await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
-    if (want('rollout') || want('trace-overhead') || want('bind-rate')) {
+    if (want('rollout') || want('bind-rate')) {
       const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
       try {
-        await progress.step("starting the lab's components (untraced)", () => lab.ready);
-        if (want('rollout') || want('trace-overhead')) {
+        await progress.step("starting the lab's components", () => lab.ready);
+        if (want('rollout')) {
           await measure(m.rollout, async (x) => {
-            x.lab = labRolloutMs = await rolloutMedian(ctx, 'lab', 'lab-scheduler', runs);
+            x.lab = await rolloutMedian(ctx, 'lab', 'lab-scheduler', runs);
           });
         }
         if (want('bind-rate')) {
@@ -211,18 +264,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
       }
     });
 
-    // (e) trace taps: the same rollout traced, and the timeline during a traced 300-pod scale-up.
+    // (e) trace taps: the lab's rollout with and without them, and the timeline during a traced 300-pod scale-up.
     if (want('trace-overhead')) await measure(m.overhead, async (x) => {
-      const traced = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: join(dir, 'rollout-traced.jsonl') });
-      try {
-        await progress.step("starting the lab's components (traced: every tap)", () => traced.ready);
-        const tracedMs = await rolloutMedian(ctx, 'lab-traced', 'lab-scheduler', runs);
-        if (tracedMs === undefined || labRolloutMs === undefined || labRolloutMs === 0) throw new Error('no untraced lab rollout to compare with');
-        x.lab = tracedMs / labRolloutMs;
-        x.note = `median traced rollout ${Math.round(tracedMs)} ms / untraced ${Math.round(labRolloutMs)} ms (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps)`;
-      } finally {
-        await traced.stop();
-      }
+      Object.assign(x, await traceOverhead(ctx, Math.max(runs, MIN_OVERHEAD_PAIRS), join(dir, 'rollout-traced.jsonl')));
     });
     if (want('trace-rate')) await measure(m.entries, async (x) => {
       const session = await startClusterTrace({});
@@ -275,7 +319,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
   }
   const selected = Object.values(m).filter((row) => {
     if (row.id === 'trace-dropped') return want('trace-rate');
-    // the lab's untraced rollout is measured for trace-overhead too; the row shows only if asked for
     return want(row.id as MeasurementId);
   });
   const results: BenchResults = { startedAt, runs, measurements: withRatios(selected) };

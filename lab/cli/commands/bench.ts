@@ -24,7 +24,8 @@ Measures, built-in side first (built-in controllers on), then the lab side (off)
   rs-300-free      the same, the lab unthrottled
   bind-rate        pods bound per second for 100 pending pods, lab-scheduler vs default-scheduler
   rss              memory with 2,000 pods in the caches
-  trace-overhead   the rollout traced (every tap) / untraced
+  trace-overhead   the lab's rollout traced (every tap) / untraced, in ABBA order, at least
+                   6 pairs whatever --runs says; also to-bound time and machine CPU ratios
   trace-rate       trace entries per second during a traced 300-pod scale-up, and how many dropped
 Ratios are lab / built-in; nothing is asserted. Results: <state>/bench/results.json.
 The built-in controllers are put back as they were and the bench-* namespaces deleted.

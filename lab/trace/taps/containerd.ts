@@ -1,15 +1,16 @@
 /**
  * containerdTap: what containerd really did on each node, from `ctr -n k8s.io events`. Container
  * ids are resolved to pods through the CRI labels containerd keeps on each container
- * (`ctr containers info <id>`), cached per id, so a task start reads as "web-abc/nginx started".
+ * (`ctr containers info <id>`, asked of one shell per node: container-labels.ts), cached per id,
+ * so a task start reads as "web-abc/nginx started".
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ObjectRef, TraceInput } from '../schema.js';
+import { InNodeLabelResolver, type CriLabels } from './container-labels.js';
+import { untilStdinCloses } from './in-node.js';
 import { SupervisedProcess } from './supervised-process.js';
 import type { TapOptions, TraceTap } from './types.js';
 
-const execFileAsync = promisify(execFile);
+export { parseContainerInfo, type CriLabels } from './container-labels.js';
 
 export interface CtrEvent {
   time: Date;
@@ -38,28 +39,6 @@ export function parseCtrEventLine(line: string): CtrEvent | undefined {
     }
   }
   return { time: when, namespace: namespace!, topic: topic!, payload };
-}
-
-/** The CRI labels that matter, from `ctr containers info <id>` JSON. */
-export interface CriLabels {
-  kind: 'sandbox' | 'container' | undefined;
-  podName?: string;
-  podNamespace?: string;
-  podUid?: string;
-  containerName?: string;
-}
-
-/** Pure: parse `ctr containers info` output (JSON of the container record; labels under "Labels"). */
-export function parseContainerInfo(json: string): CriLabels {
-  const info = JSON.parse(json) as { Labels?: Record<string, string>; labels?: Record<string, string> };
-  const labels = info.Labels ?? info.labels ?? {};
-  const kind = labels['io.cri-containerd.kind'];
-  const out: CriLabels = { kind: kind === 'sandbox' || kind === 'container' ? kind : undefined };
-  if (labels['io.kubernetes.pod.name']) out.podName = labels['io.kubernetes.pod.name'];
-  if (labels['io.kubernetes.pod.namespace']) out.podNamespace = labels['io.kubernetes.pod.namespace'];
-  if (labels['io.kubernetes.pod.uid']) out.podUid = labels['io.kubernetes.pod.uid'];
-  if (labels['io.kubernetes.container.name']) out.containerName = labels['io.kubernetes.container.name'];
-  return out;
 }
 
 /** The container id an event is about, if any. */
@@ -98,13 +77,14 @@ export interface ContainerdTapOptions extends Pick<TapOptions, 'nodes' | 'timeli
   docker?: string;
   /** Also record /snapshot/* events (many per image layer). Default false. */
   includeSnapshots?: boolean;
-  /** Resolve a container id's labels; default: docker exec NODE ctr -n k8s.io containers info ID. */
+  /** Resolve a container id's labels; default: `ctr -n k8s.io containers info ID` in a shell kept in the node. */
   lookupLabels?: (node: string, id: string) => Promise<CriLabels | undefined>;
 }
 
 export class ContainerdTap implements TraceTap {
   readonly name = 'containerd';
   private readonly processes: SupervisedProcess[];
+  private readonly resolvers = new Map<string, InNodeLabelResolver>();
   private readonly labelCache = new Map<string, Promise<CriLabels | undefined>>();
   // Per node, lines are handled one after another so entries keep containerd's order even while
   // a label lookup is in flight.
@@ -116,11 +96,14 @@ export class ContainerdTap implements TraceTap {
       (node) =>
         new SupervisedProcess({
           command: docker,
-          args: ['exec', node, 'ctr', '-n', 'k8s.io', 'events'],
+          args: untilStdinCloses(node, ['ctr', '-n', 'k8s.io', 'events']),
           onLine: (line) => this.enqueue(node, line),
           onStderr: (line) => opts.log?.(`containerd tap (${node}): ${line}`),
         }),
     );
+    if (!opts.lookupLabels) {
+      for (const node of opts.nodes) this.resolvers.set(node, new InNodeLabelResolver({ node, docker, log: opts.log }));
+    }
   }
 
   private enqueue(node: string, line: string): void {
@@ -142,7 +125,7 @@ export class ContainerdTap implements TraceTap {
     const cacheKey = `${node}/${id}`;
     let cached = this.labelCache.get(cacheKey);
     if (!cached) {
-      const lookup = this.opts.lookupLabels ?? ((n: string, i: string) => this.lookupWithCtr(n, i));
+      const lookup = this.opts.lookupLabels ?? ((n: string, i: string) => this.resolvers.get(n)?.lookup(i) ?? Promise.resolve(undefined));
       cached = lookup(node, id).catch(() => undefined);
       this.labelCache.set(cacheKey, cached);
       // A failed lookup (container already gone) may succeed for a later id reuse: do not cache it.
@@ -153,19 +136,14 @@ export class ContainerdTap implements TraceTap {
     return cached;
   }
 
-  private async lookupWithCtr(node: string, id: string): Promise<CriLabels | undefined> {
-    const { stdout } = await execFileAsync(this.opts.docker ?? 'docker', ['exec', node, 'ctr', '-n', 'k8s.io', 'containers', 'info', id], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return parseContainerInfo(stdout);
-  }
-
   async start(): Promise<void> {
+    for (const r of this.resolvers.values()) r.start();
     for (const p of this.processes) p.start();
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop()));
-    await Promise.all(this.chains.values());
+    await Promise.all(this.chains.values()); // lines already read still get their labels
+    await Promise.all([...this.resolvers.values()].map((r) => r.stop()));
   }
 }

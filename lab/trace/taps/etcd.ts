@@ -1,11 +1,17 @@
 /**
- * etcdTap: every change etcd stored, from `etcdctl watch --prefix /registry/ -w json` run in the
+ * etcdTap: every change etcd stored under /registry/, from `etcdctl watch -i -w json` run in the
  * control-plane container. Values are protobuf and are never decoded: the key names the object
  * and mod_revision is the object's resourceVersion, which ties the etcd write to the API request
  * and the watch events it caused.
+ *
+ * Events and leases change all the time (every kubelet renews its lease every 10 s, every Event is
+ * a write) and are not traced, so they are left out at the source: etcd watches key ranges, and
+ * the interactive mode takes one `watch KEY RANGE_END` per range around them. Their values then
+ * never cross etcd → etcdctl → dockerd → the lab, which is most of what this tap used to carry.
  */
 import { CLUSTER_SCOPED_RESOURCES, kindOfResource } from '../kinds.js';
 import type { ObjectRef, TraceInput } from '../schema.js';
+import { readingStdin } from './in-node.js';
 import { SupervisedProcess } from './supervised-process.js';
 import type { TapOptions, TraceTap } from './types.js';
 
@@ -66,21 +72,54 @@ export function parseEtcdWatchLine(line: string, opts: EtcdParseOptions = {}): T
   return inputs;
 }
 
+const REGISTRY = '/registry/';
+
+/** The first key after every key that starts with `prefix` (etcd's "prefix end"): '/a/' → '/a0'. */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') throw new RangeError('an empty prefix has no end');
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last >= 0x7f) throw new RangeError(`prefix ${JSON.stringify(prefix)} must end in an ASCII character below DEL`);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+/**
+ * Pure: the key ranges [start, end) that cover `prefix` except the resources in `skip`
+ * ('/registry/events/…' and so on), in key order. etcd compares keys as bytes; the keys here are
+ * ASCII, so string order is byte order.
+ */
+export function watchRangesExcluding(prefix: string, skip: readonly string[]): Array<[string, string]> {
+  const holes = [...new Set(skip)]
+    .map((resource) => [`${prefix}${resource}/`, prefixEnd(`${prefix}${resource}/`)] as [string, string])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const ranges: Array<[string, string]> = [];
+  let from = prefix;
+  for (const [holeStart, holeEnd] of holes) {
+    if (holeStart > from) ranges.push([from, holeStart]);
+    if (holeEnd > from) from = holeEnd;
+  }
+  const end = prefixEnd(prefix);
+  if (from < end) ranges.push([from, end]);
+  return ranges;
+}
+
+/** The interactive watch commands for etcdctl's stdin, one range per line. */
+export function etcdctlWatchCommands(skip: readonly string[] = SKIPPED_BY_DEFAULT): string {
+  return watchRangesExcluding(REGISTRY, skip).map(([start, end]) => `watch ${start} ${end}\n`).join('');
+}
+
+/** `docker exec -i CONTROL_PLANE etcdctl … watch -i -w json`: it ends when its stdin (the commands) closes. */
 export function etcdctlWatchArgs(controlPlane: string): string[] {
-  return [
-    'exec',
-    controlPlane, // etcdctl 3.6 speaks v3 only and warns about ETCDCTL_API, so it is not set
-    'etcdctl',
+  return readingStdin(controlPlane, [
+    'etcdctl', // etcdctl 3.6 speaks v3 only and warns about ETCDCTL_API, so it is not set
     '--endpoints=https://127.0.0.1:2379',
     '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
     '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt',
     '--key=/etc/kubernetes/pki/apiserver-etcd-client.key',
     'watch',
-    '--prefix',
-    '/registry/',
+    '--interactive',
     '-w',
     'json',
-  ];
+  ]);
 }
 
 export class EtcdTap implements TraceTap {
@@ -92,6 +131,7 @@ export class EtcdTap implements TraceTap {
     this.process = new SupervisedProcess({
       command: opts.docker ?? 'docker',
       args: etcdctlWatchArgs(opts.controlPlane),
+      stdinOnStart: etcdctlWatchCommands(opts.skipResources ?? SKIPPED_BY_DEFAULT),
       onLine: (line) => {
         try {
           for (const input of parseEtcdWatchLine(line, opts)) opts.timeline.append(input);

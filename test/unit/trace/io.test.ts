@@ -51,12 +51,14 @@ describe('SupervisedProcess', () => {
     expect(proc.starts).toBe(starts); // no restart after stop
   });
 
-  it('stop() terminates a long-running child', async () => {
-    const proc = new SupervisedProcess({ command: 'sleep', args: ['30'], onLine: () => {} });
+  it('stop() terminates a long-running child that ignores its stdin closing', async () => {
+    let signal: NodeJS.Signals | null | undefined;
+    const proc = new SupervisedProcess({ command: 'sleep', args: ['30'], onLine: () => {}, stdinGraceMs: 100, onExit: (_code, s) => (signal = s) });
     proc.start();
     const t0 = Date.now();
     await proc.stop();
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(signal).toBe('SIGTERM');
+    expect(Date.now() - t0).toBeLessThan(30_000); // not sleep's own end
     expect(proc.starts).toBe(1);
   });
 });

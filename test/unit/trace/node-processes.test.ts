@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isContainerId, LABEL_LOOKUP_LOOP, parseLookupAnswer } from '../../../lab/trace/taps/container-labels.js';
+import { etcdctlWatchArgs, etcdctlWatchCommands, prefixEnd, watchRangesExcluding } from '../../../lab/trace/taps/etcd.js';
+import { STOP_ON_STDIN_EOF, untilStdinCloses } from '../../../lab/trace/taps/in-node.js';
+import { SupervisedProcess } from '../../../lab/trace/taps/supervised-process.js';
+
+const ID = 'a'.repeat(64);
+
+describe('etcd watch ranges', () => {
+  it('prefixEnd is the first key after the prefix', () => {
+    expect(prefixEnd('/registry/')).toBe('/registry0');
+    expect(prefixEnd('/registry/events/')).toBe('/registry/events0');
+    expect(() => prefixEnd('')).toThrow(RangeError);
+  });
+
+  it('covers /registry/ except the skipped resources, in key order', () => {
+    expect(watchRangesExcluding('/registry/', ['leases', 'events', 'masterleases'])).toEqual([
+      ['/registry/', '/registry/events/'],
+      ['/registry/events0', '/registry/leases/'],
+      ['/registry/leases0', '/registry/masterleases/'],
+      ['/registry/masterleases0', '/registry0'],
+    ]);
+  });
+
+  it('with nothing skipped, watches the whole prefix; duplicates count once', () => {
+    expect(watchRangesExcluding('/registry/', [])).toEqual([['/registry/', '/registry0']]);
+    expect(watchRangesExcluding('/registry/', ['events', 'events'])).toEqual([
+      ['/registry/', '/registry/events/'],
+      ['/registry/events0', '/registry0'],
+    ]);
+  });
+
+  it('every key of a kept resource falls in exactly one range, no skipped key in any', () => {
+    const ranges = watchRangesExcluding('/registry/', ['events', 'leases', 'masterleases']);
+    const inRanges = (key: string) => ranges.filter(([a, b]) => key >= a && key < b).length;
+    for (const key of ['/registry/pods/default/web-1', '/registry/deployments/default/web', '/registry/minions/lab-worker', '/registry/apiregistration.k8s.io/apiservices/v1.', '/registry/eventsx/y', '/registry/leasesets/a/b', '/registry/services/specs/default/kubernetes']) {
+      expect(inRanges(key), key).toBe(1);
+    }
+    for (const key of ['/registry/events/default/web.1', '/registry/leases/kube-node-lease/lab-worker', '/registry/masterleases/10.0.0.1']) {
+      expect(inRanges(key), key).toBe(0);
+    }
+  });
+
+  it('the commands are one interactive watch per range, and etcdctl reads them from stdin', () => {
+    expect(etcdctlWatchCommands(['events']).split('\n')).toEqual(['watch /registry/ /registry/events/', 'watch /registry/events0 /registry0', '']);
+    const args = etcdctlWatchArgs('lab-control-plane');
+    expect(args.slice(0, 3)).toEqual(['exec', '-i', 'lab-control-plane']);
+    expect(args).toContain('--interactive');
+    expect(args.slice(-2)).toEqual(['-w', 'json']);
+  });
+});
+
+describe('container label lookups', () => {
+  it('only 64-hex ids are sent to the shell', () => {
+    expect(isContainerId(ID)).toBe(true);
+    expect(isContainerId('sb1')).toBe(false);
+    expect(isContainerId(`${ID}\nrm -rf /`)).toBe(false);
+  });
+
+  it('parses an answer with labels, a gone container, and bad JSON', () => {
+    const info = JSON.stringify({ ID, Labels: { 'io.cri-containerd.kind': 'container', 'io.kubernetes.pod.name': 'web-1', 'io.kubernetes.container.name': 'nginx' } });
+    expect(parseLookupAnswer(`${ID} ${info}`)).toEqual({ id: ID, labels: { kind: 'container', podName: 'web-1', containerName: 'nginx' } });
+    expect(parseLookupAnswer(`${ID} `)).toEqual({ id: ID, labels: undefined });
+    expect(parseLookupAnswer(`${ID} {"Labels":`)).toEqual({ id: ID, labels: undefined });
+    expect(parseLookupAnswer('ctr: something else')).toBeUndefined();
+  });
+
+  it('the lookup loop answers each id on one line, in order, and ends at EOF', async () => {
+    // The loop itself, with a stand-in `ctr` on PATH that prints pretty JSON for one id only.
+    const fakeCtr = `ctr() { if [ "$5" = "${ID}" ]; then printf '{\\n  "Labels": {"io.kubernetes.pod.name": "web-1"}\\n}\\n'; else echo "not found" >&2; return 1; fi; }; `;
+    const child = spawn('sh', ['-c', fakeCtr + LABEL_LOOKUP_LOOP], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stdin.end(`${ID}\n${'b'.repeat(64)}\n`);
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(parseLookupAnswer(lines[0]!)).toEqual({ id: ID, labels: { kind: undefined, podName: 'web-1' } });
+    expect(parseLookupAnswer(lines[1]!)).toEqual({ id: 'b'.repeat(64), labels: undefined });
+  });
+});
+
+describe('in-node commands end with their stdin', () => {
+  it('untilStdinCloses wraps the command for docker exec -i', () => {
+    expect(untilStdinCloses('lab-worker', ['ctr', '-n', 'k8s.io', 'events'])).toEqual(['exec', '-i', 'lab-worker', 'sh', '-c', STOP_ON_STDIN_EOF, 'sh', 'ctr', '-n', 'k8s.io', 'events']);
+  });
+
+  it('the wrapper TERMs a long-running command when stdin closes', async () => {
+    const child = spawn('sh', ['-c', STOP_ON_STDIN_EOF, 'sh', 'sleep', '30'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    child.stdin.end();
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(Date.now() - t0).toBeLessThan(5000); // not sleep's 30 s
+    expect(code).toBe(143); // sleep's status after TERM, passed on
+  });
+
+  it('the wrapper returns the status of a command that ends on its own, while stdin stays open', async () => {
+    const child = spawn('sh', ['-c', STOP_ON_STDIN_EOF, 'sh', 'sh', '-c', 'echo out; exit 3'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(3);
+    expect(out).toBe('out\n');
+    child.stdin.end();
+  });
+
+  it('SupervisedProcess.stop() closes stdin first, so a stdin-reading child leaves by itself', async () => {
+    let signal: NodeJS.Signals | null | undefined;
+    let code: number | null | undefined;
+    const proc = new SupervisedProcess({
+      command: 'sh',
+      args: ['-c', 'cat >/dev/null; echo bye'],
+      onLine: () => {},
+      onExit: (c, s) => {
+        code = c;
+        signal = s;
+      },
+    });
+    proc.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await proc.stop();
+    expect(signal).toBeNull(); // not killed: it saw EOF
+    expect(code).toBe(0);
+  });
+
+  it('SupervisedProcess writes stdinOnStart and write() to the child', async () => {
+    const lines: string[] = [];
+    const proc = new SupervisedProcess({ command: 'cat', args: [], onLine: (l) => lines.push(l), stdinOnStart: 'first\n' });
+    expect(proc.write('x\n')).toBe(false); // not started
+    proc.start();
+    expect(proc.write('second\n')).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    await proc.stop();
+    expect(lines).toEqual(['first', 'second']);
+  });
+});
