@@ -100,6 +100,7 @@ async function rolloutMedian(ctx: Context, side: string, schedulerName: string, 
 
 /** The fewest pairs trace-overhead takes, whatever --runs says: fewer cannot tell 5 % from noise here. */
 export const MIN_OVERHEAD_PAIRS = 6;
+const OVERHEAD_SETTLE_MS = 5000;
 
 /**
  * (e) the lab's rollout untraced (A) and traced with every tap (B), in ABBA order. Each run starts
@@ -115,6 +116,9 @@ async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Pr
       const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
       try {
         await lab.ready;
+        // The traced lab takes longer to start (seven more processes, two more caches); without a
+        // pause the untraced arm would start while the nodes still tear down the last run's pods.
+        await new Promise((r) => setTimeout(r, OVERHEAD_SETTLE_MS));
         return await rolloutOnce(ctx, `bench-overhead-${i + 1}`, 'lab-scheduler');
       } finally {
         await lab.stop();

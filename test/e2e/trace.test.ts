@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBuiltinControllers, setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
+import { execInNode, listNodeContainers } from '../../lab/cluster/nodes.js';
 import { REPO_ROOT } from '../../lab/cluster/paths.js';
 import { correlate, storyOf } from '../../lab/trace/correlate.js';
 import { readJsonlFile } from '../../lab/trace/export/jsonl.js';
@@ -50,6 +51,25 @@ function find(entries: readonly TraceEntry[], what: string, predicate: (e: Trace
   return { entry: entries[at]!, at };
 }
 
+/** The taps' processes still running inside the kind nodes ("node: command"). */
+async function tapProcessesInNodes(): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of (await listNodeContainers()).filter((n) => n.running)) {
+    const { stdout } = await execInNode(node.name, ['ps', '-eo', 'args']);
+    for (const line of stdout.split('\n')) {
+      if (/^etcdctl .* watch\b|^ctr -n k8s\.io events|while IFS= read -r id/.test(line)) found.push(`${node.name}: ${line.slice(0, 80)}`);
+    }
+  }
+  return found;
+}
+
+/** A stopped trace leaves nothing behind in the nodes (killing `docker exec` alone used to). */
+async function expectNoTapProcessesLeft(): Promise<void> {
+  let left: string[] = [];
+  await waitFor('the taps\' processes in the nodes to end', async () => (left = await tapProcessesInNodes()).length === 0, 15_000).catch(() => {});
+  expect(left).toEqual([]);
+}
+
 describe('the trace of a real rollout', () => {
   let builtinBefore = true;
   beforeAll(async () => {
@@ -78,6 +98,7 @@ describe('the trace of a real rollout', () => {
     } finally {
       expect(await run.stop('SIGTERM')).toBe(0);
     }
+    await expectNoTapProcessesLeft();
     labEntries = correlate(await readJsonlFile(file));
     const story = storyOf(labEntries, { kind: 'Deployment', namespace: ns, name: 'traced' });
     const pods = await podNames('traced');
@@ -132,6 +153,7 @@ describe('the trace of a real rollout', () => {
       child.kill('SIGINT');
       expect((await child).exitCode).toBe(0);
     }
+    await expectNoTapProcessesLeft();
     const entries = await readJsonlFile(file);
     const writes = entries.filter((e) => e.tap === 'audit' && e.object.namespace === ns && e.verb === 'create');
     const by = (actor: string, kind: string) => writes.filter((e) => e.actor === actor && e.object.kind === kind);

@@ -48,10 +48,24 @@ function occurrences(ev: KubeEvent | undefined): number {
 }
 
 /**
- * Pure: a watch event on core/v1 Events → an entry if it is a new kubelet occurrence (a new
- * Event, or a repeat that bumped its count).
+ * Pure: the best estimate of when something stamped `stamped` happened, seen at `arrivedAt`.
+ * core/v1 Events from the kubelet carry lastTimestamp to the second only: "12:00:07" means
+ * somewhere in [12:00:07, 12:00:08). Taken as is, a Started event would sort up to a second
+ * before the binding that caused it. It cannot have happened after it arrived, so the estimate is
+ * the arrival, kept inside that second. A stamp with milliseconds is precise and kept.
  */
-export function kubeletEventEntry(type: WatchEventType, ev: KubeEvent, old: KubeEvent | undefined): TraceInput | undefined {
+export function refineSecondPrecision(stamped: Date, arrivedAt: Date | undefined): Date {
+  if (!arrivedAt || stamped.getMilliseconds() !== 0) return stamped;
+  const latest = stamped.getTime() + 999;
+  return new Date(Math.max(stamped.getTime(), Math.min(arrivedAt.getTime(), latest)));
+}
+
+/**
+ * Pure: a watch event on core/v1 Events → an entry if it is a new kubelet occurrence (a new
+ * Event, or a repeat that bumped its count). `arrivedAt` (when the watch delivered it) sharpens
+ * timestamps that are whole seconds.
+ */
+export function kubeletEventEntry(type: WatchEventType, ev: KubeEvent, old: KubeEvent | undefined, arrivedAt?: Date): TraceInput | undefined {
   if (type === 'DELETED') return undefined;
   const node = kubeletNodeOf(ev);
   if (!node) return undefined;
@@ -65,7 +79,7 @@ export function kubeletEventEntry(type: WatchEventType, ev: KubeEvent, old: Kube
   if (container) details.container = container;
   const input: TraceInput = { tap: 'kubelet', actor: `kubelet@${node}`, verb: ev.reason ?? 'Event', object, details };
   const at = toDate(ev.series?.lastObservedTime) ?? toDate(ev.lastTimestamp) ?? toDate(ev.eventTime) ?? toDate(ev.firstTimestamp);
-  if (at) input.at = at;
+  if (at) input.at = refineSecondPrecision(at, arrivedAt);
   return input;
 }
 
@@ -108,7 +122,7 @@ export class KubeletTap {
     const sessionStart = opts.timeline.startMs - 1000;
     opts.events.onEvent((type, ev, old) => {
       if (!this.running) return;
-      const input = kubeletEventEntry(type, ev, old);
+      const input = kubeletEventEntry(type, ev, old, new Date());
       if (input && (!input.at || input.at.getTime() >= sessionStart)) opts.timeline.append(input);
     });
     opts.pods.onEvent((type, pod, old) => {

@@ -204,6 +204,18 @@ describe('kubelet tap', () => {
     expect(input.at!.toISOString()).toBe('2025-01-01T10:00:02.000Z');
   });
 
+  it('a whole-second lastTimestamp is sharpened by the arrival time, within that second', () => {
+    const at = (arrived: string) => kubeletEventEntry('ADDED', event(), undefined, new Date(arrived))!.at!.toISOString();
+    expect(at('2025-01-01T10:00:02.420Z')).toBe('2025-01-01T10:00:02.420Z'); // arrived in its second: that is the best estimate
+    expect(at('2025-01-01T10:00:05.000Z')).toBe('2025-01-01T10:00:02.999Z'); // arrived late: still inside the stamped second
+    expect(at('2025-01-01T10:00:01.500Z')).toBe('2025-01-01T10:00:02.000Z'); // a clock behind the API server's: never before the stamp
+  });
+
+  it('a timestamp with milliseconds (series.lastObservedTime) is kept as it is', () => {
+    const input = kubeletEventEntry('ADDED', event({ series: { count: 2, lastObservedTime: '2025-01-01T10:00:02.123456Z' } }), undefined, new Date('2025-01-01T10:00:02.900Z'))!;
+    expect(input.at!.toISOString()).toBe('2025-01-01T10:00:02.123Z');
+  });
+
   it('ignores events of other components and repeats whose count did not change', () => {
     expect(kubeletEventEntry('ADDED', event({ source: { component: 'default-scheduler' }, reason: 'Scheduled' }), undefined)).toBeUndefined();
     expect(kubeletEventEntry('MODIFIED', event(), event())).toBeUndefined();
