@@ -134,9 +134,9 @@ async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Pr
   const ms = (v: number) => `${Math.round(v)} ms`;
   const notes = [
     `${pairs} pairs in ABBA order, a fresh lab per run (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps)`,
-    `median to all Running: traced ${ms(running.medianB)} / untraced ${ms(running.medianA)}; per pair ${running.pairRatios.map((r) => r.toFixed(2)).join(' ')} (median ${running.medianPairRatio.toFixed(2)})`,
-    `median to all bound: traced ${ms(bound.medianB)} / untraced ${ms(bound.medianA)} = ${bound.ratioOfMedians.toFixed(2)}×`,
-    ...(cpu ? [`machine CPU during the rollout: traced ${cpu.medianB.toFixed(2)} s / untraced ${cpu.medianA.toFixed(2)} s = ${cpu.ratioOfMedians.toFixed(2)}×`] : []),
+    `median to all Running: traced ${ms(running.medianB)} / untraced ${ms(running.medianA)} (90 % bootstrap interval ${running.interval.map((r) => r.toFixed(2)).join('–')}); per pair ${running.pairRatios.map((r) => r.toFixed(2)).join(' ')} (median ${running.medianPairRatio.toFixed(2)})`,
+    `median to all bound: traced ${ms(bound.medianB)} / untraced ${ms(bound.medianA)} = ${bound.ratioOfMedians.toFixed(2)}× (${bound.interval.map((r) => r.toFixed(2)).join('–')})`,
+    ...(cpu ? [`machine CPU during the rollout: traced ${cpu.medianB.toFixed(2)} s / untraced ${cpu.medianA.toFixed(2)} s = ${cpu.ratioOfMedians.toFixed(2)}× (${cpu.interval.map((r) => r.toFixed(2)).join('–')})`] : []),
   ];
   return { id: 'trace-overhead', title: 'rollout with taps / without (lab)', unit: 'ratio', higherIsBetter: false, lab: running.ratioOfMedians, note: notes.join('; ') };
 }

@@ -6,7 +6,7 @@
  * measures the drift. Runs alternate in an ABBA order instead, which cancels a linear drift, and
  * the result is reported with each pair's own ratio so the spread is visible.
  */
-import { median } from './stats.js';
+import { median, percentile } from './stats.js';
 
 export type Arm = 'A' | 'B';
 
@@ -27,6 +27,43 @@ export interface PairedSummary {
   pairRatios: number[];
   /** The median of pairRatios. */
   medianPairRatio: number;
+  /** 90 % interval of ratioOfMedians from a paired bootstrap (pairs resampled whole). */
+  interval: [number, number];
+}
+
+/** A small seeded PRNG (mulberry32): the same runs always give the same interval. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Pure: the 5th and 95th percentiles of median(B) / median(A) over `resamples` bootstrap samples
+ * of whole pairs. With few pairs it is wide, and that is the point: it shows what the runs can
+ * and cannot tell apart.
+ */
+export function bootstrapRatioInterval(a: readonly number[], b: readonly number[], resamples = 2000, seed = 1): [number, number] {
+  const pairs = Math.min(a.length, b.length);
+  if (pairs === 0) throw new RangeError('no pairs to resample');
+  const random = seededRandom(seed);
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const sa: number[] = [];
+    const sb: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const k = Math.floor(random() * pairs);
+      sa.push(a[k]!);
+      sb.push(b[k]!);
+    }
+    ratios.push(median(sb)! / median(sa)!);
+  }
+  return [percentile(ratios, 5)!, percentile(ratios, 95)!];
 }
 
 /** Pure: results in run order (as abbaOrder gave them) → the summary; undefined without a full pair. */
@@ -38,5 +75,6 @@ export function summarizePaired(runs: ReadonlyArray<{ arm: Arm; value: number }>
   const pairRatios = Array.from({ length: pairs }, (_, i) => b[i]! / a[i]!);
   const medianA = median(a)!;
   const medianB = median(b)!;
-  return { medianA, medianB, ratioOfMedians: medianB / medianA, pairRatios, medianPairRatio: median(pairRatios)! };
+  const interval = bootstrapRatioInterval(a.slice(0, pairs), b.slice(0, pairs));
+  return { medianA, medianB, ratioOfMedians: medianB / medianA, pairRatios, medianPairRatio: median(pairRatios)!, interval };
 }

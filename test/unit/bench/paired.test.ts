@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { busySecondsOf } from '../../../lab/bench/cpu.js';
-import { abbaOrder, summarizePaired } from '../../../lab/bench/paired.js';
+import { abbaOrder, bootstrapRatioInterval, summarizePaired } from '../../../lab/bench/paired.js';
 
 describe('abbaOrder', () => {
   it('alternates AB and BA so a linear drift cancels', () => {
@@ -47,6 +47,35 @@ describe('summarizePaired', () => {
     ])!;
     expect(s.pairRatios).toEqual([2]);
     expect(s.medianB).toBe(30);
+  });
+});
+
+describe('bootstrapRatioInterval', () => {
+  it('is a single point when every pair has the same values', () => {
+    expect(bootstrapRatioInterval([100, 100, 100], [110, 110, 110])).toEqual([1.1, 1.1].map((x) => expect.closeTo(x, 10)));
+  });
+
+  it('holds the ratio of medians, and is wider for noisy runs than for steady ones', () => {
+    const steadyA = [100, 101, 99, 100, 102, 98, 100, 101];
+    const steadyB = steadyA.map((v) => v * 1.2);
+    const noisyA = [60, 140, 90, 110, 70, 130, 100, 100];
+    const noisyB = [130, 80, 150, 90, 110, 140, 120, 100];
+    const [sLow, sHigh] = bootstrapRatioInterval(steadyA, steadyB);
+    const [nLow, nHigh] = bootstrapRatioInterval(noisyA, noisyB);
+    expect(sLow).toBeLessThanOrEqual(1.2);
+    expect(sHigh).toBeGreaterThanOrEqual(1.2);
+    expect(sHigh - sLow).toBeLessThan(0.05);
+    expect(nHigh - nLow).toBeGreaterThan(0.2);
+  });
+
+  it('is reproducible: same runs, same interval', () => {
+    const a = [1, 2, 3, 4, 5];
+    const b = [2, 2, 4, 3, 6];
+    expect(bootstrapRatioInterval(a, b)).toEqual(bootstrapRatioInterval(a, b));
+  });
+
+  it('refuses an empty sample', () => {
+    expect(() => bootstrapRatioInterval([], [])).toThrow(RangeError);
   });
 });
 
