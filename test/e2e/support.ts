@@ -73,6 +73,8 @@ export async function startLabRun(args: string[], expectReady: string[], timeout
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       const result = await child;
+      // execa SIGKILLs a child still running 5 s after the signal: say so, the exit code alone is undefined.
+      if (result.exitCode !== 0) console.error(`lab run did not stop cleanly: exit ${result.exitCode}, signal ${result.signal}: ${result.message?.slice(0, 300)}`);
       return result.exitCode;
     },
   };

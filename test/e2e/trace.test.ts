@@ -96,7 +96,9 @@ describe('the trace of a real rollout', () => {
         return entries.filter((e) => e.tap === 'kubelet' && e.verb === 'Started' && e.object.namespace === ns).length >= 3;
       }, 60_000);
     } finally {
-      expect(await run.stop('SIGTERM')).toBe(0);
+      const code = await run.stop('SIGTERM');
+      if (code !== 0) console.error(`lab run's last output:\n${run.output().slice(-3000)}`);
+      expect(code).toBe(0);
     }
     await expectNoTapProcessesLeft();
     labEntries = correlate(await readJsonlFile(file));

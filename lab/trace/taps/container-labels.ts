@@ -9,6 +9,12 @@
  * newlines removed; JSON strings cannot hold raw newlines, so that is lossless), or "<id> " when
  * the container is gone. Answers are matched by id, so a lost or late answer cannot shift the
  * others. It ends when its stdin closes.
+ *
+ * Questions wait `batchMs` (2 s) and go together: a pod's sandbox and containers start within a
+ * second or two, on a node whose CPU the kubelet and containerd need right then; each lookup
+ * still costs a fork and a `ctr`. Asked a moment later, the tap stays off the path it observes
+ * (a node's containerd entries reach the timeline that much later, stamped with containerd's own
+ * times, so their order is unchanged).
  */
 import { readingStdin } from './in-node.js';
 import { SupervisedProcess } from './supervised-process.js';
@@ -62,8 +68,10 @@ export function parseLookupAnswer(line: string): { id: string; labels: CriLabels
 export interface LabelResolverOptions {
   node: string;
   docker?: string;
-  /** Give up on one answer after this long (the container is then shown by id). Default 10 000. */
+  /** Give up on one answer after this long (the container is then shown by id). Default 10 000 after it was sent. */
   timeoutMs?: number;
+  /** Collect questions this long before sending them. Default 2 000. */
+  batchMs?: number;
   log?: (line: string) => void;
 }
 
@@ -71,9 +79,13 @@ export class InNodeLabelResolver {
   private readonly process: SupervisedProcess;
   private readonly waiting = new Map<string, Array<(labels: CriLabels | undefined) => void>>();
   private readonly timeoutMs: number;
+  private readonly batchMs: number;
+  private batch: string[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: LabelResolverOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.batchMs = opts.batchMs ?? 2000;
     this.process = new SupervisedProcess({
       command: opts.docker ?? 'docker',
       args: readingStdin(opts.node, ['sh', '-c', LABEL_LOOKUP_LOOP]),
@@ -91,7 +103,7 @@ export class InNodeLabelResolver {
   lookup(id: string): Promise<CriLabels | undefined> {
     if (!isContainerId(id)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(undefined), this.timeoutMs);
+      const timer = setTimeout(() => settle(undefined), this.batchMs + this.timeoutMs);
       const settle = (labels: CriLabels | undefined) => {
         clearTimeout(timer);
         resolve(labels);
@@ -99,8 +111,23 @@ export class InNodeLabelResolver {
       const list = this.waiting.get(id) ?? [];
       list.push(settle);
       this.waiting.set(id, list);
-      if (!this.process.write(`${id}\n`)) this.settle(id, undefined);
+      this.batch.push(id);
+      this.batchTimer ??= setTimeout(() => this.sendBatch(), this.batchMs);
     });
+  }
+
+  /** Ask the collected questions now (the tap is stopping). */
+  flush(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.sendBatch();
+  }
+
+  private sendBatch(): void {
+    this.batchTimer = undefined;
+    const ids = this.batch;
+    this.batch = [];
+    if (ids.length === 0) return;
+    if (!this.process.write(ids.map((id) => `${id}\n`).join(''))) for (const id of ids) this.settle(id, undefined);
   }
 
   private answer(line: string): void {
@@ -123,6 +150,7 @@ export class InNodeLabelResolver {
   }
 
   async stop(): Promise<void> {
+    this.flush(); // questions still collecting are asked: the tap's last entries should have their pods
     await this.process.stop();
     this.settleAll();
   }

@@ -97,7 +97,7 @@ export class ContainerdTap implements TraceTap {
         new SupervisedProcess({
           command: docker,
           args: untilStdinCloses(node, ['ctr', '-n', 'k8s.io', 'events']),
-          onLine: (line) => this.enqueue(node, line),
+          onLine: (line) => void this.handle(node, line),
           onStderr: (line) => opts.log?.(`containerd tap (${node}): ${line}`),
         }),
     );
@@ -106,19 +106,26 @@ export class ContainerdTap implements TraceTap {
     }
   }
 
-  private enqueue(node: string, line: string): void {
-    const previous = this.chains.get(node) ?? Promise.resolve();
-    this.chains.set(node, previous.then(() => this.handle(node, line)).catch(() => undefined));
-  }
-
-  /** Handle one line (exposed for tests with an injected lookupLabels). */
-  async handle(node: string, line: string): Promise<void> {
+  /**
+   * Handle one line: its label lookup starts at once (so the lookups of a burst of events are
+   * asked together), its entry is appended after those of the lines before it on this node.
+   * Resolves once appended (tests await it, with an injected lookupLabels).
+   */
+  handle(node: string, line: string): Promise<void> {
     const ev = parseCtrEventLine(line);
-    if (!ev) return;
-    if (ev.topic.startsWith('/snapshot/') && !this.opts.includeSnapshots) return;
+    if (!ev) return Promise.resolve();
+    if (ev.topic.startsWith('/snapshot/') && !this.opts.includeSnapshots) return Promise.resolve();
     const id = containerIdOf(ev);
-    const labels = id ? await this.labelsOf(node, id) : undefined;
-    this.opts.timeline.append(containerdEntry(node, ev, labels));
+    const labels = id ? this.labelsOf(node, id) : Promise.resolve(undefined);
+    const previous = this.chains.get(node) ?? Promise.resolve();
+    const appended = previous
+      .then(() => labels)
+      .then((l) => {
+        this.opts.timeline.append(containerdEntry(node, ev, l));
+      })
+      .catch(() => undefined);
+    this.chains.set(node, appended);
+    return appended;
   }
 
   private labelsOf(node: string, id: string): Promise<CriLabels | undefined> {
@@ -143,6 +150,7 @@ export class ContainerdTap implements TraceTap {
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop()));
+    for (const r of this.resolvers.values()) r.flush();
     await Promise.all(this.chains.values()); // lines already read still get their labels
     await Promise.all([...this.resolvers.values()].map((r) => r.stop()));
   }

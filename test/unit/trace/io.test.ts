@@ -64,6 +64,30 @@ describe('SupervisedProcess', () => {
 });
 
 describe('ContainerdTap.handle', () => {
+  it('starts the lookups of a burst together and still appends in containerd order', async () => {
+    const timeline = new Timeline();
+    const asked: string[] = [];
+    const answers = new Map<string, (labels: { kind: 'sandbox' | 'container'; podName: string }) => void>();
+    const tap = new ContainerdTap({
+      nodes: [],
+      timeline,
+      lookupLabels: (_node, id) => {
+        asked.push(id);
+        return new Promise((resolve) => answers.set(id, resolve));
+      },
+    });
+    const line = (topic: string, json: string) => `2025-01-01 10:00:00.000000001 +0000 UTC k8s.io ${topic} ${json}`;
+    const first = tap.handle('w', line('/containers/create', '{"id":"sb1"}'));
+    const second = tap.handle('w', line('/containers/create', '{"id":"c1"}'));
+    expect(asked).toEqual(['sb1', 'c1']); // both asked before either answered
+    answers.get('c1')!({ kind: 'container', podName: 'web-1' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(timeline.size).toBe(0); // c1 waits for sb1's entry
+    answers.get('sb1')!({ kind: 'sandbox', podName: 'web-1' });
+    await Promise.all([first, second]);
+    expect(timeline.entries().map((e) => e.details.containerId)).toEqual(['sb1', 'c1']);
+  });
+
   it('resolves ids once per container and keeps the pod across create/start/exit/delete', async () => {
     const timeline = new Timeline();
     let lookups = 0;

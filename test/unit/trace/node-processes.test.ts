@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isContainerId, LABEL_LOOKUP_LOOP, parseLookupAnswer } from '../../../lab/trace/taps/container-labels.js';
+import { InNodeLabelResolver, isContainerId, LABEL_LOOKUP_LOOP, parseLookupAnswer } from '../../../lab/trace/taps/container-labels.js';
 import { etcdctlWatchArgs, etcdctlWatchCommands, prefixEnd, watchRangesExcluding } from '../../../lab/trace/taps/etcd.js';
 import { STOP_ON_STDIN_EOF, untilStdinCloses } from '../../../lab/trace/taps/in-node.js';
 import { SupervisedProcess } from '../../../lab/trace/taps/supervised-process.js';
@@ -135,5 +138,36 @@ describe('in-node commands end with their stdin', () => {
     await new Promise((r) => setTimeout(r, 200));
     await proc.stop();
     expect(lines).toEqual(['first', 'second']);
+  });
+});
+
+describe('InNodeLabelResolver', () => {
+  // A stand-in `docker` that drops "exec -i NODE" and runs the rest, and a `ctr` that knows one id.
+  const bin = mkdtempSync(join(tmpdir(), 'fake-docker-'));
+  writeFileSync(join(bin, 'docker'), '#!/bin/sh\nshift 3\nexec "$@"\n', { mode: 0o755 });
+  writeFileSync(join(bin, 'ctr'), `#!/bin/sh\necho "$*" >> ${join(bin, 'calls')}\n[ "$5" = "${ID}" ] || exit 1\nprintf '{\\n "Labels": {"io.cri-containerd.kind": "sandbox", "io.kubernetes.pod.name": "web-1"}\\n}\\n'\n`, { mode: 0o755 });
+  const calls = () => (existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8').trim().split('\n') : []);
+
+  it('collects questions for batchMs, sends them together and matches answers by id', async () => {
+    const pathBefore = process.env.PATH;
+    process.env.PATH = `${bin}:${pathBefore}`;
+    const resolver = new InNodeLabelResolver({ node: 'lab-worker', docker: join(bin, 'docker'), batchMs: 300 });
+    try {
+      resolver.start();
+      const first = resolver.lookup(ID);
+      const gone = resolver.lookup('c'.repeat(64));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls()).toEqual([]); // still collecting
+      expect(await first).toEqual({ kind: 'sandbox', podName: 'web-1' });
+      expect(await gone).toBeUndefined();
+      expect(calls()).toHaveLength(2);
+      expect(await resolver.lookup('not-an-id')).toBeUndefined(); // never sent
+      expect(calls()).toHaveLength(2);
+      const last = resolver.lookup(ID);
+      await resolver.stop(); // asks what was still collecting before it stops
+      expect(await last).toEqual({ kind: 'sandbox', podName: 'web-1' });
+    } finally {
+      process.env.PATH = pathBefore;
+    }
   });
 });
