@@ -12,21 +12,10 @@
  */
 import type { ScorePlugin } from '../../controllers/scheduler/framework/index.js';
 import type { ProfileContext } from '../../lab/run/plugin-loader.js';
+import { seededRandom } from '../../controllers/shared/seeded-random.js';
 
-/**
- * mulberry32: a tiny, well-known 32-bit PRNG. Returns a function giving numbers in [0, 1).
- * Same seed → same sequence.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator is controllers/shared/seeded-random.ts (mulberry32); re-exported for tests.
+export { seededRandom };
 
 /** A plugin factory: each call gets its own generator, so two schedulers do not share a sequence. */
 export function createRandomScore(random: () => number): ScorePlugin {

@@ -6,6 +6,7 @@
  * measures the drift. Runs alternate in an ABBA order instead, which cancels a linear drift, and
  * the result is reported with each pair's own ratio so the spread is visible.
  */
+import { seededRandom } from '../../controllers/shared/seeded-random.js';
 import { median, percentile } from './stats.js';
 
 export type Arm = 'A' | 'B';
@@ -31,18 +32,6 @@ export interface PairedSummary {
   interval: [number, number];
 }
 
-/** A small seeded PRNG (mulberry32): the same runs always give the same interval. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Pure: the 5th and 95th percentiles of median(B) / median(A) over `resamples` bootstrap samples
  * of whole pairs. With few pairs it is wide, and that is the point: it shows what the runs can
@@ -51,7 +40,7 @@ function seededRandom(seed: number): () => number {
 export function bootstrapRatioInterval(a: readonly number[], b: readonly number[], resamples = 2000, seed = 1): [number, number] {
   const pairs = Math.min(a.length, b.length);
   if (pairs === 0) throw new RangeError('no pairs to resample');
-  const random = seededRandom(seed);
+  const random = seededRandom(seed); // the same runs always give the same interval
   const ratios: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const sa: number[] = [];
