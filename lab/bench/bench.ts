@@ -128,8 +128,7 @@ async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Pr
   }
   const running = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.ms })));
   const bound = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.boundMs })));
-  const withCpu = runs.filter((r) => r.cpuSeconds !== undefined);
-  const cpu = withCpu.length === runs.length ? summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.cpuSeconds! }))) : undefined;
+  const cpu = runs.every((r) => r.cpuSeconds !== undefined) ? summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.cpuSeconds! }))) : undefined;
   if (!running || !bound) throw new Error('no complete untraced/traced pair');
   const ms = (v: number) => `${Math.round(v)} ms`;
   const notes = [

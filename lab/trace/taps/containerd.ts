@@ -86,8 +86,8 @@ export class ContainerdTap implements TraceTap {
   private readonly processes: SupervisedProcess[];
   private readonly resolvers = new Map<string, InNodeLabelResolver>();
   private readonly labelCache = new Map<string, Promise<CriLabels | undefined>>();
-  // Per node, lines are handled one after another so entries keep containerd's order even while
-  // a label lookup is in flight.
+  // Per node, the promise of the last line's append: each line's entry is appended after it, so
+  // entries keep containerd's order while their label lookups run together.
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: ContainerdTapOptions) {
