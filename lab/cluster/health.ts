@@ -1,3 +1,4 @@
+import { syncKubeconfigFromKind } from './checkout-sync.js';
 import { run } from './exec.js';
 import { kubectl } from './kubectl.js';
 import { listNodeContainers, type NodeContainer } from './nodes.js';
@@ -27,10 +28,16 @@ interface NodeList {
   }>;
 }
 
-/** Looks at the node containers and asks the API server about the nodes; never throws for a sick cluster. */
-export async function clusterHealth(name = CLUSTER_NAME): Promise<ClusterHealth> {
+/**
+ * Looks at the node containers and asks the API server about the nodes; never throws for a sick
+ * cluster. First it takes the kubeconfig from kind (`syncKubeconfig`, on by default): another
+ * checkout may have recreated the cluster, and this checkout's copy would then name a dead port.
+ */
+export async function clusterHealth(name = CLUSTER_NAME, opts: { syncKubeconfig?: boolean } = {}): Promise<ClusterHealth> {
   const containers = await listNodeContainers(name);
   if (containers.length === 0) return { exists: false, healthy: false, problems: [], nodes: [], apiServer: false, containers };
+  const controlPlaneRunning = containers.some((c) => c.role === 'control-plane' && c.running);
+  if (controlPlaneRunning && opts.syncKubeconfig !== false) await syncKubeconfigFromKind(name);
   const problems: string[] = [];
   for (const c of containers) if (!c.running) problems.push(`node container ${c.name} is not running`);
   let nodeList: NodeList | undefined;

@@ -1,23 +1,20 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { BadInputError, LabError } from '../cli/errors.js';
+import { syncKubeconfigFromKind } from './checkout-sync.js';
 import { run } from './exec.js';
 import { listNodeContainers } from './nodes.js';
-import { adminKubeconfigPath, CLUSTER_NAME, toolsBinDir } from './paths.js';
+import { adminKubeconfigPath, CLUSTER_NAME, kindPath } from './paths.js';
 
-/** The kind binary the image build produced (v0.30.0), else one on PATH. */
-export function kindPath(): string {
-  const built = join(toolsBinDir(), 'kind');
-  return existsSync(built) ? built : 'kind';
-}
+export { kindPath };
 
 export async function clusterExists(name = CLUSTER_NAME): Promise<boolean> {
   return (await listNodeContainers(name)).length > 0;
 }
 
-/** Loads the lab's admin kubeconfig, or says how to get a cluster. */
+/** Loads the lab's admin kubeconfig (first refreshed from kind, see checkout-sync.ts), or says how to get a cluster. */
 export async function ensureClusterReachable(): Promise<KubeConfig> {
+  await syncKubeconfigFromKind();
   if (!existsSync(adminKubeconfigPath())) {
     throw new LabError(`no lab cluster kubeconfig at ${adminKubeconfigPath()}`, 'bring the cluster up: `npx lab up`', 2);
   }

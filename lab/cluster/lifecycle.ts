@@ -106,7 +106,7 @@ async function waitForReady(update: (s: string) => void, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const health = await clusterHealth();
+    const health = await clusterHealth(CLUSTER_NAME, { syncKubeconfig: false }); // kind create just wrote it
     const ready = health.nodes.filter((n) => n.ready === true).length;
     const line = `${ready}/${health.nodes.length} nodes Ready`;
     if (line !== last) update((last = line));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,4 +41,10 @@ export function auditLogPath(): string {
 /** Binaries the image build produced (kind, kubectl, ...), by name. */
 export function toolsBinDir(): string {
   return join(cacheDir(), 'bin');
+}
+
+/** The kind binary the image build produced (v0.30.0), else one on PATH. */
+export function kindPath(): string {
+  const built = join(toolsBinDir(), 'kind');
+  return existsSync(built) ? built : 'kind';
 }

@@ -4,7 +4,8 @@
  */
 import { kubectl, kubectlJson } from '../cluster/kubectl.js';
 import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
-import { adminKubeconfigPath, auditLogPath } from '../cluster/paths.js';
+import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
+import { adminKubeconfigPath } from '../cluster/paths.js';
 import { loadKubeConfig } from '../../controllers/shared/kube.js';
 import { startTraceSession, type TraceSession, type TraceSessionOptions } from '../trace/session.js';
 import type { RawObject, RawState } from './end-state.js';
@@ -58,10 +59,11 @@ export async function performStep(step: Step, namespace: string, schedulerName: 
 /** A trace session on the cluster's taps (audit, etcd, kubelet, containerd). */
 export async function startClusterTrace(opts: Pick<TraceSessionOptions, 'jsonlPath' | 'disable' | 'log'> = {}): Promise<TraceSession> {
   const nodes = await listNodeContainers();
+  const controlPlane = await controlPlaneContainer();
   return startTraceSession({
     nodes: nodes.filter((n) => n.running).map((n) => n.name),
-    controlPlane: await controlPlaneContainer(),
-    auditLogPath: auditLogPath(),
+    controlPlane,
+    auditLogPath: await clusterAuditLogPath(controlPlane),
     kubeConfig: loadKubeConfig(adminKubeconfigPath()),
     ...opts,
   });

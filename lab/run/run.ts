@@ -5,7 +5,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import chalk from 'chalk';
 import { BadInputError } from '../cli/errors.js';
-import { adminKubeconfigPath, auditLogPath, stateDir } from '../cluster/paths.js';
+import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
+import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { ensureClusterReachable } from '../cluster/kind.js';
 import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
@@ -152,10 +153,11 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
   let trace: TraceSession | undefined;
   if (opts.trace) {
     const nodes = await listNodeContainers();
+    const controlPlane = await controlPlaneContainer();
     trace = await startTraceSession({
       nodes: nodes.map((n) => n.name),
-      controlPlane: await controlPlaneContainer(),
-      auditLogPath: auditLogPath(),
+      controlPlane,
+      auditLogPath: await clusterAuditLogPath(controlPlane),
       kubeConfig: loadKubeConfig(adminKubeconfigPath()),
       jsonlPath: opts.trace,
       log: (line) => process.stderr.write(chalk.dim(`${line}\n`)),

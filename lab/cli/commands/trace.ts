@@ -6,7 +6,8 @@ import chalk from 'chalk';
 import { clusterHealth } from '../../cluster/health.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
 import { ensureClusterReachable } from '../../cluster/kind.js';
-import { adminKubeconfigPath, auditLogPath, stateDir } from '../../cluster/paths.js';
+import { clusterAuditLogPath } from '../../cluster/checkout-sync.js';
+import { adminKubeconfigPath, stateDir } from '../../cluster/paths.js';
 import {
   actorSchema, correlate, filterEntries, JsonlParseError, parseDuration, parseJsonl, parseObjectSelector, renderExport,
   startLiveView, startTraceSession, storyOf, traceEntryJsonSchemaText, type ExportFormat, type TraceEntry, type TraceFilter,
@@ -215,11 +216,12 @@ async function traceLive(opts: LiveOptions): Promise<void> {
   const jsonlPath = prepareJsonlPath(opts.jsonl);
   const disable = OPTIONAL_TAPS.filter((tap) => !opts[tap]);
 
+  const auditLog = await clusterAuditLogPath(controlPlane);
   const session = await progress.step('starting the trace taps', () =>
     startTraceSession({
       nodes: running.map((c) => c.name),
       controlPlane,
-      auditLogPath: auditLogPath(),
+      auditLogPath: auditLog,
       kubeConfig,
       jsonlPath,
       disable,
