@@ -62,7 +62,7 @@ async function dropNamespace(ctx: Context, ns: string): Promise<void> {
   }
 }
 
-interface RolloutResult {
+export interface RolloutResult {
   /** Deployment create → all 3 pods Running. */
   ms: number;
   /** Deployment create → all 3 pods bound (the controllers' and scheduler's share, before the kubelets). */
@@ -101,25 +101,49 @@ async function rolloutMedian(ctx: Context, side: string, schedulerName: string, 
 /** The fewest pairs trace-overhead takes, whatever --runs says: fewer cannot tell 5 % from noise here. */
 export const MIN_OVERHEAD_PAIRS = 6;
 const OVERHEAD_SETTLE_MS = 5000;
+/**
+ * Rollouts per lab in trace-overhead, averaged into the run's value. One 3-pod rollout varies by
+ * ±40 % (each pod waits 0–1 s for its kubelet's next relist, and the rollout waits for the last
+ * of three), so one rollout per run needs ~100 pairs to see 5 %; the mean of three has a third of
+ * the variance for a fraction of the cost (a run's start-up and settling are paid once).
+ */
+export const OVERHEAD_ROLLOUTS_PER_RUN = 3;
+const BETWEEN_ROLLOUTS_MS = 2000;
+
+/** Pure: several rollouts of one run → their mean (CPU only when every rollout has it). */
+export function meanRollout(results: readonly RolloutResult[]): RolloutResult {
+  if (results.length === 0) throw new RangeError('no rollouts to average');
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const out: RolloutResult = { ms: mean(results.map((r) => r.ms)), boundMs: mean(results.map((r) => r.boundMs)) };
+  if (results.every((r) => r.cpuSeconds !== undefined)) out.cpuSeconds = mean(results.map((r) => r.cpuSeconds!));
+  return out;
+}
 
 /**
  * (e) the lab's rollout untraced (A) and traced with every tap (B), in ABBA order. Each run starts
- * its own lab (runLab, with --trace for B) and stops it after, so both arms pay the same start-up.
+ * its own lab (runLab, with --trace for B), does OVERHEAD_ROLLOUTS_PER_RUN rollouts and stops it,
+ * so both arms pay the same start-up.
  */
 async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Promise<Measurement> {
   const runs: Array<{ arm: Arm } & RolloutResult> = [];
   const order = abbaOrder(pairs);
   for (const [i, arm] of order.entries()) {
     const traced = arm === 'B';
-    const label = `${traced ? 'traced' : 'untraced'} rollout ${i + 1}/${order.length}`;
-    const result = await ctx.progress.step(label, async () => {
+    const label = `${traced ? 'traced' : 'untraced'} run ${i + 1}/${order.length} (${OVERHEAD_ROLLOUTS_PER_RUN} rollouts)`;
+    const result = await ctx.progress.step(label, async (update) => {
       const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
       try {
         await lab.ready;
         // The traced lab takes longer to start (seven more processes, two more caches); without a
         // pause the untraced arm would start while the nodes still tear down the last run's pods.
         await new Promise((r) => setTimeout(r, OVERHEAD_SETTLE_MS));
-        return await rolloutOnce(ctx, `bench-overhead-${i + 1}`, 'lab-scheduler');
+        const rollouts: RolloutResult[] = [];
+        for (let k = 1; k <= OVERHEAD_ROLLOUTS_PER_RUN; k++) {
+          if (k > 1) await new Promise((r) => setTimeout(r, BETWEEN_ROLLOUTS_MS));
+          update(`rollout ${k}/${OVERHEAD_ROLLOUTS_PER_RUN}`);
+          rollouts.push(await rolloutOnce(ctx, `bench-overhead-${i + 1}-${k}`, 'lab-scheduler'));
+        }
+        return meanRollout(rollouts);
       } finally {
         await lab.stop();
       }
@@ -132,7 +156,7 @@ async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Pr
   if (!running || !bound) throw new Error('no complete untraced/traced pair');
   const ms = (v: number) => `${Math.round(v)} ms`;
   const notes = [
-    `${pairs} pairs in ABBA order, a fresh lab per run (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps)`,
+    `${pairs} pairs in ABBA order, a fresh lab per run (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps), each run the mean of ${OVERHEAD_ROLLOUTS_PER_RUN} rollouts`,
     `median to all Running: traced ${ms(running.medianB)} / untraced ${ms(running.medianA)} (90 % bootstrap interval ${running.interval.map((r) => r.toFixed(2)).join('–')}); per pair ${running.pairRatios.map((r) => r.toFixed(2)).join(' ')} (median ${running.medianPairRatio.toFixed(2)})`,
     `median to all bound: traced ${ms(bound.medianB)} / untraced ${ms(bound.medianA)} = ${bound.ratioOfMedians.toFixed(2)}× (${bound.interval.map((r) => r.toFixed(2)).join('–')})`,
     ...(cpu ? [`machine CPU during the rollout: traced ${cpu.medianB.toFixed(2)} s / untraced ${cpu.medianA.toFixed(2)} s = ${cpu.ratioOfMedians.toFixed(2)}× (${cpu.interval.map((r) => r.toFixed(2)).join('–')})`] : []),

@@ -1,28 +1,44 @@
 /**
- * Container id → pod, from the CRI labels containerd keeps on each container, asked of one
- * long-lived shell per node. A `docker exec` per lookup cost about 180 ms of CPU on a 2-core
- * machine (dockerd, containerd and runc all take part), six of them in a 3-replica rollout, at
- * the very moment the kubelets start those containers; a `ctr containers info` run by a shell
- * already inside the node costs about 25 ms.
+ * Container id → pod, asked of one long-lived shell per node. A `docker exec` per lookup cost
+ * about 180 ms of CPU on a 2-core machine (dockerd, containerd and runc all take part), six of
+ * them in a 3-replica rollout, at the very moment the kubelets start those containers.
  *
- * The shell reads ids on stdin and answers one line per id, "<id> <info JSON>" (the JSON with its
- * newlines removed; JSON strings cannot hold raw newlines, so that is lossless), or "<id> " when
- * the container is gone. Answers are matched by id, so a lost or late answer cannot shift the
- * others. It ends when its stdin closes.
+ * Two sources, cheapest first:
+ * - the OCI annotations the CRI plugin writes into the task's bundle (`config.json` under
+ *   containerd's task directory): sandbox name, namespace and uid, container name and type. It
+ *   exists from the task's create to its delete, and a `grep` of it costs about 1 ms;
+ * - `ctr containers info`, the labels of the container record, for ids with no task (created
+ *   but not started, or exited): a Go program and a gRPC call, about 25 ms of CPU.
+ *
+ * The shell reads ids on stdin and answers one line per id: "<id> oci <"key":"value" ...>",
+ * "<id> ctr <info JSON>" (its newlines removed; JSON strings cannot hold raw newlines, so that is
+ * lossless), or "<id> ctr " when the container is gone. Answers are matched by id, so a lost or
+ * late answer cannot shift the others. It ends when its stdin closes.
  *
  * Questions wait `batchMs` (2 s) and go together: a pod's sandbox and containers start within a
- * second or two, on a node whose CPU the kubelet and containerd need right then; each lookup
- * still costs a fork and a `ctr`. Asked a moment later, the tap stays off the path it observes
- * (a node's containerd entries reach the timeline that much later, stamped with containerd's own
- * times, so their order is unchanged).
+ * second or two, on a node whose CPU the kubelet and containerd need right then. Asked a moment
+ * later, the tap stays off the path it observes (a node's containerd entries reach the timeline
+ * that much later, stamped with containerd's own times, so their order is unchanged); by then most
+ * ids have a task, so most answers come from `grep`.
  */
 import { readingStdin } from './in-node.js';
 import { SupervisedProcess } from './supervised-process.js';
 
-export const LABEL_LOOKUP_LOOP =
-  'while IFS= read -r id; do printf "%s " "$id"; ctr -n k8s.io containers info "$id" 2>/dev/null | tr -d "\\n"; echo; done';
+/** Where containerd 1.6+ keeps each running task's bundle, per namespace. */
+export const CONTAINERD_TASK_DIR = '/run/containerd/io.containerd.runtime.v2.task/k8s.io';
 
-/** The CRI labels that matter, from `ctr containers info <id>` JSON. */
+/** The lookup shell's script; `taskDir` is a parameter so tests can run it on a directory of their own. */
+export function labelLookupLoop(taskDir = CONTAINERD_TASK_DIR): string {
+  return [
+    'while IFS= read -r id; do',
+    `f="${taskDir}/$id/config.json";`,
+    `if [ -r "$f" ]; then printf "%s oci " "$id"; grep -o '"io\\.kubernetes\\.cri\\.[a-z-]*":"[^"]*"' "$f" | tr "\\n" " ";`,
+    'else printf "%s ctr " "$id"; ctr -n k8s.io containers info "$id" 2>/dev/null | tr -d "\\n"; fi;',
+    'echo; done',
+  ].join(' ');
+}
+
+/** The CRI labels that matter, from either source. */
 export interface CriLabels {
   kind: 'sandbox' | 'container' | undefined;
   podName?: string;
@@ -44,6 +60,25 @@ export function parseContainerInfo(json: string): CriLabels {
   return out;
 }
 
+const OCI_ANNOTATION = /"io\.kubernetes\.cri\.([a-z-]+)":"([^"]*)"/g;
+
+/**
+ * Pure: the `"io.kubernetes.cri.<key>":"<value>"` pairs grep found in a bundle's config.json →
+ * labels; undefined when none is there (not a CRI container).
+ */
+export function parseOciAnnotations(text: string): CriLabels | undefined {
+  const found = new Map<string, string>();
+  for (const m of text.matchAll(OCI_ANNOTATION)) found.set(m[1]!, m[2]!);
+  if (found.size === 0) return undefined;
+  const type = found.get('container-type');
+  const out: CriLabels = { kind: type === 'sandbox' || type === 'container' ? type : undefined };
+  if (found.get('sandbox-name')) out.podName = found.get('sandbox-name');
+  if (found.get('sandbox-namespace')) out.podNamespace = found.get('sandbox-namespace');
+  if (found.get('sandbox-uid')) out.podUid = found.get('sandbox-uid');
+  if (out.kind === 'container' && found.get('container-name')) out.containerName = found.get('container-name');
+  return out;
+}
+
 /** containerd ids the CRI plugin makes are 64 hex digits; anything else is never sent to the shell. */
 const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
@@ -51,15 +86,16 @@ export function isContainerId(id: string): boolean {
   return CONTAINER_ID.test(id);
 }
 
-/** Pure: one answer line → the id and its labels (undefined when the container was gone or the JSON is bad). */
+/** Pure: one answer line → the id and its labels (undefined when the container was gone or the answer is bad). */
 export function parseLookupAnswer(line: string): { id: string; labels: CriLabels | undefined } | undefined {
-  const space = line.indexOf(' ');
-  const id = space < 0 ? line.trim() : line.slice(0, space);
-  if (!isContainerId(id)) return undefined;
-  const json = space < 0 ? '' : line.slice(space + 1).trim();
-  if (!json) return { id, labels: undefined };
+  const m = /^(\S+) (oci|ctr) ?(.*)$/s.exec(line);
+  if (!m || !isContainerId(m[1]!)) return undefined;
+  const [, id, source, rest] = m as unknown as [string, string, 'oci' | 'ctr', string];
+  const body = rest.trim();
+  if (!body) return { id, labels: undefined };
+  if (source === 'oci') return { id, labels: parseOciAnnotations(body) };
   try {
-    return { id, labels: parseContainerInfo(json) };
+    return { id, labels: parseContainerInfo(body) };
   } catch {
     return { id, labels: undefined };
   }
@@ -88,7 +124,7 @@ export class InNodeLabelResolver {
     this.batchMs = opts.batchMs ?? 2000;
     this.process = new SupervisedProcess({
       command: opts.docker ?? 'docker',
-      args: readingStdin(opts.node, ['sh', '-c', LABEL_LOOKUP_LOOP]),
+      args: readingStdin(opts.node, ['sh', '-c', labelLookupLoop()]),
       onLine: (line) => this.answer(line),
       onStderr: (line) => opts.log?.(`containerd tap (${opts.node}) label lookup: ${line}`),
       // Questions asked of a shell that died are never answered: settle them now.

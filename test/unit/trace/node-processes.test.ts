@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InNodeLabelResolver, isContainerId, LABEL_LOOKUP_LOOP, parseLookupAnswer } from '../../../lab/trace/taps/container-labels.js';
+import { InNodeLabelResolver, isContainerId, labelLookupLoop, parseLookupAnswer, parseOciAnnotations } from '../../../lab/trace/taps/container-labels.js';
 import { etcdctlWatchArgs, etcdctlWatchCommands, prefixEnd, watchRangesExcluding } from '../../../lab/trace/taps/etcd.js';
 import { STOP_ON_STDIN_EOF, untilStdinCloses } from '../../../lab/trace/taps/in-node.js';
 import { SupervisedProcess } from '../../../lab/trace/taps/supervised-process.js';
@@ -61,27 +61,55 @@ describe('container label lookups', () => {
     expect(isContainerId(`${ID}\nrm -rf /`)).toBe(false);
   });
 
-  it('parses an answer with labels, a gone container, and bad JSON', () => {
+  it('parses answers from ctr: labels, a gone container, bad JSON', () => {
     const info = JSON.stringify({ ID, Labels: { 'io.cri-containerd.kind': 'container', 'io.kubernetes.pod.name': 'web-1', 'io.kubernetes.container.name': 'nginx' } });
-    expect(parseLookupAnswer(`${ID} ${info}`)).toEqual({ id: ID, labels: { kind: 'container', podName: 'web-1', containerName: 'nginx' } });
-    expect(parseLookupAnswer(`${ID} `)).toEqual({ id: ID, labels: undefined });
-    expect(parseLookupAnswer(`${ID} {"Labels":`)).toEqual({ id: ID, labels: undefined });
+    expect(parseLookupAnswer(`${ID} ctr ${info}`)).toEqual({ id: ID, labels: { kind: 'container', podName: 'web-1', containerName: 'nginx' } });
+    expect(parseLookupAnswer(`${ID} ctr `)).toEqual({ id: ID, labels: undefined });
+    expect(parseLookupAnswer(`${ID} ctr {"Labels":`)).toEqual({ id: ID, labels: undefined });
     expect(parseLookupAnswer('ctr: something else')).toBeUndefined();
+    expect(parseLookupAnswer(`${ID} {"Labels":{}}`)).toBeUndefined(); // no source word: not an answer of this loop
   });
 
-  it('the lookup loop answers each id on one line, in order, and ends at EOF', async () => {
-    // The loop itself, with a stand-in `ctr` on PATH that prints pretty JSON for one id only.
+  // What grep finds in a CRI bundle's config.json (containerd 1.6, read off a kind node).
+  const CONTAINER_ANNOTATIONS =
+    '"io.kubernetes.cri.container-name":"web" "io.kubernetes.cri.container-type":"container" "io.kubernetes.cri.image-name":"lab.local/web:1.0" ' +
+    `"io.kubernetes.cri.sandbox-id":"${'c'.repeat(64)}" "io.kubernetes.cri.sandbox-name":"web-77df657bb8-58rw4" ` +
+    '"io.kubernetes.cri.sandbox-namespace":"default" "io.kubernetes.cri.sandbox-uid":"7c94eb3c-5f84-4f5c-9906-731c34bd0b07" ';
+  const SANDBOX_ANNOTATIONS =
+    '"io.kubernetes.cri.container-type":"sandbox" "io.kubernetes.cri.sandbox-cpu-shares":"2" "io.kubernetes.cri.sandbox-log-directory":"/var/log/pods/x" ' +
+    '"io.kubernetes.cri.sandbox-name":"web-77df657bb8-58rw4" "io.kubernetes.cri.sandbox-namespace":"default" "io.kubernetes.cri.sandbox-uid":"7c94eb3c-5f84-4f5c-9906-731c34bd0b07" ';
+
+  it('parses the OCI annotations of a container and of a sandbox', () => {
+    expect(parseOciAnnotations(CONTAINER_ANNOTATIONS)).toEqual({
+      kind: 'container', podName: 'web-77df657bb8-58rw4', podNamespace: 'default', podUid: '7c94eb3c-5f84-4f5c-9906-731c34bd0b07', containerName: 'web',
+    });
+    expect(parseOciAnnotations(SANDBOX_ANNOTATIONS)).toEqual({
+      kind: 'sandbox', podName: 'web-77df657bb8-58rw4', podNamespace: 'default', podUid: '7c94eb3c-5f84-4f5c-9906-731c34bd0b07',
+    });
+    expect(parseOciAnnotations('')).toBeUndefined(); // a bundle that is not the CRI's
+    expect(parseLookupAnswer(`${ID} oci ${SANDBOX_ANNOTATIONS}`)?.labels?.kind).toBe('sandbox');
+    expect(parseLookupAnswer(`${ID} oci `)).toEqual({ id: ID, labels: undefined });
+  });
+
+  it('the lookup loop answers each id on one line, in order, from the bundle when there is one, else ctr, and ends at EOF', async () => {
+    // The loop itself, on a task directory of its own: one id has a bundle, one only a container
+    // record (a stand-in `ctr` that prints pretty JSON), one neither.
+    const taskDir = mkdtempSync(join(tmpdir(), 'lab-tasks-'));
+    const withBundle = 'd'.repeat(64);
+    mkdirSync(join(taskDir, withBundle));
+    writeFileSync(join(taskDir, withBundle, 'config.json'), `{"ociVersion":"1.1.0","annotations":{${CONTAINER_ANNOTATIONS.trim().split(' ').join(',')}},"process":{"env":["A=1"]}}`);
     const fakeCtr = `ctr() { if [ "$5" = "${ID}" ]; then printf '{\\n  "Labels": {"io.kubernetes.pod.name": "web-1"}\\n}\\n'; else echo "not found" >&2; return 1; fi; }; `;
-    const child = spawn('sh', ['-c', fakeCtr + LABEL_LOOKUP_LOOP], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('sh', ['-c', fakeCtr + labelLookupLoop(taskDir)], { stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stdin.end(`${ID}\n${'b'.repeat(64)}\n`);
+    child.stdin.end(`${ID}\n${'b'.repeat(64)}\n${withBundle}\n`);
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(parseLookupAnswer(lines[0]!)).toEqual({ id: ID, labels: { kind: undefined, podName: 'web-1' } });
     expect(parseLookupAnswer(lines[1]!)).toEqual({ id: 'b'.repeat(64), labels: undefined });
+    expect(parseLookupAnswer(lines[2]!)).toEqual({ id: withBundle, labels: parseOciAnnotations(CONTAINER_ANNOTATIONS) });
   });
 });
 
