@@ -15,9 +15,10 @@ import { startClusterTrace } from '../compare/cluster-io.js';
 import { startLab } from '../compare/lab-process.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { adminClients, builtinComponentsRssMiB, deleteNamespaceAndWait, freshNamespace, startLabReplicaSetController, watchPods } from './cluster.js';
-import { withRatios, type BenchResults, type Measurement } from './results.js';
+import { withRatios, type BenchResults, type Measurement, type OverheadSample } from './results.js';
 import { machineBusySeconds } from './cpu.js';
-import { abbaOrder, summarizePaired, type Arm } from './paired.js';
+import { abbaOrder } from './paired.js';
+import { overheadNotes, summarizeOverhead } from './overhead-summary.js';
 import { median } from './stats.js';
 import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
 import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
@@ -71,8 +72,12 @@ export interface RolloutResult {
   cpuSeconds?: number;
 }
 
-/** (a) create a 3-replica Deployment → all 3 pods Running. */
-async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Promise<RolloutResult> {
+/**
+ * (a) create a 3-replica Deployment → all 3 pods Running. The namespace is deleted after (and
+ * waited for) unless `keepNamespace`: the caller then drops it when the pods' teardown cannot
+ * overlap a measured rollout.
+ */
+async function rolloutOnce(ctx: Context, ns: string, schedulerName: string, opts: { keepNamespace?: boolean } = {}): Promise<RolloutResult> {
   await namespace(ctx, ns);
   const watch = await watchPods(ctx.admin, ns);
   try {
@@ -86,7 +91,7 @@ async function rolloutOnce(ctx: Context, ns: string, schedulerName: string): Pro
     return result;
   } finally {
     watch.stop();
-    await dropNamespace(ctx, ns);
+    if (!opts.keepNamespace) await dropNamespace(ctx, ns);
   }
 }
 
@@ -102,66 +107,56 @@ async function rolloutMedian(ctx: Context, side: string, schedulerName: string, 
 export const MIN_OVERHEAD_PAIRS = 6;
 const OVERHEAD_SETTLE_MS = 5000;
 /**
- * Rollouts per lab in trace-overhead, averaged into the run's value. One 3-pod rollout varies by
- * ±40 % (each pod waits 0–1 s for its kubelet's next relist, and the rollout waits for the last
- * of three), so one rollout per run needs ~100 pairs to see 5 %; the mean of three has a third of
- * the variance for a fraction of the cost (a run's start-up and settling are paid once).
+ * Rollouts per lab in trace-overhead. One 3-pod rollout varies by ±40 % (each pod waits 0–1 s for
+ * its kubelet's next relist, and the rollout waits for the last of three), so one rollout per run
+ * would need ~100 pairs to see 5 %. Five per run give five times the rollouts for a fraction of
+ * the cost: a run's start-up and settling are paid once, and its namespaces are deleted together
+ * after it (a namespace takes ~13 s to go), never while a rollout is measured. The summary pools
+ * the rollouts (overhead-summary.ts) and resamples whole pairs of runs for its interval.
  */
-export const OVERHEAD_ROLLOUTS_PER_RUN = 3;
+export const OVERHEAD_ROLLOUTS_PER_RUN = 5;
 const BETWEEN_ROLLOUTS_MS = 2000;
-
-/** Pure: several rollouts of one run → their mean (CPU only when every rollout has it). */
-export function meanRollout(results: readonly RolloutResult[]): RolloutResult {
-  if (results.length === 0) throw new RangeError('no rollouts to average');
-  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-  const out: RolloutResult = { ms: mean(results.map((r) => r.ms)), boundMs: mean(results.map((r) => r.boundMs)) };
-  if (results.every((r) => r.cpuSeconds !== undefined)) out.cpuSeconds = mean(results.map((r) => r.cpuSeconds!));
-  return out;
-}
 
 /**
  * (e) the lab's rollout untraced (A) and traced with every tap (B), in ABBA order. Each run starts
  * its own lab (runLab, with --trace for B), does OVERHEAD_ROLLOUTS_PER_RUN rollouts and stops it,
- * so both arms pay the same start-up.
+ * so both arms pay the same start-up. Every rollout is kept in the results file (`samples`).
  */
 async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Promise<Measurement> {
-  const runs: Array<{ arm: Arm } & RolloutResult> = [];
+  const samples: OverheadSample[] = [];
   const order = abbaOrder(pairs);
   for (const [i, arm] of order.entries()) {
     const traced = arm === 'B';
     const label = `${traced ? 'traced' : 'untraced'} run ${i + 1}/${order.length} (${OVERHEAD_ROLLOUTS_PER_RUN} rollouts)`;
+    const namespaces = Array.from({ length: OVERHEAD_ROLLOUTS_PER_RUN }, (_, k) => `bench-overhead-${i + 1}-${k + 1}`);
     const result = await ctx.progress.step(label, async (update) => {
       const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
+      const rollouts: RolloutResult[] = [];
       try {
         await lab.ready;
         // The traced lab takes longer to start (seven more processes, two more caches); without a
         // pause the untraced arm would start while the nodes still tear down the last run's pods.
         await new Promise((r) => setTimeout(r, OVERHEAD_SETTLE_MS));
-        const rollouts: RolloutResult[] = [];
-        for (let k = 1; k <= OVERHEAD_ROLLOUTS_PER_RUN; k++) {
-          if (k > 1) await new Promise((r) => setTimeout(r, BETWEEN_ROLLOUTS_MS));
-          update(`rollout ${k}/${OVERHEAD_ROLLOUTS_PER_RUN}`);
-          rollouts.push(await rolloutOnce(ctx, `bench-overhead-${i + 1}-${k}`, 'lab-scheduler'));
+        for (const [k, ns] of namespaces.entries()) {
+          if (k > 0) await new Promise((r) => setTimeout(r, BETWEEN_ROLLOUTS_MS));
+          update(`rollout ${k + 1}/${namespaces.length}`);
+          rollouts.push(await rolloutOnce(ctx, ns, 'lab-scheduler', { keepNamespace: true }));
         }
-        return meanRollout(rollouts);
       } finally {
         await lab.stop();
+        update('deleting its namespaces');
+        await Promise.all(namespaces.map((ns) => dropNamespace(ctx, ns)));
       }
+      return rollouts;
     });
-    runs.push({ arm, ...result });
+    samples.push(...result.map((r, k) => ({ run: i + 1, arm, rollout: k + 1, ...r })));
   }
-  const running = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.ms })));
-  const bound = summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.boundMs })));
-  const cpu = runs.every((r) => r.cpuSeconds !== undefined) ? summarizePaired(runs.map((r) => ({ arm: r.arm, value: r.cpuSeconds! }))) : undefined;
-  if (!running || !bound) throw new Error('no complete untraced/traced pair');
-  const ms = (v: number) => `${Math.round(v)} ms`;
-  const notes = [
-    `${pairs} pairs in ABBA order, a fresh lab per run (runLab with --trace: audit, etcd, kubelet, containerd, informer, decision, write taps), each run the mean of ${OVERHEAD_ROLLOUTS_PER_RUN} rollouts`,
-    `median to all Running: traced ${ms(running.medianB)} / untraced ${ms(running.medianA)} (90 % bootstrap interval ${running.interval.map((r) => r.toFixed(2)).join('–')}); per pair ${running.pairRatios.map((r) => r.toFixed(2)).join(' ')} (median ${running.medianPairRatio.toFixed(2)})`,
-    `median to all bound: traced ${ms(bound.medianB)} / untraced ${ms(bound.medianA)} = ${bound.ratioOfMedians.toFixed(2)}× (${bound.interval.map((r) => r.toFixed(2)).join('–')})`,
-    ...(cpu ? [`machine CPU during the rollout: traced ${cpu.medianB.toFixed(2)} s / untraced ${cpu.medianA.toFixed(2)} s = ${cpu.ratioOfMedians.toFixed(2)}× (${cpu.interval.map((r) => r.toFixed(2)).join('–')})`] : []),
-  ];
-  return { id: 'trace-overhead', title: 'rollout with taps / without (lab)', unit: 'ratio', higherIsBetter: false, lab: running.ratioOfMedians, note: notes.join('; ') };
+  const summary = summarizeOverhead(samples);
+  if (!summary) throw new Error('no complete untraced/traced pair');
+  return {
+    id: 'trace-overhead', title: 'rollout with taps / without (lab)', unit: 'ratio', higherIsBetter: false,
+    lab: summary.running.ratioOfMedians, note: overheadNotes(summary).join('; '), samples,
+  };
 }
 
 /** (b) one ReplicaSet of 300 pods no scheduler serves: ms from its create to the last pod created. */

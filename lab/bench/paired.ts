@@ -19,51 +19,80 @@ export function abbaOrder(pairs: number): Arm[] {
   return order;
 }
 
+/** One pair of runs: every value (rollout) of its untraced run A and of its traced run B. */
+export interface RunPair {
+  a: number[];
+  b: number[];
+}
+
 export interface PairedSummary {
+  /** Median of every A value, and of every B value, pooled over the runs. */
   medianA: number;
   medianB: number;
-  /** median(B) / median(A). */
+  /** medianB / medianA: the headline. A median of many rollouts, so one slow rollout moves it little. */
   ratioOfMedians: number;
-  /** B / A within each pair, in run order. */
+  /** mean(B) / mean(A), pooled: counts the slow rollouts in full, so it is shown beside the median. */
+  ratioOfMeans: number;
+  /** mean(b) / mean(a) within each pair, in run order. */
   pairRatios: number[];
-  /** The median of pairRatios. */
-  medianPairRatio: number;
-  /** 90 % interval of ratioOfMedians from a paired bootstrap (pairs resampled whole). */
+  /** 90 % intervals of both ratios, from a bootstrap that resamples whole pairs. */
   interval: [number, number];
+  meanInterval: [number, number];
 }
+
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
 /**
- * Pure: the 5th and 95th percentiles of median(B) / median(A) over `resamples` bootstrap samples
- * of whole pairs. With few pairs it is wide, and that is the point: it shows what the runs can
- * and cannot tell apart.
+ * Pure: the 5th and 95th percentiles of `statistic` over `resamples` bootstrap samples of whole
+ * pairs (a pair's rollouts stay together: rollouts of one run share that run's machine state, so
+ * resampling them one by one would claim more certainty than the runs give). With few pairs the
+ * interval is wide, and that is the point: it shows what the runs can and cannot tell apart.
  */
-export function bootstrapRatioInterval(a: readonly number[], b: readonly number[], resamples = 2000, seed = 1): [number, number] {
-  const pairs = Math.min(a.length, b.length);
-  if (pairs === 0) throw new RangeError('no pairs to resample');
+export function bootstrapPairsInterval(
+  pairs: readonly RunPair[],
+  statistic: (a: number[], b: number[]) => number,
+  resamples = 2000,
+  seed = 1,
+): [number, number] {
+  if (pairs.length === 0) throw new RangeError('no pairs to resample');
   const random = seededRandom(seed); // the same runs always give the same interval
-  const ratios: number[] = [];
+  const values: number[] = [];
   for (let r = 0; r < resamples; r++) {
-    const sa: number[] = [];
-    const sb: number[] = [];
-    for (let i = 0; i < pairs; i++) {
-      const k = Math.floor(random() * pairs);
-      sa.push(a[k]!);
-      sb.push(b[k]!);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[Math.floor(random() * pairs.length)]!;
+      a.push(...pair.a);
+      b.push(...pair.b);
     }
-    ratios.push(median(sb)! / median(sa)!);
+    values.push(statistic(a, b));
   }
-  return [percentile(ratios, 5)!, percentile(ratios, 95)!];
+  return [percentile(values, 5)!, percentile(values, 95)!];
 }
 
-/** Pure: results in run order (as abbaOrder gave them) → the summary; undefined without a full pair. */
-export function summarizePaired(runs: ReadonlyArray<{ arm: Arm; value: number }>): PairedSummary | undefined {
-  const a = runs.filter((r) => r.arm === 'A').map((r) => r.value);
-  const b = runs.filter((r) => r.arm === 'B').map((r) => r.value);
-  const pairs = Math.min(a.length, b.length);
-  if (pairs === 0) return undefined;
-  const pairRatios = Array.from({ length: pairs }, (_, i) => b[i]! / a[i]!);
-  const medianA = median(a)!;
-  const medianB = median(b)!;
-  const interval = bootstrapRatioInterval(a.slice(0, pairs), b.slice(0, pairs));
-  return { medianA, medianB, ratioOfMedians: medianB / medianA, pairRatios, medianPairRatio: median(pairRatios)!, interval };
+const ratioOfMedians = (a: number[], b: number[]) => median(b)! / median(a)!;
+const ratioOfMeans = (a: number[], b: number[]) => mean(b) / mean(a);
+
+/** Pure: the pairs of runs (each with its rollouts) → the summary; undefined without a pair holding values on both sides. */
+export function summarizePaired(pairs: readonly RunPair[]): PairedSummary | undefined {
+  const whole = pairs.filter((p) => p.a.length > 0 && p.b.length > 0);
+  if (whole.length === 0) return undefined;
+  const a = whole.flatMap((p) => p.a);
+  const b = whole.flatMap((p) => p.b);
+  return {
+    medianA: median(a)!,
+    medianB: median(b)!,
+    ratioOfMedians: ratioOfMedians(a, b),
+    ratioOfMeans: ratioOfMeans(a, b),
+    pairRatios: whole.map((p) => mean(p.b) / mean(p.a)),
+    interval: bootstrapPairsInterval(whole, ratioOfMedians),
+    meanInterval: bootstrapPairsInterval(whole, ratioOfMeans),
+  };
+}
+
+/** Pure: values tagged with their run's arm, in run order (as abbaOrder gave them) → the pairs: the k-th A run with the k-th B run. */
+export function pairRuns<T>(runs: ReadonlyArray<{ arm: Arm; values: T[] }>): Array<{ a: T[]; b: T[] }> {
+  const as = runs.filter((r) => r.arm === 'A');
+  const bs = runs.filter((r) => r.arm === 'B');
+  return Array.from({ length: Math.min(as.length, bs.length) }, (_, k) => ({ a: as[k]!.values, b: bs[k]!.values }));
 }

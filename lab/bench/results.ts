@@ -19,6 +19,18 @@ export interface Measurement {
   note?: string;
   /** Why a side is missing. */
   error?: string;
+  /** Every rollout behind the value (trace-overhead), for a reader who wants the spread, not the summary. */
+  samples?: OverheadSample[];
+}
+
+/** One rollout of trace-overhead: its run (1-based, in run order), arm (A untraced, B traced) and times. */
+export interface OverheadSample {
+  run: number;
+  arm: 'A' | 'B';
+  rollout: number;
+  ms: number;
+  boundMs: number;
+  cpuSeconds?: number;
 }
 
 export interface BenchResults {

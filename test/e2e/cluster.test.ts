@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
 import { setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
 import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js';
 
@@ -36,6 +40,22 @@ describe('a 3-node kind cluster brought up by the lab', () => {
     expect(data.nodes.filter((n: { role: string }) => n.role === 'worker')).toHaveLength(2);
     expect(data.kubernetesVersion).toMatch(/^v1\.34\./);
     expect(data.builtinControllers.deploymentController).toBe(true);
+  });
+
+  it('a checkout whose kubeconfig is stale (another checkout recreated the cluster) still finds it healthy', async () => {
+    // A second checkout's state: its kubeconfig names a port no API server listens on.
+    const state = mkdtempSync(join(tmpdir(), 'lab-other-checkout-'));
+    try {
+      const stale = readFileSync(adminKubeconfigPath(), 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1');
+      expect(stale).toContain('127.0.0.1:1\n'); // the port was there to replace
+      writeFileSync(join(state, 'kubeconfig'), stale, { mode: 0o600 });
+      const status = await lab(['status', '--output', 'json'], { env: { LAB_STATE_DIR: state } });
+      expect(status.exitCode).toBe(0);
+      expect(JSON.parse(status.stdout).healthy).toBe(true);
+      expect(readFileSync(join(state, 'kubeconfig'), 'utf8')).not.toContain('127.0.0.1:1\n');
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 
   it('runs 3 replicas of lab.local/web spread over the workers, answering HTTP inside the cluster', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { busySecondsOf } from '../../../lab/bench/cpu.js';
-import { abbaOrder, bootstrapRatioInterval, summarizePaired } from '../../../lab/bench/paired.js';
+import { abbaOrder, bootstrapPairsInterval, pairRuns, summarizePaired, type RunPair } from '../../../lab/bench/paired.js';
+import { median } from '../../../lab/bench/stats.js';
 
 describe('abbaOrder', () => {
   it('alternates AB and BA so a linear drift cancels', () => {
@@ -21,61 +22,80 @@ describe('abbaOrder', () => {
   });
 });
 
-describe('summarizePaired', () => {
-  it('gives the ratio of medians and each pair ratio in run order', () => {
-    const s = summarizePaired([
-      { arm: 'A', value: 100 },
-      { arm: 'B', value: 110 },
-      { arm: 'B', value: 200 },
-      { arm: 'A', value: 250 },
-      { arm: 'A', value: 90 },
-      { arm: 'B', value: 90 },
-    ])!;
-    expect(s.medianA).toBe(100);
-    expect(s.medianB).toBe(110);
-    expect(s.ratioOfMedians).toBeCloseTo(1.1);
-    expect(s.pairRatios.map((r) => +r.toFixed(2))).toEqual([1.1, 0.8, 1]);
-    expect(s.medianPairRatio).toBeCloseTo(1);
-  });
-
-  it('is undefined without one whole pair; an unpaired run still counts in its median', () => {
-    expect(summarizePaired([{ arm: 'A', value: 1 }])).toBeUndefined();
-    const s = summarizePaired([
-      { arm: 'A', value: 10 },
-      { arm: 'B', value: 20 },
-      { arm: 'B', value: 40 },
-    ])!;
-    expect(s.pairRatios).toEqual([2]);
-    expect(s.medianB).toBe(30);
+describe('pairRuns', () => {
+  it('pairs the k-th A run with the k-th B run, as ABBA order puts them side by side', () => {
+    const runs = abbaOrder(2).map((arm, i) => ({ arm, values: [i] }));
+    expect(pairRuns(runs)).toEqual([{ a: [0], b: [1] }, { a: [3], b: [2] }]);
+    expect(pairRuns([...runs, { arm: 'A' as const, values: [9] }])).toHaveLength(2); // an unpaired run is left out
   });
 });
 
-describe('bootstrapRatioInterval', () => {
-  it('is a single point when every pair has the same values', () => {
-    expect(bootstrapRatioInterval([100, 100, 100], [110, 110, 110])).toEqual([1.1, 1.1].map((x) => expect.closeTo(x, 10)));
+describe('summarizePaired (rollouts pooled, pairs of runs kept whole)', () => {
+  it('gives the ratio of the pooled medians and means, and each pair ratio of means in run order', () => {
+    const s = summarizePaired([
+      { a: [100, 100, 130], b: [110, 110, 120] },
+      { a: [200, 200, 200], b: [160, 160, 160] },
+    ])!;
+    expect(s.medianA).toBe(165); // pooled: 100 100 130 200 200 200
+    expect(s.medianB).toBe(140); // 110 110 120 160 160 160
+    expect(s.ratioOfMedians).toBeCloseTo(140 / 165);
+    expect(s.ratioOfMeans).toBeCloseTo(820 / 930);
+    expect(s.pairRatios.map((r) => +r.toFixed(3))).toEqual([+(340 / 330).toFixed(3), 0.8]);
   });
 
-  it('holds the ratio of medians, and is wider for noisy runs than for steady ones', () => {
+  it('one slow rollout moves the median ratio little and the mean ratio more', () => {
+    const steady = Array.from({ length: 5 }, () => ({ a: [1000, 1000, 1000, 1000, 1000], b: [1000, 1000, 1000, 1000, 1000] }));
+    steady[2]!.b[4] = 6000;
+    const s = summarizePaired(steady)!;
+    expect(s.ratioOfMedians).toBe(1);
+    expect(s.ratioOfMeans).toBeCloseTo(1.2);
+  });
+
+  it('is undefined without a pair that has values on both sides', () => {
+    expect(summarizePaired([])).toBeUndefined();
+    expect(summarizePaired([{ a: [1], b: [] }])).toBeUndefined();
+  });
+});
+
+describe('bootstrapPairsInterval', () => {
+  const ratioOfMedians = (a: number[], b: number[]) => median(b)! / median(a)!;
+
+  it('is a single point when every pair has the same values', () => {
+    const pairs = [1, 2, 3].map(() => ({ a: [100, 100], b: [110, 110] }));
+    expect(bootstrapPairsInterval(pairs, ratioOfMedians)).toEqual([1.1, 1.1].map((x) => expect.closeTo(x, 10)));
+  });
+
+  it('holds the ratio, and is wider for noisy runs than for steady ones', () => {
     const steadyA = [100, 101, 99, 100, 102, 98, 100, 101];
-    const steadyB = steadyA.map((v) => v * 1.2);
     const noisyA = [60, 140, 90, 110, 70, 130, 100, 100];
     const noisyB = [130, 80, 150, 90, 110, 140, 120, 100];
-    const [sLow, sHigh] = bootstrapRatioInterval(steadyA, steadyB);
-    const [nLow, nHigh] = bootstrapRatioInterval(noisyA, noisyB);
+    const steady: RunPair[] = steadyA.map((v) => ({ a: [v, v], b: [v * 1.2, v * 1.2] }));
+    const noisy: RunPair[] = noisyA.map((v, i) => ({ a: [v], b: [noisyB[i]!] }));
+    const [sLow, sHigh] = bootstrapPairsInterval(steady, ratioOfMedians);
+    const [nLow, nHigh] = bootstrapPairsInterval(noisy, ratioOfMedians);
     expect(sLow).toBeLessThanOrEqual(1.2);
     expect(sHigh).toBeGreaterThanOrEqual(1.2);
     expect(sHigh - sLow).toBeLessThan(0.05);
     expect(nHigh - nLow).toBeGreaterThan(0.2);
   });
 
+  it('keeps a pair whole: runs whose rollouts move together give a wider interval than the same values spread over pairs', () => {
+    // The same 40 values per arm. Clustered: each run is uniformly fast or slow (run-level noise).
+    // Spread: every run holds the same mix. Resampling pairs whole must see the first as less certain.
+    const levels = [800, 1200, 900, 1100];
+    const clustered: RunPair[] = levels.map((l, i) => ({ a: Array(10).fill(l), b: Array(10).fill(levels[(i + 1) % 4]!) }));
+    const spread: RunPair[] = levels.map(() => ({ a: [...levels, ...levels, 800, 1200], b: [...levels, ...levels, 900, 1100] }));
+    const width = (pairs: RunPair[]) => { const [low, high] = bootstrapPairsInterval(pairs, ratioOfMedians); return high - low; };
+    expect(width(clustered)).toBeGreaterThan(width(spread));
+  });
+
   it('is reproducible: same runs, same interval', () => {
-    const a = [1, 2, 3, 4, 5];
-    const b = [2, 2, 4, 3, 6];
-    expect(bootstrapRatioInterval(a, b)).toEqual(bootstrapRatioInterval(a, b));
+    const pairs = [{ a: [1, 2], b: [2, 2] }, { a: [3, 4], b: [4, 3] }, { a: [5], b: [6] }];
+    expect(bootstrapPairsInterval(pairs, ratioOfMedians)).toEqual(bootstrapPairsInterval(pairs, ratioOfMedians));
   });
 
   it('refuses an empty sample', () => {
-    expect(() => bootstrapRatioInterval([], [])).toThrow(RangeError);
+    expect(() => bootstrapPairsInterval([], ratioOfMedians)).toThrow(RangeError);
   });
 });
 
