@@ -63,7 +63,7 @@ async function dropNamespace(ctx: Context, ns: string): Promise<void> {
   }
 }
 
-export interface RolloutResult {
+interface RolloutResult {
   /** Deployment create → all 3 pods Running. */
   ms: number;
   /** Deployment create → all 3 pods bound (the controllers' and scheduler's share, before the kubelets). */

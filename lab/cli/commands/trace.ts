@@ -5,13 +5,13 @@ import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { clusterHealth } from '../../cluster/health.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
-import { ensureClusterReachable } from '../../cluster/kind.js';
 import { clusterAuditLogPath } from '../../cluster/checkout-sync.js';
 import { adminKubeconfigPath, stateDir } from '../../cluster/paths.js';
 import {
   actorSchema, correlate, filterEntries, JsonlParseError, parseDuration, parseJsonl, parseObjectSelector, renderExport,
   startLiveView, startTraceSession, storyOf, traceEntryJsonSchemaText, type ExportFormat, type TraceEntry, type TraceFilter,
 } from '../../trace/index.js';
+import { loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { BadInputError, LabError } from '../errors.js';
 import { Progress } from '../output.js';
 
@@ -209,7 +209,7 @@ async function traceLive(opts: LiveOptions): Promise<void> {
     const why = !health.exists ? 'there is no lab cluster' : 'the lab cluster\'s API server does not answer';
     throw new LabError(`cannot trace: ${why}`, 'bring it up: `npx lab up`', 2);
   }
-  const kubeConfig = await ensureClusterReachable();
+  const kubeConfig = loadKubeConfig(adminKubeconfigPath()); // clusterHealth just took it from kind (checkout-sync.ts)
   const running = health.containers.filter((c) => c.running);
   const controlPlane = running.find((c) => c.role === 'control-plane')?.name;
   if (!controlPlane) throw new LabError('cannot trace: the control-plane node is not running', 'bring it up: `npx lab up`', 2);
