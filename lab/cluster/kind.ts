@@ -6,8 +6,6 @@ import { run } from './exec.js';
 import { listNodeContainers } from './nodes.js';
 import { adminKubeconfigPath, CLUSTER_NAME, kindPath } from './paths.js';
 
-export { kindPath };
-
 export async function clusterExists(name = CLUSTER_NAME): Promise<boolean> {
   return (await listNodeContainers(name)).length > 0;
 }

@@ -6,8 +6,7 @@ import { execa } from 'execa';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { clusterHealth } from '../cluster/health.js';
 import { NODE_IMAGE } from '../cluster/image/build.js';
-import { kindPath } from '../cluster/kind.js';
-import { cacheDir, CLUSTER_NAME } from '../cluster/paths.js';
+import { cacheDir, CLUSTER_NAME, kindPath } from '../cluster/paths.js';
 import type { DoctorProbes, DoctorSettings } from './types.js';
 
 /** The nearest existing directory at or above `path` (the cache dir may not exist yet). */

@@ -90,10 +90,10 @@ export function isContainerId(id: string): boolean {
 export function parseLookupAnswer(line: string): { id: string; labels: CriLabels | undefined } | undefined {
   const m = /^(\S+) (oci|ctr) ?(.*)$/s.exec(line);
   if (!m || !isContainerId(m[1]!)) return undefined;
-  const [, id, source, rest] = m as unknown as [string, string, 'oci' | 'ctr', string];
-  const body = rest.trim();
+  const id = m[1]!;
+  const body = m[3]!.trim();
   if (!body) return { id, labels: undefined };
-  if (source === 'oci') return { id, labels: parseOciAnnotations(body) };
+  if (m[2] === 'oci') return { id, labels: parseOciAnnotations(body) };
   try {
     return { id, labels: parseContainerInfo(body) };
   } catch {
