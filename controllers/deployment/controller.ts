@@ -13,6 +13,7 @@ import { Controller } from '../shared/controller.js';
 import { noopDecisionSink, type DecisionSink } from '../shared/decisions.js';
 import { EventRecorder } from '../shared/events.js';
 import { createInformer, objectKey, splitKey, type Informer } from '../shared/informer.js';
+import { addInt32 } from '../shared/int64.js';
 import type { Clients } from '../shared/kube.js';
 import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
 import type { Logger } from '../shared/log.js';
@@ -273,8 +274,9 @@ export class DeploymentController extends Controller {
         if (existing && controllerRef(existing)?.uid === d.metadata?.uid && equalIgnoreHash(d.spec?.template, existing.spec?.template)) {
           throw new RequeueError('new ReplicaSet already exists');
         }
-        // Same name, different template: bump collisionCount so the next hash differs.
-        const collisionCount = (d.status?.collisionCount ?? 0) + 1;
+        // Same name, different template: bump collisionCount so the next hash differs
+        // (an int32 upstream, where the increment wraps).
+        const collisionCount = addInt32(d.status?.collisionCount ?? 0, 1);
         const body = { ...d, status: { ...d.status, collisionCount } };
         try {
           await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });

@@ -2,6 +2,7 @@
 // ReplicaSet represents, which annotations flow from the Deployment to its ReplicaSets, and
 // which old ReplicaSets fall outside revisionHistoryLimit.
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
+import { compareBigInt, parseInt64 } from '../shared/int64.js';
 import {
   DEPRECATED_ROLLBACK_TO_ANNOTATION,
   DESIRED_REPLICAS_ANNOTATION,
@@ -26,21 +27,19 @@ export const ANNOTATIONS_NOT_COPIED: ReadonlySet<string> = new Set([
   DEPRECATED_ROLLBACK_TO_ANNOTATION,
 ]);
 
-/** Go's strconv.ParseInt(s, 10, 64) for the sizes we meet; undefined when it would fail. */
-export function parseGoInt(s: string): number | undefined {
-  return /^[+-]?\d+$/.test(s) ? Number(s) : undefined;
-}
-
-/** The revision annotation as a number: 0 when absent, undefined when unparsable. */
-export function revisionOf(obj: { metadata?: { annotations?: Annotations } }): number | undefined {
+/**
+ * The revision annotation (int64 upstream, so bigint here: a number loses digits past 2^53):
+ * 0 when absent, undefined when strconv.ParseInt would fail (syntax or out of int64 range).
+ */
+export function revisionOf(obj: { metadata?: { annotations?: Annotations } }): bigint | undefined {
   const raw = obj.metadata?.annotations?.[REVISION_ANNOTATION];
-  if (raw === undefined) return 0;
-  return parseGoInt(raw);
+  if (raw === undefined) return 0n;
+  return parseInt64(raw);
 }
 
 /** Highest revision among the ReplicaSets (unparsable ones are skipped). */
-export function maxRevision(rsList: readonly (V1ReplicaSet | undefined)[]): number {
-  let max = 0;
+export function maxRevision(rsList: readonly (V1ReplicaSet | undefined)[]): bigint {
+  let max = 0n;
   for (const rs of rsList) {
     const v = rs ? revisionOf(rs) : undefined;
     if (v !== undefined && v > max) max = v;
@@ -49,9 +48,9 @@ export function maxRevision(rsList: readonly (V1ReplicaSet | undefined)[]): numb
 }
 
 /** Second highest revision: the one `kubectl rollout undo` without --to-revision goes back to. */
-export function lastRevision(rsList: readonly (V1ReplicaSet | undefined)[]): number {
-  let max = 0;
-  let secondMax = 0;
+export function lastRevision(rsList: readonly (V1ReplicaSet | undefined)[]): bigint {
+  let max = 0n;
+  let secondMax = 0n;
   for (const rs of rsList) {
     const v = rs ? revisionOf(rs) : undefined;
     if (v === undefined) continue;
@@ -96,12 +95,12 @@ export function withNewReplicaSetAnnotations(
 
   const hadRevision = REVISION_ANNOTATION in annotations;
   const oldRevision = annotations[REVISION_ANNOTATION] ?? '';
-  let oldRevisionInt = parseGoInt(oldRevision);
+  let oldRevisionInt = parseInt64(oldRevision);
   if (oldRevisionInt === undefined) {
     if (oldRevision !== '') return { rs: result(), changed: false };
-    oldRevisionInt = 0;
+    oldRevisionInt = 0n;
   }
-  const newRevisionInt = parseGoInt(newRevision);
+  const newRevisionInt = parseInt64(newRevision);
   if (newRevisionInt === undefined) return { rs: result(), changed: false };
 
   if (oldRevisionInt < newRevisionInt) {
@@ -151,7 +150,7 @@ export function byRevision(a: V1ReplicaSet, b: V1ReplicaSet): number {
   const ra = revisionOf(a);
   const rb = revisionOf(b);
   if (ra === undefined || rb === undefined || ra === rb) return byCreationTimestamp(a, b);
-  return ra - rb;
+  return compareBigInt(ra, rb);
 }
 
 export function hasRevisionHistoryLimit(d: V1Deployment): boolean {
@@ -176,6 +175,7 @@ export function replicaSetsToCleanUp(d: V1Deployment, oldRSs: readonly V1Replica
       (rs) =>
         (rs.status?.replicas ?? 0) === 0 &&
         specReplicas(rs) === 0 &&
+        // Generations are JSON numbers, exact here (see shared/int64.ts).
         (rs.metadata?.generation ?? 0) <= (rs.status?.observedGeneration ?? 0),
     );
 }

@@ -3,13 +3,14 @@
 // controller still honours it for old clients.
 import type { V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { DEPRECATED_ROLLBACK_TO_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './constants.js';
-import { ANNOTATIONS_NOT_COPIED, parseGoInt } from './revisions.js';
+import { parseInt64 } from '../shared/int64.js';
+import { ANNOTATIONS_NOT_COPIED } from './revisions.js';
 
 /** The requested revision (0 = previous), or undefined when absent or malformed. */
-export function rollbackTo(d: V1Deployment): number | undefined {
+export function rollbackTo(d: V1Deployment): bigint | undefined {
   const raw = d.metadata?.annotations?.[DEPRECATED_ROLLBACK_TO_ANNOTATION];
   if (!raw) return undefined;
-  return parseGoInt(raw);
+  return parseInt64(raw);
 }
 
 /** The Deployment with the rollback request removed. */

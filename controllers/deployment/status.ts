@@ -40,6 +40,7 @@ export function deploymentComplete(d: V1Deployment, status: V1DeploymentStatus):
     (status.updatedReplicas ?? 0) === replicas &&
     (status.replicas ?? 0) === replicas &&
     (status.availableReplicas ?? 0) === replicas &&
+    // Generations are JSON numbers, exact here (see shared/int64.ts).
     (status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0)
   );
 }

@@ -7,6 +7,7 @@
 // The executor must carry out the actions in order and stop at the first failure (upstream
 // returns the error and the key is requeued), which keeps the plan and reality in step.
 import type { V1Deployment, V1DeploymentStatus, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { addInt64 } from '../shared/int64.js';
 import { selectorIsEmpty } from '../shared/labels.js';
 import { claimDecision, podsByReplicaSet } from './claim.js';
 import { EventReason, MAX_REVISION_HISTORY_LENGTH_IN_CHARS, Reason, REVISION_ANNOTATION } from './constants.js';
@@ -136,7 +137,8 @@ class Plan {
   newAndOld(createIfMissing: boolean): { newRS: V1ReplicaSet | undefined; oldRSs: V1ReplicaSet[] } {
     const oldRSs = findOldReplicaSets(this.d, this.rsList).all;
     const existing = findNewReplicaSet(this.d, this.rsList);
-    const newRevision = String(maxRevision(oldRSs) + 1);
+    // int64 arithmetic as upstream: exact past 2^53, and MaxInt64 + 1 wraps (then no RS is raised).
+    const newRevision = String(addInt64(maxRevision(oldRSs), 1n));
 
     if (existing) {
       const annotated = withNewReplicaSetAnnotations(this.d, existing, newRevision, true, MAX_REVISION_HISTORY_LENGTH_IN_CHARS);
@@ -196,6 +198,7 @@ export function planDeploymentSync(input: SyncInput): DeploymentAction[] {
       why: 'an empty selector would select every pod',
       event: { type: 'Warning', reason: EventReason.SelectingAll, message: 'This deployment is selecting all pods. A non-empty selector is required.' },
     });
+    // Generations are JSON numbers, exact here (see shared/int64.ts).
     if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
       plan.writeStatus({ ...(d.status ?? {}), observedGeneration: d.metadata?.generation }, 'observe the generation of an invalid Deployment');
     }
@@ -302,9 +305,9 @@ function planRollback(plan: Plan): void {
   const warn = (reason: string, message: string): PlannedEvent => ({ type: 'Warning', reason, message });
 
   let revision = rollbackTo(plan.d)!;
-  if (revision === 0) {
+  if (revision === 0n) {
     revision = lastRevision(all);
-    if (revision === 0) {
+    if (revision === 0n) {
       plan.actions.push({ kind: 'recordEvent', why: 'rollback without a previous revision', event: warn(EventReason.RollbackRevisionNotFound, 'Unable to find last revision.') });
       clear('clear the rollback request', undefined);
       return;

@@ -82,6 +82,7 @@ export function statusChanged(rs: V1ReplicaSet, next: V1ReplicaSetStatus): boole
     (current.fullyLabeledReplicas ?? 0) !== (next.fullyLabeledReplicas ?? 0) ||
     (current.readyReplicas ?? 0) !== (next.readyReplicas ?? 0) ||
     (current.availableReplicas ?? 0) !== (next.availableReplicas ?? 0) ||
+    // Generations are JSON numbers, exact here (see shared/int64.ts).
     current.observedGeneration !== rs.metadata?.generation ||
     !sameConditions(current.conditions, next.conditions)
   );

@@ -4,6 +4,7 @@
  * owner chains, revision annotations, Deployment status counters and condition types/reasons.
  * Names, uids, timestamps and hashes are dropped; the hashes are kept aside for the explanations.
  */
+import { compareBigInt, parseInt64 } from '../../controllers/shared/int64.js';
 
 interface Meta {
   name?: string;
@@ -95,6 +96,11 @@ function countBy(values: readonly string[]): Record<string, number> {
   return out;
 }
 
+/** Revisions are int64 strings (exact as bigint); absent or unparsable ones sort as 0. */
+function revisionOrZero(revision: string | undefined): bigint {
+  return (revision === undefined ? undefined : parseInt64(revision)) ?? 0n;
+}
+
 /** Pods being deleted are leaving: the end state is what stays. */
 function live(objects: readonly RawObject[]): RawObject[] {
   return objects.filter((o) => !o.metadata?.deletionTimestamp);
@@ -118,7 +124,7 @@ export function normaliseEndState(raw: RawState): EndState {
       labels: maskHash(rs.metadata?.labels),
       owner: controllerOf(rs)?.kind ?? '',
     }))
-    .sort((a, b) => Number(a.revision ?? 0) - Number(b.revision ?? 0));
+    .sort((a, b) => compareBigInt(revisionOrZero(a.revision), revisionOrZero(b.revision)));
   return {
     deployments,
     replicaSetCount: raw.replicaSets.length,

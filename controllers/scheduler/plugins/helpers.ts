@@ -1,5 +1,6 @@
 /** Matching rules shared by plugins: tolerations vs taints, node selector terms vs nodes. */
 import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Taint, V1Toleration } from '@kubernetes/client-node';
+import { parseInt64 } from '../../shared/int64.js';
 
 /** A toleration tolerates a taint if effect, key and (for Equal) value line up. Empty key + Exists tolerates everything. */
 export function tolerates(toleration: V1Toleration, taint: V1Taint): boolean {
@@ -21,10 +22,6 @@ export function firstUntoleratedTaint(
   return (taints ?? []).filter(relevant).find((taint) => !(tolerations ?? []).some((t) => tolerates(t, taint)));
 }
 
-function parseInteger(text: string): number | undefined {
-  return /^[+-]?\d+$/.test(text.trim()) ? Number(text) : undefined;
-}
-
 /** One matchExpressions/matchFields requirement against a value that may be absent. */
 export function requirementMatches(req: V1NodeSelectorRequirement, value: string | undefined): boolean {
   const values = req.values ?? [];
@@ -40,8 +37,9 @@ export function requirementMatches(req: V1NodeSelectorRequirement, value: string
     case 'Gt':
     case 'Lt': {
       if (value === undefined || values.length !== 1) return false;
-      const actual = parseInteger(value);
-      const bound = parseInteger(values[0]!);
+      // int64 on both sides, as upstream's label requirement: exact past 2^53, no whitespace.
+      const actual = parseInt64(value);
+      const bound = parseInt64(values[0]!);
       if (actual === undefined || bound === undefined) return false;
       return req.operator === 'Gt' ? actual > bound : actual < bound;
     }

@@ -26,10 +26,11 @@ export function boundsAreValid(b: Bounds): boolean {
 
 export const BOUNDS_MESSAGE = 'give `equals`, or `min` and/or `max` (with min <= max)';
 
-export function withinBounds(n: number, b: Bounds): boolean {
-  if (b.equals !== undefined && n !== b.equals) return false;
-  if (b.min !== undefined && n < b.min) return false;
-  if (b.max !== undefined && n > b.max) return false;
+/** `n` may be a bigint (an int64 annotation): <= and >= compare it with number bounds exactly. */
+export function withinBounds(n: number | bigint, b: Bounds): boolean {
+  if (b.equals !== undefined && !(n >= b.equals && n <= b.equals)) return false;
+  if (b.min !== undefined && !(n >= b.min)) return false;
+  if (b.max !== undefined && !(n <= b.max)) return false;
   return true;
 }
 

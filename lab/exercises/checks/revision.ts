@@ -4,6 +4,7 @@
  * (the history `kubectl rollout history` shows); `image` is the image of its first container now.
  */
 import { z } from 'zod';
+import { parseInt64 } from '../../../controllers/shared/int64.js';
 import { controllerOwner, listNames, valueAt, type KubeObject, type Snapshot } from '../snapshot.js';
 import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
 import { checkBase, type CheckResult } from './types.js';
@@ -26,10 +27,10 @@ export const revisionSchema = z
 
 export type RevisionCheck = z.infer<typeof revisionSchema>;
 
-function revisionOf(obj: KubeObject): number | undefined {
+/** The revision as the controller reads it (int64, so bigint); undefined when unset or unparsable. */
+function revisionOf(obj: KubeObject): bigint | undefined {
   const raw = obj.metadata.annotations?.[REVISION_ANNOTATION];
-  const n = raw === undefined ? NaN : Number(raw);
-  return Number.isInteger(n) ? n : undefined;
+  return raw === undefined ? undefined : parseInt64(raw);
 }
 
 export function evaluateRevision(check: RevisionCheck, snapshot: Snapshot): CheckResult {

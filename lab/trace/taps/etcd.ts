@@ -33,12 +33,23 @@ export function objectOfEtcdKey(key: string): (ObjectRef & { resource: string })
   return ref;
 }
 
+// Revisions are decimal strings: quoteRevisions turns etcdctl's int64 numbers into JSON strings.
 interface EtcdWatchJson {
-  Header?: { revision?: number };
+  Header?: { revision?: string };
   Events?: Array<{
     type?: number | string; // absent (0) = PUT, 1 = DELETE
-    kv?: { key?: string; create_revision?: number; mod_revision?: number; version?: number };
+    kv?: { key?: string; create_revision?: string; mod_revision?: string; version?: number };
   }>;
+}
+
+const REVISION_MEMBER = /"(revision|create_revision|mod_revision)"\s*:\s*(-?\d+)/g;
+
+/**
+ * etcd revisions are int64 and JSON.parse would round those past 2^53, so they are quoted
+ * first. Keys and values are base64, which has no quotes, so only member names can match.
+ */
+function quoteRevisions(line: string): string {
+  return line.replace(REVISION_MEMBER, '"$1":"$2"');
 }
 
 export interface EtcdParseOptions {
@@ -48,7 +59,7 @@ export interface EtcdParseOptions {
 
 /** Pure: one line of etcdctl's JSON watch output → timeline inputs. Throws on non-JSON. */
 export function parseEtcdWatchLine(line: string, opts: EtcdParseOptions = {}): TraceInput[] {
-  const msg = JSON.parse(line) as EtcdWatchJson;
+  const msg = JSON.parse(quoteRevisions(line)) as EtcdWatchJson;
   const skip = new Set(opts.skipResources ?? SKIPPED_BY_DEFAULT);
   const inputs: TraceInput[] = [];
   for (const ev of msg.Events ?? []) {
@@ -66,7 +77,7 @@ export function parseEtcdWatchLine(line: string, opts: EtcdParseOptions = {}): T
     }
     const input: TraceInput = { tap: 'etcd', actor: 'etcd', verb: isDelete ? 'DELETE' : 'PUT', object, details };
     const revision = kv.mod_revision ?? msg.Header?.revision;
-    if (revision !== undefined) input.resourceVersion = String(revision);
+    if (revision !== undefined) input.resourceVersion = revision;
     inputs.push(input);
   }
   return inputs;

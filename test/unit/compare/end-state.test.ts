@@ -46,6 +46,14 @@ describe('normaliseEndState', () => {
     expect(ownerChain({ metadata: { name: 'bare' } }, s)).toBe('Pod');
   });
 
+  it('orders ReplicaSets by int64 revision, exact past 2^53', () => {
+    const s = state('abc');
+    const template = s.replicaSets[0]!;
+    const at = (revision: string) => ({ ...template, metadata: { ...template.metadata, annotations: { 'deployment.kubernetes.io/revision': revision } } });
+    s.replicaSets = [at('3546343826724305833'), at('3546343826724305831'), at('3546343826724305832'), at('10')];
+    expect(normaliseEndState(s).replicaSets.map((r) => r.revision)).toEqual(['10', '3546343826724305831', '3546343826724305832', '3546343826724305833']);
+  });
+
   it('reduces a rollout to counts, masked labels, chains, revisions and condition reasons', () => {
     const n = normaliseEndState(state('abc'));
     expect(n.podCount).toBe(3);

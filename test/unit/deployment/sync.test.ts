@@ -159,6 +159,42 @@ describe('planDeploymentSync', () => {
     expect(actions.filter((a) => a.kind === 'deleteReplicaSet').map((a) => (a as { rs: V1ReplicaSet }).rs.metadata?.name)).toEqual([r1.metadata?.name]);
   });
 
+  it('adopting a ReplicaSet at revision 3546343826724305832 gives the new one 3546343826724305833 (int64, not a float)', () => {
+    const d = web(2);
+    const orphan = ownedRS(d, '3546343826724305832', 2, 2, '2024-01-01T00:00:00Z', 'nginx:old');
+    orphan.metadata!.ownerReferences = [];
+    const actions = planDeploymentSync({ deployment: d, replicaSets: [orphan], pods: [], now: NOW });
+    expect(kinds(actions)[0]).toBe('adoptReplicaSet');
+    const create = actions.find((a) => a.kind === 'createReplicaSet') as Extract<DeploymentAction, { kind: 'createReplicaSet' }>;
+    expect(create.rs.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3546343826724305833');
+    const status = actions.find((a) => a.kind === 'updateDeploymentStatus') as Extract<DeploymentAction, { kind: 'updateDeploymentStatus' }>;
+    expect(status.deployment.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3546343826724305833');
+  });
+
+  it('rollout undo among huge revisions raises the old RS exactly one above the highest', () => {
+    const d = web(2);
+    const back = ownedRS(d, '3546343826724305831', 0, 0, '2024-01-01T00:00:00Z');
+    const bad = ownedRS(d, '3546343826724305832', 2, 2, '2024-01-01T00:05:00Z', 'nginx:bad');
+    const actions = planDeploymentSync({ deployment: d, replicaSets: [back, bad], pods: [], now: NOW });
+    const updated = (actions[0] as Extract<DeploymentAction, { kind: 'updateReplicaSetAnnotations' }>).rs;
+    expect(updated.metadata?.name).toBe(back.metadata?.name);
+    expect(updated.metadata?.annotations).toMatchObject({
+      'deployment.kubernetes.io/revision': '3546343826724305833',
+      'deployment.kubernetes.io/revision-history': '3546343826724305831',
+    });
+  });
+
+  it('the legacy rollback request finds its huge revision exactly, not a neighbour that rounds to the same number', () => {
+    const d = web(2);
+    const current = ownedRS(d, '3546343826724305833', 2, 2, '2024-01-01T00:05:00Z');
+    const target = ownedRS(d, '3546343826724305832', 0, 0, '2024-01-01T00:00:00Z', 'nginx:old');
+    d.metadata!.annotations = { 'deployment.kubernetes.io/revision': '3546343826724305833', 'deprecated.deployment.rollback.to': '3546343826724305832' };
+    const actions = planDeploymentSync({ deployment: d, replicaSets: [current, target], pods: [], now: NOW });
+    const rollback = actions.find((a) => a.kind === 'updateDeployment') as Extract<DeploymentAction, { kind: 'updateDeployment' }>;
+    expect(rollback.event).toMatchObject({ reason: 'DeploymentRollback', message: 'Rolled back deployment "web" to revision 3546343826724305832' });
+    expect(rollback.deployment.spec?.template.spec?.containers[0]?.image).toBe('nginx:old');
+  });
+
   it('an empty selector only warns SelectingAll', () => {
     const d = web(1);
     d.spec!.selector = {};

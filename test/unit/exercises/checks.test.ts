@@ -81,6 +81,14 @@ describe('revision', () => {
     expect(r.pass).toBe(false);
     expect(r.saw).toBe('revision 2, 1 ReplicaSet(s) in history (web-b@2), image lab.local/web:1.0');
   });
+  it('reads revisions as int64: exact past 2^53, unparsable outside it or with junk', () => {
+    const huge = { ...deployment, metadata: { ...deployment.metadata, annotations: { 'deployment.kubernetes.io/revision': '9007199254740993' } } };
+    const history = [rs('web-a', '9007199254740992'), rs('web-b', '9223372036854775808'), rs('web-c', '2.0')];
+    const atLeast = (min: number) => run({ kind: 'revision', deployment: 'web', revision: { min } }, snapshot({ Deployment: [huge], ReplicaSet: history }));
+    expect(atLeast(Number.MAX_SAFE_INTEGER).pass).toBe(true); // bounds are safe integers (zod)
+    expect(run({ kind: 'revision', deployment: 'web', revision: { max: Number.MAX_SAFE_INTEGER } }, snapshot({ Deployment: [huge] })).pass).toBe(false);
+    expect(atLeast(1).saw).toBe('revision 9007199254740993, 3 ReplicaSet(s) in history (web-a@9007199254740992, web-b@?, web-c@?), image lab.local/web:1.0');
+  });
 });
 
 describe('traceCount', () => {

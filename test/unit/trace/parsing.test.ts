@@ -137,6 +137,15 @@ describe('etcd watch JSON', () => {
     expect(JSON.stringify(inputs)).not.toContain('azhzAAoJ'); // values are never decoded nor kept
   });
 
+  it('keeps int64 revisions past 2^53 exact (JSON numbers would round them)', () => {
+    const line = `{"Header":{"cluster_id":14841639068965178418,"revision":9007199254740995},"Events":[{"kv":{"key":"${b64('/registry/pods/default/web-1')}","create_revision":9007199254740993,"mod_revision":9007199254740995,"version":3}},{"type":1,"kv":{"key":"${b64('/registry/pods/default/web-2')}","mod_revision": 3546343826724305833}}]}`;
+    const inputs = parseEtcdWatchLine(line);
+    expect(inputs.map((i) => [i.verb, i.resourceVersion, i.details.created, i.details.version])).toEqual([
+      ['PUT', '9007199254740995', false, 3],
+      ['DELETE', '3546343826724305833', undefined, undefined],
+    ]);
+  });
+
   it('skips events and leases keys by default', () => {
     const line = JSON.stringify({ Events: [{ kv: { key: b64('/registry/events/default/web.17f'), mod_revision: 5 } }, { kv: { key: b64('/registry/leases/kube-node-lease/kind-worker'), mod_revision: 6 } }] });
     expect(parseEtcdWatchLine(line)).toEqual([]);
