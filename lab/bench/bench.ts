@@ -130,7 +130,7 @@ async function traceOverhead(ctx: Context, pairs: number, tracePath: string): Pr
     const label = `${traced ? 'traced' : 'untraced'} run ${i + 1}/${order.length} (${OVERHEAD_ROLLOUTS_PER_RUN} rollouts)`;
     const namespaces = Array.from({ length: OVERHEAD_ROLLOUTS_PER_RUN }, (_, k) => `bench-overhead-${i + 1}-${k + 1}`);
     const result = await ctx.progress.step(label, async (update) => {
-      const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
+      const lab = startLab({ command: 'lab bench', only: ['deployment', 'replicaset', 'scheduler'], ...(traced ? { trace: tracePath } : {}) });
       const rollouts: RolloutResult[] = [];
       try {
         await lab.ready;
@@ -249,7 +249,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     // ---- lab side ----
     await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
     if (want('rollout') || want('bind-rate')) {
-      const lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
+      const lab = startLab({ command: 'lab bench', only: ['deployment', 'replicaset', 'scheduler'] });
       try {
         await progress.step("starting the lab's components", () => lab.ready);
         if (want('rollout')) {
@@ -317,7 +317,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
       });
       (globalThis as { gc?: () => void }).gc?.();
       const baseline = process.memoryUsage().rss;
-      const labRss = startLab({ only: ['deployment', 'replicaset', 'scheduler'] });
+      const labRss = startLab({ command: 'lab bench', only: ['deployment', 'replicaset', 'scheduler'] });
       try {
         await progress.step("starting the lab's components over those pods", () => labRss.ready);
         await new Promise((r) => setTimeout(r, 2000));

@@ -139,7 +139,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
       await createNamespace(nsL);
     });
     const jsonlL = join(dir, 'lab.jsonl');
-    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL });
+    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL, command: 'lab compare' });
     const running = lab;
     await progress.step("starting the lab's controllers and lab-scheduler (traced)", () => running.ready);
     const durationL = await runSteps(scenario, nsL, schedulerNameFor('lab'), timeoutSeconds, progress, memories.lab);

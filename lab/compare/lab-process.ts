@@ -34,7 +34,7 @@ export class Readiness {
   }
 }
 
-export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number }): LabProcess {
+export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number; command?: string }): LabProcess {
   const abort = new AbortController();
   const readiness = new Readiness(opts.only);
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
@@ -53,6 +53,8 @@ export function startLab(opts: { only: Component[]; schedulerName?: string; trac
     only: opts.only,
     schedulerName: opts.only.includes('scheduler') ? (opts.schedulerName ?? 'lab-scheduler') : undefined,
     force: false,
+    whenAnotherLabRuns: 'refuse',
+    command: opts.command ?? 'lab (in-process)',
     trace: opts.trace,
     signal: abort.signal,
     onReady: (component) => {

@@ -71,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   try {
     stopLive = startLiveView(timeline, { filter: { namespace }, write, width: () => process.stderr.columns || 160 });
     follower = followJsonl(files.jsonl, (e) => timeline.append(asInput(e)));
-    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: files.jsonl });
+    lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: files.jsonl, command: 'lab demo' });
     const running = lab;
     await progress.step("starting the lab's Deployment controller, ReplicaSet controller and lab-scheduler", () => running.ready);
 

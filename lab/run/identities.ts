@@ -41,7 +41,7 @@ export function parseManifests(text: string, source: string): KubernetesObject[]
 }
 
 /** Apply order: Namespace first (the ServiceAccounts live in it), then roles before their bindings. */
-const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'];
+const KIND_ORDER = ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
 
 function kindRank(kind: string | undefined): number {
   const rank = KIND_ORDER.indexOf(kind ?? '');

@@ -2,6 +2,7 @@
  * `lab run`: the lab's Deployment controller, ReplicaSet controller and scheduler in one process,
  * each under its own ServiceAccount identity and User-Agent, until SIGINT/SIGTERM.
  */
+import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import chalk from 'chalk';
 import { BadInputError } from '../cli/errors.js';
@@ -26,6 +27,10 @@ import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
 import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
 import { recordingClient } from './record-writes.js';
 import { buildSchedulerProfile } from './scheduler-profile.js';
+import { fencedClient, leaseNameFor, runElected } from './leadership.js';
+import { announcePresence, pruneGoneProcesses, readLabActivity, type Presence } from './presence.js';
+import { AnotherLabRunningError } from './another-lab.js';
+import { newIdentity } from '../../controllers/shared/leader-election.js';
 
 export interface RunLabOptions {
   only: Component[];
@@ -39,7 +44,14 @@ export interface RunLabOptions {
   trace?: string;
   /** Stop early (tests, `lab demo`); SIGINT/SIGTERM also stop the run. */
   signal?: AbortSignal;
-  /** Called once per component when its informers have synced (it then acts on the cluster). */
+  /**
+   * What to do when another lab process is alive against the cluster: `lab run` waits as a
+   * standby (the default); demo, compare and bench refuse, since their scenario needs the writer.
+   */
+  whenAnotherLabRuns?: 'standby' | 'refuse';
+  /** How this process was started, shown by `lab status` (default "lab run"). */
+  command?: string;
+  /** Called when a component leads and its informers have synced (it then acts on the cluster); again after each new term. */
   onReady?: (component: Component) => void;
 }
 
@@ -125,6 +137,83 @@ function asSchedulerDecisions(sink: DecisionSink): DecisionSink {
   return (d) => sink({ ...d, component: 'scheduler', details: { ...d.details, schedulerName: d.component } });
 }
 
+
+interface ComponentRun {
+  component: Component;
+  clients: Clients;
+  trace: TraceSession | undefined;
+  decisions: DecisionSink;
+  /** Aborts when the component's term as leader ends (or the lab stops). */
+  signal: AbortSignal;
+  onReady: RunLabOptions['onReady'];
+  prepared: Prepared;
+}
+
+/** One term of one component: built afresh (informers, queues, cache) and run until its signal aborts. */
+async function runComponent(run: ComponentRun): Promise<void> {
+  const { component, clients, trace, decisions, signal } = run;
+  const kc = clients.kubeConfig;
+  const log = consoleLogger(TRACE_ACTOR[component]);
+  if (component === 'deployment') {
+    const controller = new DeploymentController({ kc, clients, decisions, log });
+    watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
+    watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
+    watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
+    announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal, run.onReady);
+    return controller.run(signal);
+  }
+  if (component === 'replicaset') {
+    const controller = new ReplicaSetController({ kc, clients, decisions, log });
+    watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
+    watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
+    announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal, run.onReady);
+    return controller.run(signal);
+  }
+  const config = run.prepared.schedulerConfig!;
+  const profile = await buildSchedulerProfile({
+    config,
+    binder: apiBinder(clients.core),
+    loaded: run.prepared.loaded,
+    log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
+  });
+  let markSynced!: () => void;
+  const synced = new Promise<void>((resolve) => (markSynced = resolve));
+  const detail = `; serving spec.schedulerName=${profile.schedulerName}${run.prepared.loaded ? ` with ${run.prepared.loaded.file}` : ''}`;
+  announceReady(component, synced, signal, run.onReady, detail);
+  const scheduler = new LabScheduler({
+    kc,
+    clients,
+    profile,
+    decisions: asSchedulerDecisions(decisions),
+    backoff: config.backoff,
+    log: loggerSignallingSync(log, markSynced),
+  });
+  return scheduler.run(signal);
+}
+
+/** Refuses (if asked to) while another lab process is alive, clears records of dead ones, then announces this one. */
+async function startPresence(client: Clients['coordination'], identity: string, opts: RunLabOptions): Promise<Presence> {
+  const { processes } = await readLabActivity(client);
+  const alive = processes.filter((p) => p.alive);
+  if (opts.whenAnotherLabRuns === 'refuse' && alive.length > 0) {
+    throw new AnotherLabRunningError(alive);
+  }
+  const removed = await pruneGoneProcesses(client, processes);
+  if (removed > 0) process.stderr.write(chalk.dim(`· removed ${removed} record${removed > 1 ? 's' : ''} of lab processes that are gone\n`));
+  return announcePresence(
+    client,
+    { identity, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), components: opts.only.map((c) => TRACE_ACTOR[c]), command: opts.command ?? 'lab run' },
+    (message) => process.stderr.write(`${chalk.yellow(message)}\n`),
+  );
+}
+
+/** "pid 4242 on laptop, lab run" for a holder identity, from its presence record. */
+async function describeProcess(client: Clients['coordination'], identity: string): Promise<string | undefined> {
+  const { processes } = await readLabActivity(client);
+  const p = processes.find((candidate) => candidate.identity === identity);
+  return p ? `pid ${p.pid} on ${p.host}, ${p.command}${p.alive ? '' : ', gone'}` : undefined;
+}
+
 export async function runLab(opts: RunLabOptions): Promise<void> {
   const prepared = await prepare(opts);
   const schedulerName = prepared.schedulerConfig?.schedulerName;
@@ -149,6 +238,9 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
     components: opts.only,
     log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
   });
+
+  const identity = newIdentity();
+  const presence = await startPresence(admin.coordination, identity, opts);
 
   let trace: TraceSession | undefined;
   if (opts.trace) {
@@ -186,47 +278,28 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
 
   const runs: Promise<void>[] = [];
   for (const component of opts.only) {
-    const kc = loadKubeConfig(identityPaths[component]);
-    const clients = componentClients(kc, component, trace);
-    const log = consoleLogger(TRACE_ACTOR[component]);
-    if (component === 'deployment') {
-      const controller = new DeploymentController({ kc, clients, decisions, log });
-      watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
-      watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
-      watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
-      announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal, opts.onReady);
-      runs.push(controller.run(signal));
-    } else if (component === 'replicaset') {
-      const controller = new ReplicaSetController({ kc, clients, decisions, log });
-      watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
-      watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
-      announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal, opts.onReady);
-      runs.push(controller.run(signal));
-    } else {
-      const config = prepared.schedulerConfig!;
-      const profile = await buildSchedulerProfile({
-        config,
-        binder: apiBinder(clients.core),
-        loaded: prepared.loaded,
-        log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
-      });
-      let markSynced!: () => void;
-      const synced = new Promise<void>((resolve) => (markSynced = resolve));
-      const detail = `; serving spec.schedulerName=${profile.schedulerName}${prepared.loaded ? ` with ${prepared.loaded.file}` : ''}`;
-      announceReady(component, synced, signal, opts.onReady, detail);
-      const scheduler = new LabScheduler({
-        kc: clients.kubeConfig,
-        clients,
-        profile,
-        decisions: asSchedulerDecisions(decisions),
-        backoff: config.backoff,
-        log: loggerSignallingSync(log, markSynced),
-      });
-      runs.push(scheduler.run(signal));
-    }
+    const clients = componentClients(loadKubeConfig(identityPaths[component]), component, trace);
+    const lease = leaseNameFor(component, schedulerName);
+    runs.push(
+      runElected({
+        actor: TRACE_ACTOR[component],
+        lease,
+        identity,
+        coordination: clients.coordination, // lease renewals are not traced as writes: the decisions say what matters
+        decisions,
+        say: (line, level) => process.stderr.write(level === 'warn' ? `${chalk.yellow(line)}\n` : chalk.dim(`· ${line}\n`)),
+        describeHolder: (holder) => describeProcess(admin.coordination, holder),
+        signal,
+        lead: (leading, isLeading) => {
+          const fenced: Clients = { ...clients, core: fencedClient(clients.core, isLeading, lease), apps: fencedClient(clients.apps, isLeading, lease) };
+          return runComponent({ component, clients: fenced, trace, decisions, signal: leading, onReady: opts.onReady, prepared });
+        },
+      }),
+    );
   }
 
   const results = await Promise.allSettled(runs);
+  await presence.stop();
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onTerm);
   await trace?.stop();

@@ -8,6 +8,8 @@ import { kubectl } from '../../cluster/kubectl.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from '../../cluster/paths.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
 import { BadInputError } from '../errors.js';
+import { describeActivity, readLabActivity } from '../../run/presence.js';
+import { clientsFor, loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { emit, parseOutputFormat, Progress, seconds } from '../output.js';
 
 const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
@@ -44,10 +46,10 @@ export function register(program: Command): void {
 
   program
     .command('status')
-    .description('nodes, readiness, node image, Kubernetes version, and who runs Deployments now')
+    .description('nodes, readiness, node image, Kubernetes version, who runs Deployments now, which lab processes run and who leads')
     .addOption(outputOption())
     .option('--memory', 'also show the memory use of each node container')
-    .addHelpText('after', '\nExamples:\n  $ npx lab status\n  $ npx lab status --output json | jq .builtinControllers')
+    .addHelpText('after', '\nExamples:\n  $ npx lab status\n  $ npx lab status --output json | jq .builtinControllers\n  $ npx lab status --output json | jq ".leaders, .labProcesses"')
     .action(async (opts: { output: 'text' | 'json'; memory?: boolean }) => {
       await requireDocker();
       const health = await clusterHealth();
@@ -55,6 +57,7 @@ export function register(program: Command): void {
       if (health.exists && health.containers.some((c) => c.role === 'control-plane' && c.running)) {
         builtinControllers = await readBuiltinControllers().catch(() => undefined);
       }
+      const activity = health.healthy ? await readLabActivity(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/status').coordination).catch(() => undefined) : undefined;
       const memory = opts.memory && health.exists ? await nodeMemoryMiB(health.containers.filter((c) => c.running).map((c) => c.name)) : undefined;
       const owner = !builtinControllers
         ? 'unknown'
@@ -71,6 +74,8 @@ export function register(program: Command): void {
         nodes: health.nodes.map((n) => ({ ...n, ...(memory?.[n.name] !== undefined ? { memoryMiB: Math.round(memory[n.name]!) } : {}) })),
         builtinControllers,
         deploymentsOwnedBy: owner,
+        leaders: activity?.leaders,
+        labProcesses: activity?.processes,
         kubeconfig: adminKubeconfigPath(),
       };
       emit(opts.output, data, (d) => {
@@ -88,6 +93,7 @@ export function register(program: Command): void {
             ? `built-in deployment-controller: ${d.builtinControllers.deploymentController ? 'on' : 'off'}, replicaset-controller: ${d.builtinControllers.replicasetController ? 'on' : 'off'}`
             : 'built-in controllers: unknown',
           `Deployments are reconciled by: ${d.deploymentsOwnedBy}`,
+          ...(activity ? describeActivity(activity, new Date()) : []),
           `kubeconfig: ${d.kubeconfig}`,
         ].join('\n');
       });

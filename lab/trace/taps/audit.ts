@@ -36,6 +36,17 @@ export interface AuditParseOptions {
   keepNoisyReads?: boolean;
 }
 
+/**
+ * A leader renewing its Lease (every 2 s) tells nothing new; an acquisition sets acquireTime to the
+ * renewTime it writes, and a release empties the holder, so those two are kept.
+ */
+export function isLeaseRenewal(verb: string, request: LooseObject | undefined): boolean {
+  if (verb !== 'update') return false;
+  const spec = request?.spec as { holderIdentity?: string; acquireTime?: string; renewTime?: string } | undefined;
+  if (!spec?.holderIdentity) return false;
+  return spec.acquireTime !== spec.renewTime;
+}
+
 /** Pure: one audit log line → a timeline input, or undefined when the line is skipped. Throws on non-JSON. */
 export function parseAuditLine(line: string, opts: AuditParseOptions = {}): TraceInput | undefined {
   const ev = JSON.parse(line) as AuditEvent;
@@ -45,6 +56,7 @@ export function parseAuditLine(line: string, opts: AuditParseOptions = {}): Trac
   const resource = ev.objectRef?.resource;
   if (!resource) return undefined; // non-resource URLs (/healthz, /version...)
   if (!opts.keepNoisyReads && READ_ONLY_VERBS.has(verb) && NOISY_RESOURCES.has(resource)) return undefined;
+  if (resource === 'leases' && isLeaseRenewal(verb, ev.requestObject)) return undefined;
 
   const ref = ev.objectRef!;
   const request = ev.requestObject;
@@ -67,6 +79,10 @@ export function parseAuditLine(line: string, opts: AuditParseOptions = {}): Trac
   if (ev.responseStatus?.reason) details.failure = ev.responseStatus.reason;
   const owner = controllerOwnerOf(request) ?? controllerOwnerOf(response);
   if (owner) details.owner = owner;
+  if (resource === 'leases' && request?.spec) {
+    const spec = request.spec as { holderIdentity?: string };
+    details.holder = spec.holderIdentity || '(released)';
+  }
   if (ref.subresource === 'binding') {
     const target = request?.target as { name?: string } | undefined;
     if (target?.name) details.node = target.name;

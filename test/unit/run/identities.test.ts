@@ -62,6 +62,10 @@ describe('parseManifests', () => {
       'ClusterRole/k8s-flow-lab:scheduler',
       'ClusterRoleBinding/k8s-flow-lab:deployment-controller',
       'ClusterRoleBinding/k8s-flow-lab:scheduler',
+      'Role/k8s-flow-lab:deployment-controller:leader-election',
+      'Role/k8s-flow-lab:scheduler:leader-election',
+      'RoleBinding/k8s-flow-lab:deployment-controller:leader-election',
+      'RoleBinding/k8s-flow-lab:scheduler:leader-election',
     ]);
   });
 });

@@ -28,6 +28,9 @@ const PERMISSION_OF: Record<string, { group: string; resource: string; verb: str
   listNode: { group: '', resource: 'nodes', verb: 'list' },
   createNamespacedEvent: { group: '', resource: 'events', verb: 'create' },
   patchNamespacedEvent: { group: '', resource: 'events', verb: 'patch' },
+  readNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'get' },
+  createNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'create' },
+  replaceNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'update' },
 };
 
 /** Informer watch path → the resource it watches. */
@@ -39,9 +42,9 @@ const WATCH_OF: Record<string, { group: string; resource: string }> = {
 };
 
 const COMPONENTS = [
-  { sa: 'deployment-controller', files: ['controllers/deployment/controller.ts', 'controllers/shared/events.ts'] },
-  { sa: 'replicaset-controller', files: ['controllers/replicaset/controller.ts', 'controllers/shared/events.ts'] },
-  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/shared/events.ts'] },
+  { sa: 'deployment-controller', files: ['controllers/deployment/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
+  { sa: 'replicaset-controller', files: ['controllers/replicaset/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
+  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
 ];
 
 type Grants = Map<string, Set<string>>; // 'group/resource' → verbs
@@ -72,9 +75,10 @@ function grantsUsedBy(files: string[]): { grants: Grants; unknown: string[] } {
   return { grants, unknown };
 }
 
-function grantsIn(role: V1ClusterRole): Grants {
+/** What the component's roles grant together: its ClusterRole and its leader-election Role. */
+function grantsIn(roles: V1ClusterRole[]): Grants {
   const grants: Grants = new Map();
-  for (const rule of role.rules ?? []) {
+  for (const rule of roles.flatMap((role) => role.rules ?? [])) {
     for (const group of rule.apiGroups ?? []) for (const resource of rule.resources ?? []) for (const verb of rule.verbs) add(grants, group, resource, verb);
   }
   return grants;
@@ -88,15 +92,20 @@ describe('RBAC manifests', () => {
     expect(ns).toMatchObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'k8s-flow-lab' } });
   });
 
-  it.each(COMPONENTS)('$sa: ServiceAccount, ClusterRole and a binding between them', ({ sa }) => {
+  it.each(COMPONENTS)('$sa: ServiceAccount, ClusterRole, a leader-election Role in the lab namespace, and their bindings', ({ sa }) => {
     const objects = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, `${sa}.yaml`), 'utf8'), sa);
-    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
-    const [account, role, binding] = objects as [V1ServiceAccount, V1ClusterRole, V1ClusterRoleBinding];
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+    const [account, role, binding, leaseRole, leaseBinding] = objects as [V1ServiceAccount, V1ClusterRole, V1ClusterRoleBinding, V1ClusterRole, V1ClusterRoleBinding];
     expect(account.metadata).toMatchObject({ name: sa, namespace: 'k8s-flow-lab' });
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata!.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: 'k8s-flow-lab' }]);
+    expect(leaseRole.metadata).toMatchObject({ namespace: 'k8s-flow-lab' });
+    expect(leaseBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaseRole.metadata!.name });
+    expect(leaseBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: 'k8s-flow-lab' }]);
+    // Leases only in the lab's namespace: the ClusterRole grants none.
+    expect((role.rules ?? []).flatMap((r) => r.resources ?? [])).not.toContain('leases');
     // No wildcards: least privilege means naming every verb and resource.
-    for (const rule of role.rules ?? []) {
+    for (const rule of [...(role.rules ?? []), ...(leaseRole.rules ?? [])]) {
       expect(rule.verbs).not.toContain('*');
       expect(rule.resources).not.toContain('*');
     }
@@ -105,8 +114,8 @@ describe('RBAC manifests', () => {
   it.each(COMPONENTS)('$sa grants exactly the verbs its code calls', ({ sa, files }) => {
     const used = grantsUsedBy(files);
     expect(used.unknown, 'client calls missing from PERMISSION_OF/WATCH_OF').toEqual([]);
-    const role = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, `${sa}.yaml`), 'utf8'), sa)[1] as V1ClusterRole;
-    expect(sorted(grantsIn(role))).toEqual(sorted(used.grants));
+    const roles = parseManifests(readFileSync(join(RBAC_MANIFEST_DIR, `${sa}.yaml`), 'utf8'), sa).filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role') as V1ClusterRole[];
+    expect(sorted(grantsIn(roles))).toEqual(sorted(used.grants));
   });
 
   it('the scan finds what each component is known to need', () => {
@@ -116,6 +125,7 @@ describe('RBAC manifests', () => {
       '/pods': ['delete', 'list', 'watch'],
       '/pods/binding': ['create'],
       '/pods/status': ['patch'],
+      'coordination.k8s.io/leases': ['create', 'get', 'update'],
     });
     expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['/pods']).toEqual(['create', 'delete', 'list', 'patch', 'watch']);
   });

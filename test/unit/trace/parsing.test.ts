@@ -57,6 +57,22 @@ describe('parseAuditLine', () => {
     expect(parseAuditLine(auditLine({ stage: 'RequestReceived' }))).toBeUndefined();
   });
 
+  it('keeps the lab’s lease acquisitions and releases with their holder, and skips renewals', () => {
+    const lease = (spec: object) =>
+      auditLine({
+        verb: 'update',
+        user: { username: 'system:serviceaccount:k8s-flow-lab:replicaset-controller' },
+        userAgent: 'k8s-flow-lab/replicaset-controller',
+        objectRef: { resource: 'leases', namespace: 'k8s-flow-lab', name: 'replicaset-controller', apiGroup: 'coordination.k8s.io', apiVersion: 'v1' },
+        requestObject: { kind: 'Lease', metadata: { name: 'replicaset-controller' }, spec },
+      });
+    const acquired = parseAuditLine(lease({ holderIdentity: 'host_1', acquireTime: '2025-01-01T10:00:00.100000Z', renewTime: '2025-01-01T10:00:00.100000Z' }))!;
+    expect(acquired).toMatchObject({ actor: 'replicaset-controller', verb: 'update', object: { kind: 'Lease', name: 'replicaset-controller' } });
+    expect(acquired.details.holder).toBe('host_1');
+    expect(parseAuditLine(lease({ holderIdentity: 'host_1', acquireTime: '2025-01-01T10:00:00.100000Z', renewTime: '2025-01-01T10:00:02.100000Z' }))).toBeUndefined();
+    expect(parseAuditLine(lease({ holderIdentity: '', leaseDurationSeconds: 1 }))!.details.holder).toBe('(released)');
+  });
+
   it('skips reads of leases and events by default but keeps lease writes and pod reads', () => {
     expect(parseAuditLine(auditLine({ verb: 'get', objectRef: { resource: 'leases', namespace: 'kube-node-lease', name: 'kind-worker' } }))).toBeUndefined();
     expect(parseAuditLine(auditLine({ verb: 'watch', objectRef: { resource: 'events' } }))).toBeUndefined();
