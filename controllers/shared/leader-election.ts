@@ -290,7 +290,8 @@ export class LeaderElector {
         signal.removeEventListener('abort', stop);
         this.leading = false;
       }
-      if (signal.aborted || failure) await this.release();
+      // Bounded: an API server that does not answer must not keep a stopping lab alive.
+      if (signal.aborted || failure) await withDeadline(this.release(), this.timings.renewDeadlineMs / 2, this.clock, new AbortController().signal);
       if (failure) throw failure.error;
     }
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Progress } from '../cli/output.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { stateDir } from '../cluster/paths.js';
+import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { deploymentManifest } from '../compare/scenarios.js';
 import { startClusterTrace } from '../compare/cluster-io.js';
 import { startLab } from '../compare/lab-process.js';
@@ -208,6 +209,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
   const want = (id: MeasurementId) => !opts.only || opts.only.has(id);
   const builtinSideWanted = want('rollout') || want('rs-300-qps') || want('rs-300-free') || want('bind-rate');
   const ctx: Context = { admin: adminClients(), timeoutMs: (opts.timeoutSeconds ?? 300) * 1000, progress, namespaces: new Set() };
+  await refuseIfAnotherLabRuns(ctx.admin.coordination);
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
   const startedAt = new Date().toISOString();

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { Progress } from '../cli/output.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { kubectl } from '../cluster/kubectl.js';
-import { stateDir } from '../cluster/paths.js';
+import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
+import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
+import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { correlate } from '../trace/correlate.js';
 import { readJsonlFile } from '../trace/export/jsonl.js';
 import { filterEntries } from '../trace/filter.js';
@@ -103,6 +105,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
   await mkdir(dir, { recursive: true });
   // Trace files are appended to; a comparison reads only its own run.
   for (const side of ['builtin', 'lab']) await rm(join(dir, `${side}.jsonl`), { force: true });
+  await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/compare').coordination);
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
   const namespaces = { builtin: namespaceFor('builtin', scenario.name), lab: namespaceFor('lab', scenario.name) };

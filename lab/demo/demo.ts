@@ -10,7 +10,9 @@ import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { clusterHealth } from '../cluster/health.js';
 import { kubectl } from '../cluster/kubectl.js';
 import { up } from '../cluster/lifecycle.js';
-import { stateDir } from '../cluster/paths.js';
+import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
+import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
+import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { LabError } from '../cli/errors.js';
 import { correlate } from '../trace/correlate.js';
 import { readJsonlFile } from '../trace/export/jsonl.js';
@@ -61,6 +63,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const result = await up(progress, {});
     clusterCreated = result.created;
   }
+  await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/demo').coordination);
   await progress.step("handing Deployments to the lab: built-in controllers off (~30 s)", () => setBuiltinControllers(false, progress));
 
   const timeline = new Timeline({ startMs: started });

@@ -2,8 +2,10 @@
  * The refusal `lab demo`, `lab compare` and `lab bench` give while another lab process is alive:
  * their scenario needs this process to be the writer, and a second writer is never started.
  */
+import { hostname } from 'node:os';
+import type { CoordinationV1Api } from '@kubernetes/client-node';
 import { ExitCode, LabError } from '../cli/errors.js';
-import { howToStop, type LabProcessRecord } from './presence.js';
+import { howToStop, readLabActivity, type LabProcessRecord } from './presence.js';
 
 export class AnotherLabRunningError extends LabError {
   constructor(readonly running: readonly LabProcessRecord[]) {
@@ -15,4 +17,14 @@ export class AnotherLabRunningError extends LabError {
     );
     this.name = 'AnotherLabRunningError';
   }
+}
+
+/**
+ * Refuse before touching the cluster (demo, compare and bench switch the built-in controllers
+ * first) when another lab process is alive. runLab checks again when it starts.
+ */
+export async function refuseIfAnotherLabRuns(client: Pick<CoordinationV1Api, 'listNamespacedLease'>): Promise<void> {
+  const { processes } = await readLabActivity(client);
+  const alive = processes.filter((p) => p.alive && !(p.pid === process.pid && p.host === hostname()));
+  if (alive.length > 0) throw new AnotherLabRunningError(alive);
 }

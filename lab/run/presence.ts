@@ -135,7 +135,7 @@ export async function readLabActivity(client: Pick<CoordinationV1Api, 'listNames
 }
 
 /** Remove the records of processes that are gone (a crash or SIGKILL leaves them behind). */
-export async function pruneGoneProcesses(client: PresenceClient, processes: readonly LabProcessRecord[]): Promise<number> {
+export async function pruneGoneProcesses(client: Pick<CoordinationV1Api, 'deleteNamespacedLease'>, processes: readonly LabProcessRecord[]): Promise<number> {
   let removed = 0;
   for (const p of processes) {
     if (p.alive) continue;

@@ -52,7 +52,11 @@ export interface LabRunProcess {
   stop(signal?: NodeJS.Signals): Promise<number | undefined>;
 }
 
-export async function startLabRun(args: string[], expectReady: string[], timeoutMs = 120_000): Promise<LabRunProcess> {
+/**
+ * `until` replaces the readiness check, e.g. for a second `lab run` that waits as a standby and
+ * never says ready until it leads.
+ */
+export async function startLabRun(args: string[], expectReady: string[], timeoutMs = 120_000, until?: (output: string) => boolean): Promise<LabRunProcess> {
   const child = execa(process.execPath, [join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), 'run', ...args], {
     reject: false,
     cwd: REPO_ROOT,
@@ -65,7 +69,7 @@ export async function startLabRun(args: string[], expectReady: string[], timeout
   });
   await waitFor(`lab run ready (${expectReady.join(', ')})`, async () => {
     if (child.exitCode !== null) throw new Error(`lab run exited early (${child.exitCode}):\n${text}`);
-    return expectReady.every((name) => text.includes(`${name} ready`));
+    return until ? until(text) : expectReady.every((name) => text.includes(`${name} ready`));
   }, timeoutMs, 200);
   return {
     child,

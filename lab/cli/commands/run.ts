@@ -1,4 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ensureClusterReachable } from '../../cluster/kind.js';
+import { clientsFor } from '../../../controllers/shared/kube.js';
+import { stopLabProcesses } from '../../run/stop.js';
+import { emit, parseOutputFormat } from '../output.js';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
 import { armExitAfterStop } from '../../run/exit-after-stop.js';
 import { runLab } from '../../run/run.js';
@@ -42,4 +46,39 @@ Examples:
         armExitAfterStop();
       }
     });
+
+  program
+    .command('stop')
+    .description('stop every lab process on this machine that runs against the cluster (lab run, and the labs demo/compare/bench start)')
+    .option('--grace <seconds>', 'how long to wait after SIGTERM before SIGKILL', parseGrace, 20)
+    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addHelpText(
+      'after',
+      `
+Finds the lab processes by their presence records in the cluster (what \`npx lab status\` lists),
+so it also stops a lab left behind by \`npx lab run &\` + \`kill %1\` (that kills only npm's wrapper).
+SIGTERM lets each release its leases, so a standby takes over at once.
+
+Examples:
+  $ npx lab stop
+  $ npx lab stop --grace 5 --output json`,
+    )
+    .action(async (opts: { grace: number; output: 'text' | 'json' }) => {
+      const adminKc = await ensureClusterReachable();
+      const result = await stopLabProcesses(clientsFor(adminKc, 'k8s-flow-lab/stop').coordination, opts.grace * 1000);
+      emit(opts.output, result, (r) =>
+        [
+          ...(r.stopped.length === 0 ? ['no lab process is running on this machine'] : []),
+          ...r.stopped.map((p) => `pid ${p.pid} (${p.command}): ${p.stoppedBy === 'still running' ? 'still running after SIGKILL' : `stopped by ${p.stoppedBy} after ${(p.waitedMs / 1000).toFixed(1)} s`}`),
+          ...r.elsewhere.map((p) => `pid ${p.pid} on ${p.host} (${p.command}) runs on another machine: stop it there`),
+        ].join('\n'),
+      );
+      if (result.stopped.some((p) => p.stoppedBy === 'still running')) process.exitCode = 1;
+    });
+}
+
+function parseGrace(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 600) throw new InvalidArgumentError('give a number of seconds between 0 and 600');
+  return n;
 }
