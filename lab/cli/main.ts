@@ -8,6 +8,10 @@ export function buildProgram(): Command {
   const program = new Command('lab')
     .description('k8s-flow-lab: see, and change, what happens between `kubectl create deployment` and a running container')
     .showHelpAfterError('(run with --help for usage)')
+    // The program has no options of its own; positional options let a command and its subcommand
+    // share an option name (`lab trace --level` and `lab trace export --level`): without it, the
+    // subcommand's arguments reach the parent first and the parent takes them.
+    .enablePositionalOptions()
     .exitOverride();
   program.addHelpText(
     'after',

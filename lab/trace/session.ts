@@ -9,8 +9,8 @@ import { createInformer, type Informer } from '../../controllers/shared/informer
 import { clientsFor } from '../../controllers/shared/kube.js';
 import { Correlator, correlate, storyOf } from './correlate.js';
 import { toHtml, type HtmlOptions } from './export/html.js';
-import { entryToJsonLine, JsonlStreamWriter, writeJsonlFile } from './export/jsonl.js';
-import { toMermaid } from './export/mermaid.js';
+import { JsonlStreamWriter, writeJsonlFile } from './export/jsonl.js';
+import { renderAtLevel, type DetailLevel, type TextFormat } from './export/levels.js';
 import { filterEntries, parseObjectSelector, type TraceFilter } from './filter.js';
 import type { TraceEntry } from './schema.js';
 import { AuditTap } from './taps/audit.js';
@@ -23,7 +23,12 @@ import type { TraceTap, WatchEventSource } from './taps/types.js';
 import { WriteTap, type WriteRecorder } from './taps/write.js';
 import { Timeline } from './timeline.js';
 
-export type ExportFormat = 'jsonl' | 'mermaid' | 'html';
+export type ExportFormat = TextFormat | 'html';
+
+export interface ExportOptions extends HtmlOptions {
+  /** How much to show (default full: every entry). */
+  level?: DetailLevel;
+}
 
 export interface TraceSessionOptions {
   /** Docker container names of the kind nodes (containerd tap). */
@@ -55,7 +60,7 @@ export interface TraceSession {
   recordWrites(component: string): WriteRecorder;
   /** Entries re-linked with everything known now (late audit lines included). */
   entries(filter?: TraceFilter): TraceEntry[];
-  exportTo(format: ExportFormat, path: string, filter?: TraceFilter, opts?: HtmlOptions): Promise<void>;
+  exportTo(format: ExportFormat, path: string, filter?: TraceFilter, opts?: ExportOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,10 +75,10 @@ function selectEntries(all: readonly TraceEntry[], filter: TraceFilter | undefin
   return filterEntries(story, rest);
 }
 
-export function renderExport(format: ExportFormat, entries: readonly TraceEntry[], opts: HtmlOptions = {}): Promise<string> | string {
-  if (format === 'mermaid') return toMermaid(entries, opts);
-  if (format === 'html') return toHtml(entries, opts);
-  return entries.map(entryToJsonLine).join('\n') + (entries.length ? '\n' : ''); // redacted again, like every exporter
+export function renderExport(format: ExportFormat, entries: readonly TraceEntry[], opts: ExportOptions = {}): Promise<string> | string {
+  const { level = 'full', ...htmlOpts } = opts;
+  if (format === 'html') return toHtml(entries, htmlOpts);
+  return renderAtLevel(format, level, entries, htmlOpts);
 }
 
 /** A Pods or Events watch for the kubelet tap, through the lab's restarting informer. */

@@ -9,7 +9,8 @@ import { clusterAuditLogPath } from '../../cluster/checkout-sync.js';
 import { adminKubeconfigPath, stateDir } from '../../cluster/paths.js';
 import {
   actorSchema, correlate, filterEntries, JsonlParseError, parseDuration, parseJsonl, parseObjectSelector, renderExport,
-  startLiveView, startTraceSession, storyOf, traceEntryJsonSchemaText, type ExportFormat, type TraceEntry, type TraceFilter,
+  DETAIL_LEVELS, startLiveView, startStoryView, startTraceSession, storyOf, traceEntryJsonSchemaText, type DetailLevel, type ExportFormat,
+  type TraceEntry, type TraceFilter,
 } from '../../trace/index.js';
 import { loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { BadInputError, LabError } from '../errors.js';
@@ -21,7 +22,9 @@ import { Progress } from '../output.js';
  * `lab trace schema`: the JSON Schema of one line of that file (docs/trace-schema.md explains it).
  */
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'mermaid', 'html'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'json', 'mermaid', 'text', 'html'];
+/** The live view draws entries or steps; the components level folds a whole trace, so it is an export only. */
+export const LIVE_LEVELS: readonly DetailLevel[] = ['story', 'full'];
 type Tap = 'audit' | 'etcd' | 'containerd' | 'kubelet';
 const OPTIONAL_TAPS: readonly Tap[] = ['audit', 'etcd', 'containerd', 'kubelet'];
 
@@ -154,8 +157,15 @@ export function parseExportFormat(value: string): ExportFormat {
   throw new BadInputError(`--format "${value}" is not one of ${EXPORT_FORMATS.join(', ')}`, 'e.g. --format mermaid');
 }
 
+/** --level: how much detail, from the numbered steps (story) to every entry (full). */
+export function parseLevel(value: string, allowed: readonly DetailLevel[] = DETAIL_LEVELS): DetailLevel {
+  if ((allowed as readonly string[]).includes(value)) return value as DetailLevel;
+  throw new BadInputError(`--level "${value}" is not one of ${allowed.join(', ')}`, 'e.g. --level story (the numbered steps) or --level full (every entry)');
+}
+
 export interface ExportRequest extends FilterOptions {
   format: ExportFormat;
+  level?: DetailLevel;
   input: string;
   out?: string;
 }
@@ -165,7 +175,7 @@ export async function buildExport(request: ExportRequest): Promise<{ text: strin
   const selection = parseFilterOptions(request);
   const entries = selectEntries(await readTraceFile(request.input), selection);
   const title = `k8s-flow-lab trace${selection.object ? `: ${selection.object}` : ''}`;
-  const text = await renderExport(request.format, entries, { title });
+  const text = await renderExport(request.format, entries, { title, ...(request.level ? { level: request.level } : {}) });
   // An HTML page is no use on a terminal: it always goes to a file.
   const out = request.out ?? (request.format === 'html' ? defaultReportPath() : undefined);
   return { text, count: entries.length, ...(out ? { out: resolve(out) } : {}) };
@@ -194,6 +204,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 interface LiveOptions extends FilterOptions {
   jsonl?: string;
+  level: DetailLevel;
   audit: boolean;
   etcd: boolean;
   containerd: boolean;
@@ -228,12 +239,13 @@ async function traceLive(opts: LiveOptions): Promise<void> {
       log: (message) => progress.info(message),
     }),
   );
-  const stopView = startLiveView(session.timeline, {
-    filter: liveFilter(selection, session.timeline.startMs),
-    owners: session.correlator.owners,
-    colour: chalk.level > 0,
-  });
+  const filter = liveFilter(selection, session.timeline.startMs);
+  const stopView =
+    opts.level === 'story'
+      ? startStoryView(session.timeline, { filter, colour: chalk.level > 0 })
+      : startLiveView(session.timeline, { filter, owners: session.correlator.owners, colour: chalk.level > 0 });
   progress.info(`tracing${disable.length ? ` (taps off: ${disable.join(', ')})` : ''}; writing ${jsonlPath}; Ctrl-C to stop`);
+  if (opts.level === 'story') progress.info('one numbered line per step of each Deployment request as it completes; --level full shows every entry');
   progress.info(`kubeconfig for your own kubectl: ${adminKubeconfigPath()}`);
 
   await untilSignal();
@@ -258,6 +270,7 @@ export function register(program: Command): void {
       .enablePositionalOptions(),
   )
     .option('--jsonl <file>', `also append every entry to this file (default: a fresh ${join('<state>', 'trace', 'current.jsonl')}, the last one kept as previous.jsonl)`)
+    .addOption(new Option('--level <level>', 'story (one numbered line per step as it completes) or full (every entry, in columns)').default('story').argParser((v) => parseLevel(v, LIVE_LEVELS)))
     .option('--no-audit', 'without the API server audit log tap')
     .option('--no-etcd', 'without the etcd watch tap')
     .option('--no-containerd', 'without the containerd events tap')
@@ -268,6 +281,7 @@ export function register(program: Command): void {
 Examples:
   $ npx lab trace                                   # everything, until Ctrl-C
   $ npx lab trace --object deployment/web           # one Deployment, its ReplicaSets and Pods
+  $ npx lab trace --level full                      # every entry as it arrives, in columns
   $ npx lab trace --actor scheduler --namespace default
   $ npx lab trace --no-etcd --jsonl /tmp/run.jsonl
   $ npx lab trace export --format html              # then open .lab/trace/report.html`,
@@ -277,9 +291,10 @@ Examples:
   filterOptions(
     trace
       .command('export')
-      .description('write a recorded trace as JSONL, a Mermaid sequence diagram or a self-contained HTML page'),
+      .description('write a recorded trace as JSONL, JSON, text, a Mermaid sequence diagram or a self-contained HTML page'),
   )
-    .addOption(new Option('--format <format>', 'jsonl, mermaid or html').makeOptionMandatory().argParser(parseExportFormat))
+    .addOption(new Option('--format <format>', 'jsonl, json, mermaid, text or html').makeOptionMandatory().argParser(parseExportFormat))
+    .addOption(new Option('--level <level>', 'story (numbered steps), components (one arrow per hop and object kind) or full (every entry); html always has every entry').default('full').argParser((v) => parseLevel(v)))
     .option('--input <file>', 'the JSONL trace to read (default: <state>/trace/current.jsonl)')
     .option('--out <file>', 'write here instead of stdout (html defaults to <state>/trace/report.html)')
     .addHelpText(
@@ -287,11 +302,13 @@ Examples:
       `
 Examples:
   $ npx lab trace export --format mermaid --object deployment/web > web.mmd
+  $ npx lab trace export --format text --level story     # the numbered steps with their real durations
+  $ npx lab trace export --format mermaid --level components --namespace demo
   $ npx lab trace export --format html --out /tmp/trace.html
   $ npx lab trace export --format jsonl --actor scheduler --since 30s`,
     )
     .exitOverride()
-    .action(async (opts: FilterOptions & { format: ExportFormat; input?: string; out?: string }) => {
+    .action(async (opts: FilterOptions & { format: ExportFormat; level: DetailLevel; input?: string; out?: string }) => {
       const result = await buildExport({ ...opts, input: resolve(opts.input ?? currentTracePath()) });
       if (!result.out) {
         process.stdout.write(result.text.endsWith('\n') || result.text === '' ? result.text : result.text + '\n');

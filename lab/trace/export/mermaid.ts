@@ -17,9 +17,11 @@ export interface MermaidOptions {
   title?: string;
 }
 
-type ArrowStyle = '->>' | '-->>' | '-x';
+export type ArrowStyle = '->>' | '-->>' | '-x';
 
-interface Message {
+/** One arrow or note of the full diagram, before folding; `entry` is what it was drawn from. */
+export interface Message {
+  entry: TraceEntry;
   kind: 'arrow' | 'note';
   from: Actor;
   to?: Actor;
@@ -46,7 +48,7 @@ function isFailed(e: TraceEntry): boolean {
 /** What one entry looks like in the diagram; undefined if it adds nothing (an audit line repeating a write). */
 function messageOf(e: TraceEntry, byId: Map<number, TraceEntry>): Message | undefined {
   const subject = e.object.name;
-  const base = { subject, tMs: e.tMs };
+  const base = { entry: e, subject, tMs: e.tMs };
   const d = e.details;
   switch (e.tap) {
     case 'informer':
@@ -148,23 +150,43 @@ export function participantId(actor: Actor): string {
   return actor.replace(/[^A-Za-z0-9]+/g, '_');
 }
 
-function timing(group: Group, originMs: number): string {
-  const from = group.first.tMs - originMs;
-  const to = group.lastMs - originMs;
-  return from === to ? `+${from}ms` : `+${from}…${to}ms`;
-}
-
 function labelOf(group: Group, originMs: number): string {
   const name = namePattern(group.subjects);
   const times = group.count > 1 ? ` ×${group.count}` : '';
-  return mermaidText(`${group.first.template.split(NAME).join(name)}${times} ${timing(group, originMs)}`);
+  return mermaidText(`${group.first.template.split(NAME).join(name)}${times} ${timeSpan(group.first.tMs, group.lastMs, originMs)}`);
+}
+
+/** The full diagram's messages in causal order: the timeline every level of detail reduces. */
+export function sequenceMessages(entries: readonly TraceEntry[]): Message[] {
+  const ordered = causalOrder(entries.map(redactEntry));
+  const byId = new Map(ordered.map((e) => [e.id, e] as const));
+  return ordered.map((e) => messageOf(e, byId)).filter((m): m is Message => m !== undefined);
+}
+
+/** Time labels count from the earliest entry. */
+export function originOf(entries: readonly TraceEntry[]): number {
+  return entries.length > 0 ? Math.min(...entries.map((e) => e.tMs)) : 0;
+}
+
+/** '+12ms', or '+12…340ms' for a step that repeated. */
+export function timeSpan(firstMs: number, lastMs: number, originMs: number): string {
+  const from = firstMs - originMs;
+  const to = lastMs - originMs;
+  return from === to ? `+${from}ms` : `+${from}…${to}ms`;
+}
+
+/** The sequenceDiagram text around its participants (ids and names) and body lines. */
+export function sequenceDiagram(title: string | undefined, participants: ReadonlyArray<{ id: string; name: string }>, body: readonly string[]): string {
+  const lines = ['sequenceDiagram'];
+  if (title) lines.push(`    title ${mermaidText(title)}`);
+  for (const p of participants) lines.push(`    participant ${p.id} as ${p.name}`);
+  lines.push(...body.map((l) => `    ${l}`));
+  return lines.join('\n') + '\n';
 }
 
 export function toMermaid(entries: readonly TraceEntry[], opts: MermaidOptions = {}): string {
-  const ordered = causalOrder(entries.map(redactEntry));
-  const byId = new Map(ordered.map((e) => [e.id, e] as const));
-  const messages = ordered.map((e) => messageOf(e, byId)).filter((m): m is Message => m !== undefined);
-  const originMs = ordered.length > 0 ? Math.min(...ordered.map((e) => e.tMs)) : 0;
+  const messages = sequenceMessages(entries);
+  const originMs = originOf(entries);
 
   const actors = new Set<Actor>(CORE_PARTICIPANTS);
   for (const m of messages) {
@@ -173,14 +195,10 @@ export function toMermaid(entries: readonly TraceEntry[], opts: MermaidOptions =
   }
   const participants = [...actors].sort((a, b) => actorRank(a) - actorRank(b) || a.localeCompare(b));
 
-  const lines = ['sequenceDiagram'];
-  if (opts.title) lines.push(`    title ${mermaidText(opts.title)}`);
-  for (const actor of participants) lines.push(`    participant ${participantId(actor)} as ${actor}`);
-  for (const group of fold(messages, opts.foldWindowMs ?? 5000)) {
+  const body = fold(messages, opts.foldWindowMs ?? 5000).map((group) => {
     const m = group.first;
     const label = labelOf(group, originMs);
-    if (m.kind === 'note') lines.push(`    Note right of ${participantId(m.from)}: ${label}`);
-    else lines.push(`    ${participantId(m.from)}${m.arrow}${participantId(m.to!)}: ${label}`);
-  }
-  return lines.join('\n') + '\n';
+    return m.kind === 'note' ? `Note right of ${participantId(m.from)}: ${label}` : `${participantId(m.from)}${m.arrow}${participantId(m.to!)}: ${label}`;
+  });
+  return sequenceDiagram(opts.title, participants.map((a) => ({ id: participantId(a), name: a })), body);
 }

@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../lab/cli/errors.js';
 import {
-  buildExport, liveFilter, parseActorOption, parseExportFormat, parseFilterOptions, parseObjectOption, parseSince, readTraceFile, selectEntries,
+  buildExport, liveFilter, parseActorOption, parseExportFormat, parseFilterOptions, parseLevel, parseObjectOption, parseSince, readTraceFile, selectEntries,
+  LIVE_LEVELS,
 } from '../../../lab/cli/commands/trace.js';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
 import { parseJsonl } from '../../../lab/trace/export/jsonl.js';
@@ -79,9 +80,16 @@ describe('--object, --actor, --namespace', () => {
     expect(parseFilterOptions({ namespace: 'kube-system' })).toEqual({ namespace: 'kube-system' });
     expectBadInput(() => parseFilterOptions({ namespace: 'Kube_System' }), /--namespace/);
   });
-  it('--format must be jsonl, mermaid or html', () => {
+  it('--format must be jsonl, json, mermaid, text or html', () => {
     expect(parseExportFormat('mermaid')).toBe('mermaid');
+    expect(parseExportFormat('text')).toBe('text');
     expectBadInput(() => parseExportFormat('svg'), /--format "svg"/);
+  });
+  it('--level must be story, components or full (story or full for the live view)', () => {
+    expect(parseLevel('components')).toBe('components');
+    expect(parseLevel('story', LIVE_LEVELS)).toBe('story');
+    expectBadInput(() => parseLevel('components', LIVE_LEVELS), /--level "components" is not one of story, full/);
+    expectBadInput(() => parseLevel('steps'), /--level "steps"/);
   });
 });
 
@@ -156,6 +164,23 @@ describe('export', () => {
     expect(result.text).toContain('<table id="timeline">');
     expect(result.text).toContain('<pre class="mermaid">sequenceDiagram');
     expect(result.text).toContain('web-7d9f-aaaaa');
+  }, 30_000);
+  it('--level story tells the numbered steps; the default is every entry', async () => {
+    const { path, entries } = rolloutFile();
+    const story = await buildExport({ format: 'text', level: 'story', input: path });
+    expect(story.text.split('\n')[0]).toBe('kubectl create Deployment default/web (create)');
+    expect(story.text).toContain('  3. The lab\'s Deployment controller sees the Deployment and creates ReplicaSet web-7d9f');
+    const full = await buildExport({ format: 'text', input: path });
+    expect(full.text.trimEnd().split('\n')).toHaveLength(entries.length);
+  });
+  it('the level reaches `lab trace export` through the command line, after the subcommand', async () => {
+    const { path } = rolloutFile();
+    const run = (level: string) => runLab(['trace', 'export', '--format', 'mermaid', '--level', level, '--input', path]);
+    const [story, full] = await Promise.all([run('story'), run('full')]);
+    expect(story.exitCode).toBe(0);
+    expect(story.stdout).toContain('1. kubectl asks the API server to create Deployment web');
+    expect(full.stdout).not.toContain('1. kubectl asks');
+    expect(full.stdout.split('\n').length).toBeGreaterThan(story.stdout.split('\n').length);
   }, 30_000);
   it('--out is honoured', async () => {
     const { path } = rolloutFile();

@@ -37,7 +37,8 @@ export class TraceBuilder {
   private write(ms: number, actor: Actor, verb: string, object: ObjectRef, details: Record<string, unknown> = {}, rv?: string, latencyMs = 3): void {
     const withRv = rv ? { resourceVersion: rv } : {};
     if (this.lab && !actor.startsWith('kubelet@') && !actor.startsWith('kube-controller-manager/generic')) {
-      this.add(ms + latencyMs, { tap: 'write', actor, verb, object, details, latencyMs, ...withRv });
+      // The write tap places a request at its start; the API server receives it a moment later.
+      this.add(ms - 1, { tap: 'write', actor, verb, object, details, latencyMs, ...withRv });
     }
     const audit = { code: verb === 'create' ? 201 : 200, userAgent: `${actor}/v1.34.4`, ...details };
     this.add(ms, { tap: 'audit', actor, verb: verb === 'bind' ? 'create' : verb, object, details: audit, latencyMs, ...withRv });
