@@ -1,16 +1,18 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { BadInputError } from '../../cli/errors.js';
 import type { Progress } from '../../cli/output.js';
 import { commandWorks, run } from '../exec.js';
-import { cacheDir, KUBERNETES_VERSION, REPO_ROOT, toolsBinDir } from '../paths.js';
+import { cacheDir, KUBERNETES_VERSION, toolsBinDir } from '../paths.js';
 import { buildGoGroup, GO_GROUPS, goVersion } from './go-build.js';
 import { InputHash, listFiles } from './hash.js';
 import {
-  commitOnto, imageExists, imageLabel, importImage, importRootfs, removeStage, requireDocker, saveImage, stage,
+  commitOnto, imageExists, imageId, imageLabel, importImage, importRootfs, removeStage, requireDocker, saveImage, stage,
   type StagedFile,
 } from './docker-images.js';
+import { FILES_DIR, nodeImageSourceKey, readImportedNodeImage, SOURCES_LABEL, type ImportedNodeImage } from './node-image-sources.js';
 import { ensureRootfsTar, NODE_ROOTFS, PROXY_ROOTFS } from './rootfs.js';
+import { removeOtherWorkloadArchives, workloadArchiveDir, workloadArchivesPresent } from './workload-archives.js';
 
 /**
  * `lab image build`: an offline kind node image for Kubernetes v1.34, made only from Go modules
@@ -30,9 +32,10 @@ import { ensureRootfsTar, NODE_ROOTFS, PROXY_ROOTFS } from './rootfs.js';
 export const NODE_IMAGE = process.env.LAB_NODE_IMAGE ?? `lab.local/kind-node:${KUBERNETES_VERSION}`;
 export const WEB_IMAGE = 'lab.local/web:1.0';
 export const LABNET_IMAGE = 'lab.local/labnet:1.0';
+/** The images pods of the lab run (loaded into the nodes by `lab up`), as opposed to the node's own. */
+export const WORKLOAD_IMAGES = [WEB_IMAGE];
 /** The label `lab image build` puts on the node image: the key of the inputs it was built from. */
 export const INPUTS_LABEL = 'k8s-flow-lab.inputs';
-const FILES_DIR = join(REPO_ROOT, 'scripts', 'node-image', 'files');
 
 export interface BuildResult {
   nodeImage: string;
@@ -54,6 +57,12 @@ export async function checkBuildPrerequisites(): Promise<void> {
 
 export async function buildNodeImage(progress: Progress, opts: { force?: boolean } = {}): Promise<BuildResult> {
   const started = Date.now();
+  const imported = opts.force ? undefined : await importedImageUpToDate();
+  if (imported) {
+    // Loaded from a `lab image save` archive of the same sources: no Go, no debootstrap needed.
+    progress.info(`node image ${NODE_IMAGE} is up to date (loaded from ${imported.archive}; --force rebuilds it from source)`);
+    return { nodeImage: NODE_IMAGE, inputsKey: imported.inputsKey ?? imported.sourceKey, rebuilt: false, workloadArchives: workloadArchivesPresent(), durationMs: Date.now() - started };
+  }
   await progress.step('checking prerequisites (docker, go, debootstrap)', () => checkBuildPrerequisites());
   const go = await goVersion();
 
@@ -125,6 +134,7 @@ export async function buildNodeImage(progress: Progress, opts: { force?: boolean
         'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
         'CMD []',
         `LABEL ${INPUTS_LABEL}=${inputsKey}`,
+        `LABEL ${SOURCES_LABEL}=${nodeImageSourceKey()}`,
       ], { stopSignal: 'SIGRTMIN+3' }); // systemd shuts down cleanly on SIGRTMIN+3
     } finally {
       removeStage(dir);
@@ -208,7 +218,7 @@ async function buildWorkloadImages(busybox: string): Promise<string[]> {
     'exec /bin/busybox httpd -f -v -p "${PORT:-8080}" -h /www',
   ].join('\n') + '\n';
   const key = new InputHash().add('busybox', busybox).add('script', script).addTree('busybox-bin', busybox.replace(/\/busybox$/, ''), (p) => p === 'busybox').key();
-  const archive = join(cacheDir(), 'images', 'workloads', `web-1.0-${key}.tar`);
+  const archive = join(workloadArchiveDir(), `web-1.0-${key}.tar`);
   if (!existsSync(archive)) {
     const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup', 'timeout', 'ping', 'ip'];
     const dir = stage([
@@ -225,10 +235,7 @@ async function buildWorkloadImages(busybox: string): Promise<string[]> {
     }
     await saveImage(WEB_IMAGE, `${archive}.partial`);
     renameSync(`${archive}.partial`, archive);
-    // Older builds of the same image would be loaded too; keep only this one.
-    for (const old of readdirSync(dirname(archive))) {
-      if (old.startsWith('web-1.0-') && join(dirname(archive), old) !== archive) rmSync(join(dirname(archive), old), { force: true });
-    }
+    removeOtherWorkloadArchives(WEB_IMAGE, archive);
   }
   return [archive];
 }
@@ -247,7 +254,9 @@ function installTools(bins: Record<string, string>): void {
   }
 }
 
-export function workloadArchivesPresent(): string[] {
-  const dir = join(cacheDir(), 'images', 'workloads');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tar')).map((f) => join(dir, f)) : [];
+/** The node image here is one `lab image load` loaded, unchanged since, from this checkout's sources. */
+async function importedImageUpToDate(): Promise<ImportedNodeImage | undefined> {
+  const record = readImportedNodeImage();
+  if (!record || record.image !== NODE_IMAGE || record.sourceKey !== nodeImageSourceKey()) return undefined;
+  return (await imageId(NODE_IMAGE)) === record.id ? record : undefined;
 }

@@ -87,6 +87,24 @@ export async function imageLabel(tag: string, label: string): Promise<string | u
   return value && value !== '<no value>' ? value : undefined;
 }
 
+export interface ImageFacts {
+  id: string;
+  /** Docker's size of the image: its layers, uncompressed (about what `docker save` writes). */
+  bytes: number;
+  labels: Record<string, string>;
+}
+
+export async function inspectImage(tag: string): Promise<ImageFacts | undefined> {
+  const result = await run('docker', ['image', 'inspect', '--format', '{{json .Id}}\t{{json .Size}}\t{{json .Config.Labels}}', tag], { reject: false });
+  if (result.exitCode !== 0) return undefined;
+  const [id, bytes, labels] = result.stdout.trim().split('\t').map((field) => JSON.parse(field) as unknown);
+  return { id: String(id), bytes: Number(bytes), labels: (labels ?? {}) as Record<string, string> };
+}
+
+export async function imageId(tag: string): Promise<string | undefined> {
+  return (await inspectImage(tag))?.id;
+}
+
 export async function imageExists(tag: string): Promise<boolean> {
   return (await run('docker', ['image', 'inspect', tag], { reject: false })).exitCode === 0;
 }
