@@ -13,6 +13,7 @@ import { up } from '../cluster/lifecycle.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
+import { ensureMachineReady } from '../cluster/setup.js';
 import { LabError } from '../cli/errors.js';
 import { correlate } from '../trace/correlate.js';
 import { readJsonlFile } from '../trace/export/jsonl.js';
@@ -57,6 +58,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const files = { html: join(dir, 'report.html'), mermaid: join(dir, 'report.mmd'), jsonl: join(dir, 'trace.jsonl') };
   await writeFile(files.jsonl, '', 'utf8'); // a fresh trace: the follower must not replay an old demo
 
+  // A fresh machine: Docker, the node image (said first, with why and how long), then the cluster.
+  await ensureMachineReady(progress, { skipIfClusterHealthy: true });
   const health = await progress.step('checking the cluster', () => clusterHealth());
   let clusterCreated = false;
   if (!health.healthy) {

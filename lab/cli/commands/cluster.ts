@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { down, up } from '../../cluster/lifecycle.js';
+import { ensureMachineReady } from '../../cluster/setup.js';
 import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
 import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
 import { execInNode, listNodeContainers } from '../../cluster/nodes.js';
@@ -23,7 +24,10 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ npx lab up --image kindest/node:v1.34.0   # stock image, where a registry is reachable')
     .action(async (opts: { recreate?: boolean; image?: string; output: 'text' | 'json' }) => {
-      const result = await up(new Progress(), { recreate: !!opts.recreate, image: opts.image ?? process.env.LAB_NODE_IMAGE });
+      const progress = new Progress();
+      const image = opts.image ?? process.env.LAB_NODE_IMAGE;
+      await ensureMachineReady(progress, { ...(image ? { nodeImage: image } : {}), skipIfClusterHealthy: !opts.recreate });
+      const result = await up(progress, { recreate: !!opts.recreate, image });
       emit(opts.output, result, (r) =>
         [
           `${chalk.green('cluster "' + r.cluster + '" is up')} (${r.created ? 'created' : 'reused'}, ${seconds(r.timings.totalMs)})`,
