@@ -32,6 +32,8 @@ export interface DemoOptions {
   namespace: string;
   keepRunning: boolean;
   timeoutSeconds: number;
+  /** Delete the cluster first and create it anew (CI: a cluster does not survive a restart of dockerd). */
+  recreate?: boolean;
   /** Where the live lines go (stderr, so --output json stays clean). */
   write?: (line: string) => void;
 }
@@ -59,11 +61,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await writeFile(files.jsonl, '', 'utf8'); // a fresh trace: the follower must not replay an old demo
 
   // A fresh machine: Docker, the node image (said first, with why and how long), then the cluster.
-  await ensureMachineReady(progress, { skipIfClusterHealthy: true });
+  await ensureMachineReady(progress, { skipIfClusterHealthy: !opts.recreate });
   const health = await progress.step('checking the cluster', () => clusterHealth());
   let clusterCreated = false;
-  if (!health.healthy) {
-    const result = await up(progress, {});
+  if (!health.healthy || opts.recreate) {
+    // A cluster that exists but is broken (a restarted Docker engine, say) is made anew: the
+    // demo's promise is a working chain of events, and the cluster holds nothing of the learner's yet.
+    if (health.exists && !health.healthy) progress.info(`cluster is not healthy (${health.problems.join('; ')}); creating it anew`);
+    const result = await up(progress, { recreate: health.exists });
     clusterCreated = result.created;
   }
   await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/demo').coordination);

@@ -19,11 +19,15 @@ export function register(program: Command): void {
     .option('--namespace <name>', 'namespace to create the Deployment in', 'demo')
     .option('--keep-running', "keep the lab's controllers running after the report until Ctrl-C")
     .option('--timeout <seconds>', 'how long the pods may take to be Running', '180')
+    .option('--recreate', 'delete the cluster first and create it anew')
     .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
     .addHelpText(
       'after',
       `
-Brings the cluster up if it is not healthy, turns the built-in Deployment/ReplicaSet controllers
+On a fresh Debian/Ubuntu machine (as root) it first installs what it needs (Debian packages, Go,
+a running dockerd) and builds the offline node image, saying what and why, with an estimate;
+elsewhere it says exactly what to run. Brings the cluster up if it is not healthy (a broken one
+is created anew), turns the built-in Deployment/ReplicaSet controllers
 off (~30 s), runs the lab's three components traced, creates Deployment web (lab.local/web:1.0,
 spec.schedulerName lab-scheduler) and streams every step live (on stderr) until the pods are
 Running. Writes <state>/demo/report.html (and report.mmd, trace.jsonl). The cluster is left as the
@@ -34,11 +38,11 @@ Examples:
   $ npx lab demo --replicas 5 --namespace demo2 --keep-running
   $ npx lab demo --output json | jq .firstPodRunningMs`,
     )
-    .action(async (opts: { replicas: string; namespace: string; keepRunning?: boolean; timeout: string; output: 'text' | 'json' }) => {
+    .action(async (opts: { replicas: string; namespace: string; keepRunning?: boolean; timeout: string; recreate?: boolean; output: 'text' | 'json' }) => {
       const replicas = positiveInt('--replicas', opts.replicas, 50);
       const timeoutSeconds = positiveInt('--timeout', opts.timeout, 3600);
       if (!DNS_LABEL.test(opts.namespace)) throw new BadInputError(`--namespace "${opts.namespace}" is not a valid namespace name`, 'use lower-case letters, digits and "-" (at most 63)');
-      const result = await runDemo({ progress: new Progress(), replicas, namespace: opts.namespace, keepRunning: !!opts.keepRunning, timeoutSeconds });
+      const result = await runDemo({ progress: new Progress(), replicas, namespace: opts.namespace, keepRunning: !!opts.keepRunning, timeoutSeconds, recreate: !!opts.recreate });
       emit(opts.output, result, (r) =>
         [
           `${r.replicas} pods of deployment/${r.deployment} Running in namespace ${r.namespace} (${seconds(r.allRunningMs)} after the Deployment was created)`,
