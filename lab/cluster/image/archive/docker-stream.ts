@@ -33,6 +33,7 @@ export async function* dockerSave(image: string, compression: ArchiveManifest['c
 export async function dockerLoad(source: Readable): Promise<string[]> {
   const child = execa('docker', ['load'], { reject: false, stdin: 'pipe' });
   source.on('error', (error) => child.stdin?.destroy(error));
+  child.stdin?.on('error', () => undefined); // docker load quitting early (EPIPE) is reported by its exit code
   source.pipe(child.stdin!);
   const result = await child;
   if (result.exitCode !== 0) throw new LabError(`docker load failed: ${String(result.stderr).trim() || result.message}`);
