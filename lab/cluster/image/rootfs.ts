@@ -49,6 +49,8 @@ export function rootfsKey(spec: RootfsSpec, mirror: string): string {
   return new InputHash().add('suite', spec.suite).add('packages', spec.packages.join(',')).add('mirror', mirror).add('layout', '2').key();
 }
 
+const DEBOOTSTRAP_ATTEMPTS = 3;
+
 /** Returns a tar of the root filesystem, building it with debootstrap unless cached. */
 export async function ensureRootfsTar(spec: RootfsSpec, log: (line: string) => void): Promise<{ tar: string; key: string; cached: boolean }> {
   const mirror = debianMirror();
@@ -58,9 +60,21 @@ export async function ensureRootfsTar(spec: RootfsSpec, log: (line: string) => v
   if (existsSync(tar)) return { tar, key, cached: true };
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${spec.name}-${key}.d`);
-  rmSync(target, { recursive: true, force: true });
   log(`debootstrap ${spec.suite} (${spec.packages.length} packages) from ${mirror}`);
-  await run('debootstrap', ['--variant=minbase', `--include=${spec.packages.join(',')}`, spec.suite, target, mirror]);
+  // A mirror on a bad network sometimes serves an index that does not match (measured here once:
+  // "Couldn't find these debs" for every package, and the same call worked a minute later), so
+  // a failed debootstrap is tried again from a clean target before giving up.
+  for (let attempt = 1; ; attempt++) {
+    rmSync(target, { recursive: true, force: true });
+    try {
+      await run('debootstrap', ['--variant=minbase', `--include=${spec.packages.join(',')}`, spec.suite, target, mirror]);
+      break;
+    } catch (err) {
+      if (attempt >= DEBOOTSTRAP_ATTEMPTS) throw err;
+      log(`debootstrap failed (attempt ${attempt} of ${DEBOOTSTRAP_ATTEMPTS}); trying again in ${attempt * 15} s`);
+      await new Promise((resolve) => setTimeout(resolve, attempt * 15_000));
+    }
+  }
   // Trim what a container image does not need: package caches, docs, device nodes (the runtime
   // provides /dev), and the machine-id (each node makes its own).
   await run('sh', ['-c', [
