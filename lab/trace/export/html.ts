@@ -4,15 +4,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { toComponentsMermaid } from '../components.js';
 import { redactEntry } from '../redact.js';
 import type { TraceEntry } from '../schema.js';
-import { detailsSummary } from '../summary.js';
-import { objectLabel } from '../live.js';
+import { buildStory } from '../story.js';
+import { podWaterfall } from '../waterfall.js';
+import { escapeHtml, TIMELINE_HEAD, timelineRow } from './html-rows.js';
+import { STORY_CSS, storyHtml, waterfallHtml } from './html-story.js';
 import { toMermaid, type MermaidOptions } from './mermaid.js';
+import { storyToMermaid } from './story-views.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export { escapeHtml } from './html-rows.js';
 
 /**
  * Make script text safe inside <script>…</script>: '</script' would end the element and '<!--'
@@ -34,11 +36,6 @@ export interface HtmlOptions extends MermaidOptions {
   mermaidJs?: string;
 }
 
-function row(e: TraceEntry): string {
-  const cells = [`+${e.tMs}`, e.actor, e.tap, e.verb, objectLabel(e), e.resourceVersion ?? '', e.causeId === undefined ? '' : `#${e.causeId}`, detailsSummary(e)];
-  return `<tr id="e${e.id}" data-actor="${escapeHtml(e.actor)}"><td>${e.id}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
-}
-
 const FILTER_SCRIPT = `
 const box = document.getElementById('filter');
 box.addEventListener('input', () => {
@@ -48,15 +45,22 @@ box.addEventListener('input', () => {
     tr.hidden = !words.every((w) => text.includes(w));
   }
 });
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', sequence: { mirrorActors: false } });
-mermaid.run({ querySelector: '.mermaid' }).then(
-  () => document.body.dataset.mermaid = 'rendered',
-  (err) => { document.body.dataset.mermaid = 'failed'; document.getElementById('mermaid-error').textContent = String(err); });
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', sequence: { mirrorActors: false, wrap: true, actorMargin: 30 } });
+const failed = (err) => { document.body.dataset.mermaid = 'failed'; document.getElementById('mermaid-error').textContent = String(err); };
+// A closed <details> has no size to lay a diagram out in: each folded diagram is drawn when first opened.
+mermaid.run({ nodes: [document.querySelector('pre.mermaid')] }).then(() => document.body.dataset.mermaid = 'rendered', failed);
+for (const folded of document.querySelectorAll('details.diagram')) {
+  folded.addEventListener('toggle', () => {
+    const pre = folded.querySelector('pre.mermaid:not([data-processed])');
+    if (folded.open && pre) mermaid.run({ nodes: [pre] }).catch(failed);
+  });
+}
 `;
 
 export async function toHtml(entries: readonly TraceEntry[], opts: HtmlOptions = {}): Promise<string> {
   const safe = entries.map(redactEntry);
   const mermaidSource = toMermaid(safe, opts);
+  const story = buildStory(safe);
   const bundle = opts.mermaidJs ?? (await loadMermaidBundle());
   const title = opts.title ?? 'k8s-flow-lab trace';
   return `<!doctype html>
@@ -65,24 +69,37 @@ export async function toHtml(entries: readonly TraceEntry[], opts: HtmlOptions =
 <meta charset="utf-8">
 <title>${escapeHtml(title)}</title>
 <style>
-body { font: 14px system-ui, sans-serif; margin: 1.5em; }
+body { font: 14px system-ui, sans-serif; margin: 1.5em; max-width: 1400px; }
 table { border-collapse: collapse; font: 12px ui-monospace, monospace; }
 td, th { border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
 th { position: sticky; top: 0; background: #f4f4f4; }
 #filter { width: 30em; margin: 0.5em 0; }
+details.diagram > summary { cursor: pointer; font-size: 15px; margin: 0.5em 0; }
+${STORY_CSS}
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<h2>Sequence</h2>
-<pre class="mermaid">${escapeHtml(mermaidSource)}</pre>
+<h2>The story, step by step</h2>
+<p>Each numbered step is what happened, with its real duration; open one to see the trace entries behind it.</p>
+<div id="story">${storyHtml(story, safe)}</div>
+<h2>Each pod, from created to Ready</h2>
+<div id="waterfall">${waterfallHtml(podWaterfall(safe))}</div>
+<h2>Sequence: the story</h2>
+<pre class="mermaid">${escapeHtml(storyToMermaid(story))}</pre>
+<details class="diagram"><summary>Sequence: components (one arrow per hop and object kind)</summary>
+<pre class="mermaid folded">${escapeHtml(toComponentsMermaid(safe))}</pre>
+</details>
+<details class="diagram"><summary>Sequence: every entry</summary>
+<pre class="mermaid folded">${escapeHtml(mermaidSource)}</pre>
+</details>
 <pre id="mermaid-error"></pre>
 <h2>Timeline (${safe.length} entries)</h2>
 <input id="filter" placeholder="filter: words that must all appear, e.g. scheduler web-">
 <table id="timeline">
-<thead><tr><th>id</th><th>ms</th><th>actor</th><th>tap</th><th>verb</th><th>object</th><th>rv</th><th>cause</th><th>details</th></tr></thead>
+<thead>${TIMELINE_HEAD}</thead>
 <tbody>
-${safe.map(row).join('\n')}
+${safe.map((e) => timelineRow(e)).join('\n')}
 </tbody>
 </table>
 <script>${escapeInlineScript(bundle)}</script>

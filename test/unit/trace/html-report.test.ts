@@ -1,0 +1,85 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The HTML report's story-first view in headless Chromium at 1280 px: it renders without console
+// errors, its text is at least 12 px, every step opens onto its timeline rows, and the waterfall
+// has one bar row per pod. Screenshots go to .lab/test-output/ for a person to look at.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../lab/cluster/paths.js';
+import { toHtml } from '../../../lab/trace/export/html.js';
+import { podWaterfall } from '../../../lab/trace/waterfall.js';
+import { rollingUpdateTrace } from './story-traces.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = join(REPO_ROOT, '.lab', 'test-output');
+
+describe.skipIf(!existsSync(CHROMIUM))('the HTML report in Chromium at 1280 px', () => {
+  const entries = rollingUpdateTrace('lab');
+  const pods = podWaterfall(entries);
+  let browser: Browser;
+  let file: string;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    file = join(OUT, 'story-report.html');
+    writeFileSync(file, await toHtml(entries, { title: 'rolling update (synthetic trace)' }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the story first, readable, every step expanding onto its rows; one waterfall row per pod', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => document.body.dataset.mermaid !== undefined, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.dataset.mermaid)).toBe('rendered');
+
+    const firstHeading = await page.locator('h2').first().textContent();
+    expect(firstHeading).toBe('The story, step by step');
+    await page.screenshot({ path: join(OUT, 'story-closed.png') });
+
+    const steps = page.locator('#story li.step');
+    const count = await steps.count();
+    expect(count).toBe(11 + 16);
+    for (let i = 0; i < count; i++) await steps.nth(i).locator('summary').click();
+    for (let i = 0; i < count; i++) expect(await steps.nth(i).locator('details').getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#story li.step table.rows tbody tr').count()).toBeGreaterThan(count);
+    await page.locator('#story li.step').nth(4).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUT, 'story-open.png') });
+
+    // Text a person reads without zooming: nothing in the story or the waterfall below 12 px.
+    const smallest = await page.evaluate(() => {
+      const sizes = [...document.querySelectorAll('#story *, #waterfall *')]
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
+        .map((el) => parseFloat(getComputedStyle(el).fontSize));
+      return Math.min(...sizes);
+    });
+    expect(smallest).toBeGreaterThanOrEqual(12);
+    // The story diagram's labels as drawn: Mermaid scales the SVG to the page, so font size × scale.
+    const diagramText = await page.evaluate(() => {
+      const svg = document.querySelector('pre.mermaid svg') as SVGSVGElement;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return Math.min(...[...svg.querySelectorAll('text.messageText')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+    });
+    expect(diagramText).toBeGreaterThanOrEqual(12);
+
+    const rows = page.locator('#waterfall .pod-row');
+    expect(await rows.count()).toBe(pods.length);
+    expect(pods.length).toBe(6);
+    expect(await rows.first().locator('.seg').count()).toBe(6);
+    await page.locator('#waterfall').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUT, 'waterfall.png') });
+
+    // The folded diagrams are drawn when opened.
+    await page.locator('details.diagram summary').first().click();
+    await page.waitForSelector('details.diagram pre.mermaid svg', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
