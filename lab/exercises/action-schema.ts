@@ -5,6 +5,8 @@
  * namespace.
  */
 import { z } from 'zod';
+import { LAB_NAMESPACE } from '../run/components.js';
+import { leaseNameField } from './checks/types.js';
 
 const name = z.string().min(1);
 
@@ -45,12 +47,19 @@ export const actionSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('sleep'), seconds: z.number().positive().max(600) }).strict(),
   z.object({ type: z.literal('builtinControllers'), enabled: z.boolean() }).strict(),
+  /** A second `lab run`, detached, tracing to <state>/trace/standby.jsonl; done once each component leads or waits as a standby. */
+  z.object({ type: z.literal('startLab'), timeoutSeconds: z.number().int().positive().default(120) }).strict(),
+  /** Signal the lab process on this host that holds the Lease (found through the presence records). */
+  z.object({ type: z.literal('killLeader'), lease: leaseNameField, signal: z.enum(['SIGKILL', 'SIGTERM']).default('SIGKILL') }).strict(),
+  /** Stop every lab the exercises started (SIGTERM, so it releases its Leases; SIGKILL after timeoutSeconds). */
+  z.object({ type: z.literal('stopLab'), timeoutSeconds: z.number().int().positive().default(30) }).strict(),
 ]);
 
 export type Action = z.infer<typeof actionSchema>;
 export type ActionType = Action['type'];
 export const ACTION_TYPES: readonly ActionType[] = [
   'apply', 'kubectl', 'delete', 'scale', 'killContainer', 'cordon', 'uncordon', 'taint', 'untaint', 'labelNode', 'wait', 'sleep', 'builtinControllers',
+  'startLab', 'killLeader', 'stopLab',
 ];
 
 /** The command line an action stands for, shown to the learner before it runs. */
@@ -83,6 +92,12 @@ export function describeAction(action: Action, namespace: string): string {
       return `sleep ${action.seconds}`;
     case 'builtinControllers':
       return `npx lab controllers builtin ${action.enabled ? 'on' : 'off'}`;
+    case 'startLab':
+      return 'npx lab run --trace <state>/trace/standby.jsonl  (a second lab, in the background; its output goes to <state>/exercises/standby-lab.log)';
+    case 'killLeader':
+      return `kill -${action.signal.replace(/^SIG/, '')} <pid of the lab process holding Lease ${LAB_NAMESPACE}/${action.lease}>  (npx lab status lists it)`;
+    case 'stopLab':
+      return 'kill <pid of each lab the exercise started>  (SIGTERM: it releases its Leases)';
   }
 }
 

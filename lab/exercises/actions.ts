@@ -1,13 +1,15 @@
 /**
  * The action runner: each action is one kubectl call (or one command in a node for killing a
- * container, or the cluster layer's switch for the built-in controllers). Thin on purpose: the
- * logic worth testing (which pod, which container id) is in pure helpers.
+ * container, the cluster layer's switch for the built-in controllers, or a signal to a lab
+ * process). Thin on purpose: the logic worth testing (which pod, which container id, which lab
+ * process) is in pure helpers.
  */
 import { kubectl } from '../cluster/kubectl.js';
 import { execInNode } from '../cluster/nodes.js';
 import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { describeAction, type Action } from './action-schema.js';
 import { kubectlArgsFor, containerToKill } from './action-args.js';
+import { killLeader, startLab, stopLab } from './lab-actions.js';
 import type { ActionOutcome, ActionRunner } from './ports.js';
 import type { KubeObject } from './snapshot.js';
 
@@ -31,6 +33,12 @@ export class KubectlActionRunner implements ActionRunner {
         }
         case 'killContainer':
           return await this.killContainer(action, namespace, command);
+        case 'startLab':
+          return await startLab(action, command);
+        case 'killLeader':
+          return await killLeader(action, command);
+        case 'stopLab':
+          return await stopLab(action, command);
         case 'apply':
           return await runKubectl(command, kubectlArgsFor(action, namespace), action.manifest);
         default:

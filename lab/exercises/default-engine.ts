@@ -1,4 +1,4 @@
-/** The engine wired to the real cluster, the session trace file and progress in the state directory. */
+/** The engine wired to the real cluster, the session trace files and progress in the state directory. */
 import { join } from 'node:path';
 import { REPO_ROOT, stateDir } from '../cluster/paths.js';
 import { KubectlActionRunner } from './actions.js';
@@ -6,7 +6,7 @@ import { DirectoryCatalog } from './catalog.js';
 import { ExerciseEngine } from './engine.js';
 import { KubectlCluster } from './kube-cluster.js';
 import { FileProgressStore, progressPath } from './progress.js';
-import { currentTracePath, JsonlTraceSource } from './trace-source.js';
+import { currentTracePath, JsonlTraceSource, standbyTracePath } from './trace-source.js';
 
 export function exercisesDirectory(): string {
   return join(REPO_ROOT, 'exercises');
@@ -17,7 +17,7 @@ export function createDefaultEngine(): ExerciseEngine {
   return new ExerciseEngine({
     catalog: new DirectoryCatalog(exercisesDirectory(), REPO_ROOT),
     cluster: new KubectlCluster(),
-    trace: new JsonlTraceSource(currentTracePath(state)),
+    trace: new JsonlTraceSource(currentTracePath(state), standbyTracePath(state)),
     actions: new KubectlActionRunner(),
     progress: new FileProgressStore(progressPath(state)),
   });

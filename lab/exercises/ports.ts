@@ -29,6 +29,8 @@ export interface ActionOutcome {
   ok: boolean;
   /** What the command printed (trimmed), or why it failed. */
   output: string;
+  /** It failed because of what was asked (e.g. kill the leader when no lab leads): exit code 2. */
+  badInput?: boolean;
 }
 
 export interface ActionRunner {

@@ -1,35 +1,85 @@
 /**
- * TraceSource over the session's JSONL file (<stateDir>/trace/current.jsonl). The file may be
- * being written right now, so a last line without its newline is left for the next read.
+ * TraceSource over the session's JSONL files: <stateDir>/trace/current.jsonl, and
+ * <stateDir>/trace/standby.jsonl where a second `lab run` (a standby, e.g. the one the
+ * leader-election exercise starts) writes its own trace. They are read as one timeline
+ * (trace-merge.ts). A file may be being written right now, so a last line without its newline is
+ * left for the next read.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJsonl } from '../trace/export/jsonl.js';
+import { joinSessions, JsonlParseError, parseJsonl } from '../trace/export/jsonl.js';
 import type { TraceEntry } from '../trace/schema.js';
 import type { TraceSource } from './ports.js';
+import { mergeTraceFiles, sessionStartMs, type TraceFileEntries } from './trace-merge.js';
 
 export function currentTracePath(stateDirectory: string): string {
   return join(stateDirectory, 'trace', 'current.jsonl');
 }
 
-/** Pure: complete lines only, entries at or after `since`. */
-export function entriesFromJsonl(text: string, since: Date): TraceEntry[] {
+/** Where a second lab process writes its trace: never current.jsonl, which the first one appends to. */
+export function standbyTracePath(stateDirectory: string): string {
+  return join(stateDirectory, 'trace', 'standby.jsonl');
+}
+
+/**
+ * Complete lines only. A writer killed in the middle of a line (the leader-election exercise
+ * SIGKILLs a lab) leaves it torn, and the next session appends after it: lines that are not JSON
+ * are skipped instead of hiding the whole file.
+ */
+function parseCompleteLines(text: string): TraceEntry[] {
   const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-  const from = since.getTime();
-  return parseJsonl(complete).filter((e) => Date.parse(e.wallTime) >= from);
+  try {
+    return parseJsonl(complete);
+  } catch (error) {
+    if (!(error instanceof JsonlParseError)) throw error;
+    return joinSessions(complete.split('\n').flatMap((line) => {
+      try {
+        return parseJsonl(line);
+      } catch (lineError) {
+        if (lineError instanceof JsonlParseError && lineError.field === '') return []; // torn: not JSON
+        throw lineError; // valid JSON the schema rejects (another version) is still reported
+      }
+    }));
+  }
+}
+
+function since(entries: readonly TraceEntry[], from: Date): TraceEntry[] {
+  const fromMs = from.getTime();
+  return entries.filter((e) => Date.parse(e.wallTime) >= fromMs);
+}
+
+/** Pure: complete lines only, entries at or after `since`. */
+export function entriesFromJsonl(text: string, from: Date): TraceEntry[] {
+  return since(parseCompleteLines(text), from);
+}
+
+/** Pure: one file's text → its entries at or after `from`, with its session start (for merging). */
+export function traceFileFromJsonl(text: string, from: Date): TraceFileEntries {
+  const all = parseCompleteLines(text);
+  return { entries: since(all, from), startMs: sessionStartMs(all) ?? 0 };
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 export class JsonlTraceSource implements TraceSource {
-  constructor(readonly path: string) {}
+  readonly paths: readonly string[];
 
-  async entriesSince(since: Date): Promise<TraceEntry[] | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    return entriesFromJsonl(text, since);
+  constructor(...paths: string[]) {
+    this.paths = paths;
+  }
+
+  /** Undefined only when none of the files exists. */
+  async entriesSince(from: Date): Promise<TraceEntry[] | undefined> {
+    const texts = await Promise.all(this.paths.map(readIfExists));
+    const present = texts.filter((t): t is string => t !== undefined);
+    if (present.length === 0) return undefined;
+    return mergeTraceFiles(present.map((text) => traceFileFromJsonl(text, from)));
   }
 }

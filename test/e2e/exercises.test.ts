@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readBuiltinControllers, setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
 import { REPO_ROOT, stateDir } from '../../lab/cluster/paths.js';
 import { DirectoryCatalog } from '../../lab/exercises/catalog.js';
@@ -25,16 +25,27 @@ function explain(result: EndToEndResult): string {
   return [result.failure ?? '', ...failing.map((r) => `✗ ${r.title}: saw ${r.saw}; expected ${r.expected}`)].join('\n');
 }
 
+/** Gone: killed (the leader-election exercise SIGKILLs the leading lab, which is this one) or exited. */
+function exited(run: LabRunProcess | undefined): boolean {
+  return !run || run.child.exitCode !== null || run.child.signalCode !== null;
+}
+
 describe('exercises with the lab controllers (built-in off, `lab run --trace` up)', () => {
   let builtinBefore = true;
-  let run: LabRunProcess;
+  let run: LabRunProcess | undefined;
+  const startLab = () => startLabRun(['--trace', tracePath], ['deployment-controller', 'replicaset-controller', 'scheduler']);
   beforeAll(async () => {
     builtinBefore = (await readBuiltinControllers()).deploymentController;
     await setBuiltinControllers(false);
-    run = await startLabRun(['--trace', tracePath], ['deployment-controller', 'replicaset-controller', 'scheduler']);
+    run = await startLab();
   });
+  // The leader-election exercise kills this lab and its reset stops the standby that took over:
+  // whatever runs next gets a leading lab again (it takes over at once, the standby released).
+  beforeEach(async () => {
+    if (exited(run)) run = await startLab();
+  }, 180_000);
   afterAll(async () => {
-    await run?.stop('SIGTERM');
+    if (!exited(run)) await run!.stop('SIGTERM');
     if (builtinBefore) await setBuiltinControllers(true);
   });
 

@@ -9,7 +9,7 @@ import { createDefaultEngine } from '../../exercises/default-engine.js';
 import type { CheckReport, ExerciseListing, HintResult, ResetResult, SolutionResult, StartResult, StepResult } from '../../exercises/engine.js';
 import { withNamespace } from '../../exercises/action-schema.js';
 import { currentTracePath } from '../../exercises/trace-source.js';
-import { BadInputError, LabError } from '../errors.js';
+import { BadInputError, ExitCode, LabError } from '../errors.js';
 import { emit, parseOutputFormat, type OutputFormat } from '../output.js';
 
 const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
@@ -165,7 +165,8 @@ export function register(program: Command): void {
     .action(async (id: string | undefined, opts: { apply?: boolean; output: OutputFormat }) => {
       const result = await createDefaultEngine().solution(id, Boolean(opts.apply));
       emit(opts.output, result, renderSolution);
-      if (result.applied && result.applied.some((o) => !o.ok)) throw new LabError('a solution action failed', 'read its output above; `npx lab exercise reset` starts over');
+      const failed = result.applied?.find((o) => !o.ok);
+      if (failed) throw new LabError('a solution action failed', 'read its output above; `npx lab exercise reset` starts over', failed.badInput ? ExitCode.BadInput : ExitCode.Failure);
     });
 
   exercise
@@ -180,7 +181,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < 1) throw new BadInputError(`step must be a number from 1, not "${step}"`);
       const result = await createDefaultEngine().runStep(id, n);
       emit(opts.output, result, renderStep);
-      if (!result.outcome.ok) process.exitCode = 1;
+      if (!result.outcome.ok) process.exitCode = result.outcome.badInput ? ExitCode.BadInput : ExitCode.Failure;
     });
 
   exercise

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Snapshot } from '../snapshot.js';
 import { boundOnceBySchema, evaluateBoundOnceBy } from './bound-once-by.js';
 import { containerRestartedSchema, evaluateContainerRestarted } from './container-restarted.js';
+import { createdOnceSchema, evaluateCreatedOnce } from './created-once.js';
 import { evaluateEventSeen, eventSeenSchema } from './event-seen.js';
 import { evaluateJsonPath, jsonPathSchema } from './json-path.js';
+import { evaluateLeaseTakeover, leaseTakeoverSchema } from './lease-takeover.js';
 import { evaluateNodeOfPod, nodeOfPodSchema } from './node-of-pod.js';
 import { evaluateObjectCount, objectCountSchema } from './object-count.js';
 import { evaluateOwnerChain, ownerChainSchema } from './owner-chain.js';
@@ -30,6 +32,8 @@ export const checkSchema = z.discriminatedUnion('kind', [
   podScheduledFalseSchema,
   nodeOfPodSchema,
   jsonPathSchema,
+  leaseTakeoverSchema,
+  createdOnceSchema,
 ]);
 
 export type Check = z.infer<typeof checkSchema>;
@@ -48,10 +52,12 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   'podScheduledFalse',
   'nodeOfPod',
   'jsonPath',
+  'leaseTakeover',
+  'createdOnce',
 ];
 
 /** Checks that read the trace: they verify how the result came about, not only the result. */
-export const TRACE_CHECK_KINDS: ReadonlySet<CheckKind> = new Set(['traceCount', 'traceMaxConcurrent', 'boundOnceBy', 'containerRestarted']);
+export const TRACE_CHECK_KINDS: ReadonlySet<CheckKind> = new Set(['traceCount', 'traceMaxConcurrent', 'boundOnceBy', 'containerRestarted', 'leaseTakeover', 'createdOnce']);
 
 export function evaluateCheck(check: Check, snapshot: Snapshot): CheckResult {
   switch (check.kind) {
@@ -79,6 +85,10 @@ export function evaluateCheck(check: Check, snapshot: Snapshot): CheckResult {
       return evaluateNodeOfPod(check, snapshot);
     case 'jsonPath':
       return evaluateJsonPath(check, snapshot);
+    case 'leaseTakeover':
+      return evaluateLeaseTakeover(check, snapshot);
+    case 'createdOnce':
+      return evaluateCreatedOnce(check, snapshot);
   }
 }
 

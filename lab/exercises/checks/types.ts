@@ -34,3 +34,8 @@ export const regexField = z.string().refine(
   },
   { message: 'not a valid regular expression' },
 );
+
+/** A Lease in the lab's namespace (k8s-flow-lab): deployment-controller, replicaset-controller, scheduler-<schedulerName>. */
+export const leaseNameField = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+  message: 'a Lease name, e.g. deployment-controller, replicaset-controller or scheduler-lab-scheduler',
+});

@@ -52,7 +52,7 @@ describe('bad exercise files', () => {
     [
       'an unknown check kind',
       minimal('  - {kind: objectCount, resource: Pod, equals: 1}\n  - {kind: podsRunning, equals: 1}\n  - {kind: podCount, equals: 3}'),
-      /^exercises\/03-demo\.yaml: checks\[2\]\.kind: unknown check "podCount"; expected one of objectCount, podsRunning, .*jsonPath$/,
+      /^exercises\/03-demo\.yaml: checks\[2\]\.kind: unknown check "podCount"; expected one of objectCount, podsRunning, .*jsonPath, leaseTakeover, createdOnce$/,
     ],
     ['a missing check kind', minimal('  - {equals: 3}'), /checks\[0\]\.kind: missing; expected one of objectCount/],
     ['an unknown action type', minimal('  - {kind: podsRunning, equals: 1}', '').replace('{type: sleep, seconds: 1}', '{type: reboot}'), /solution\[0\]\.type: unknown action "reboot"; expected one of apply, kubectl/],
