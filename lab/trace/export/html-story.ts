@@ -6,16 +6,18 @@
 import type { TraceEntry } from '../schema.js';
 import type { Story, StoryStep } from '../story.js';
 import { MILESTONES, type Milestone, type PodRow } from '../waterfall.js';
-import { escapeHtml, TIMELINE_HEAD, timelineRow } from './html-rows.js';
+import { escapeHtml, TIMELINE_HEAD } from './html-rows.js';
 import { formatDuration } from './story-views.js';
 
 function stepHtml(step: StoryStep, byId: ReadonlyMap<number, TraceEntry>): string {
   const timing = step.durationMs === undefined ? 'missing' : formatDuration(step.durationMs);
   const actors = step.actors.length ? ` <span class="actors">${escapeHtml(step.actors.join(', '))}</span>` : '';
   const note = step.note ? ` <span class="note">(${escapeHtml(step.note)})</span>` : '';
-  const rows = step.entryIds.map((id) => byId.get(id)).filter((e): e is TraceEntry => e !== undefined);
-  const body = rows.length
-    ? `<table class="rows"><thead>${TIMELINE_HEAD}</thead><tbody>${rows.map((e) => timelineRow(e, false)).join('')}</tbody></table>`
+  // The rows are copied from the timeline table when the step is first opened (STEP_ROWS_SCRIPT):
+  // written out here too, a 300-pod trace's page would hold every entry twice.
+  const ids = step.entryIds.filter((id) => byId.has(id));
+  const body = ids.length
+    ? `<table class="rows" data-ids="${ids.join(' ')}"><thead>${TIMELINE_HEAD}</thead><tbody></tbody></table>`
     : '<p class="none">The trace holds no entry for this step: it did not happen, or a tap that would see it was off.</p>';
   return `<li class="step ${step.state}"><details><summary><span class="num">${step.number}.</span> ${escapeHtml(step.title)} <span class="time">${timing}</span>${step.state === 'out-of-order' ? ' <span class="badge">out of order</span>' : ''}${note}${actors}</summary>${body}</details></li>`;
 }
@@ -79,4 +81,24 @@ ol.steps { padding-left: 0; list-style: none; margin: 0; }
 .legend .seg { position: static; display: inline-block; width: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
 .seg.created { background: #9fc5e8; } .seg.bound { background: #6fa8dc; } .seg.sandbox { background: #ffd966; }
 .seg.started { background: #f6b26b; } .seg.running { background: #93c47d; } .seg.ready { background: #38761d; }
+`;
+
+/** Fills a step's table from the timeline's rows (by their e<id> anchors) the first time it opens. */
+export const STEP_ROWS_SCRIPT = `
+for (const step of document.querySelectorAll('#story details')) {
+  step.addEventListener('toggle', () => {
+    const table = step.querySelector('table.rows');
+    if (!step.open || !table || table.dataset.filled) return;
+    table.dataset.filled = 'yes';
+    const body = table.querySelector('tbody');
+    for (const id of table.dataset.ids.split(' ')) {
+      const row = document.getElementById('e' + id);
+      if (!row) continue;
+      const copy = row.cloneNode(true);
+      copy.removeAttribute('id');
+      copy.hidden = false; // the timeline's filter may hide it there
+      body.appendChild(copy);
+    }
+  });
+}
 `;

@@ -10,7 +10,7 @@ import type { TraceEntry } from '../schema.js';
 import { buildStory } from '../story.js';
 import { podWaterfall } from '../waterfall.js';
 import { escapeHtml, TIMELINE_HEAD, timelineRow } from './html-rows.js';
-import { STORY_CSS, storyHtml, waterfallHtml } from './html-story.js';
+import { STEP_ROWS_SCRIPT, STORY_CSS, storyHtml, waterfallHtml } from './html-story.js';
 import { toMermaid, type MermaidOptions } from './mermaid.js';
 import { storyToMermaid } from './story-views.js';
 
@@ -103,7 +103,7 @@ ${safe.map((e) => timelineRow(e)).join('\n')}
 </tbody>
 </table>
 <script>${escapeInlineScript(bundle)}</script>
-<script>${escapeInlineScript(FILTER_SCRIPT)}</script>
+<script>${escapeInlineScript(FILTER_SCRIPT + STEP_ROWS_SCRIPT)}</script>
 </body>
 </html>
 `;
