@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { down, up } from '../../cluster/lifecycle.js';
 import { ensureMachineReady } from '../../cluster/setup.js';
+import { loadKindConfig } from '../../cluster/kind-config.js';
 import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
 import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
 import { execInNode, listNodeContainers } from '../../cluster/nodes.js';
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ npx lab up --image kindest/node:v1.34.0   # stock image, where a registry is reachable')
     .action(async (opts: { recreate?: boolean; image?: string; output: 'text' | 'json' }) => {
+      loadKindConfig(); // a kind-config.yaml that does not parse is bad input, before any set-up
       const progress = new Progress();
       const image = opts.image ?? process.env.LAB_NODE_IMAGE;
       await ensureMachineReady(progress, { ...(image ? { nodeImage: image } : {}), skipIfClusterHealthy: !opts.recreate });
