@@ -94,6 +94,8 @@ function scalingOf(rs: ReplicaSetActions, tree: readonly TraceEntry[]): Scaling 
     const counts = `${from}→${to}`;
     return to > from ? { direction: 'up', counts } : to < from ? { direction: 'down', counts } : { counts };
   }
+  // A ReplicaSet created in this chapter gains pods from its creation: they tell nothing of a later write.
+  if (rs.created.length > 0) return {};
   if (rs.podsCreated.length > 0 && rs.podsDeleted.length === 0) return { direction: 'up' };
   if (rs.podsDeleted.length > 0 && rs.podsCreated.length === 0) return { direction: 'down' };
   return {};
