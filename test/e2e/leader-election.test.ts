@@ -116,7 +116,7 @@ describe('one writer at a time: leader election between two lab processes', () =
 
   afterAll(async () => {
     census.stop();
-    for (const p of [first, second, third]) if (p && p.child.exitCode === null) await p.stop('SIGTERM');
+    for (const p of [first, second, third]) if (p && p.child.exitCode === null && p.child.signalCode === null) await p.stop('SIGTERM');
     await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'], { reject: false });
     if (builtinBefore) await setBuiltinControllers(true);
   });
