@@ -4,6 +4,7 @@
  * are named by their role so the two sides line up.
  */
 import type { Actor, TraceEntry } from '../trace/schema.js';
+import { alignBy, type Aligned } from './align.js';
 
 export type Role = 'kubectl' | 'deployment controller' | 'replicaset controller' | 'scheduler' | 'kubelet' | 'other';
 
@@ -86,23 +87,6 @@ export function requestCounts(entries: readonly TraceEntry[], namespace: string)
 }
 
 /** Line the two sequences up action by action for a side-by-side view (longest common subsequence). */
-export function alignSequences(builtin: readonly Action[], lab: readonly Action[]): Array<{ builtin?: Action; lab?: Action }> {
-  const key = (a: Action) => `${a.role}|${a.action}`;
-  const n = builtin.length;
-  const m = lab.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = key(builtin[i]!) === key(lab[j]!) ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const rows: Array<{ builtin?: Action; lab?: Action }> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && key(builtin[i]!) === key(lab[j]!)) rows.push({ builtin: builtin[i++], lab: lab[j++] });
-    else if (j >= m || (i < n && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) rows.push({ builtin: builtin[i++] });
-    else rows.push({ lab: lab[j++] });
-  }
-  return rows;
+export function alignSequences(builtin: readonly Action[], lab: readonly Action[]): Array<Aligned<Action>> {
+  return alignBy(builtin, lab, (a) => `${a.role}|${a.action}`);
 }

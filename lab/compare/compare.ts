@@ -26,6 +26,8 @@ import { diffEndStates, normaliseEndState, templateHashes, type EndState, type S
 import { explain } from './explain.js';
 import { hopSamples, summariseHops, type HopSummary } from './latency.js';
 import { startLab, type LabProcess } from './lab-process.js';
+import { diffStories, type StoryDiffChapter } from './story-diff.js';
+import { buildStory } from '../trace/story.js';
 import { namespaceFor, schedulerNameFor, type Scenario, type Side, type StepMemory } from './scenarios.js';
 
 export interface SideResult {
@@ -51,6 +53,8 @@ export interface Comparison {
   sides: Record<Side, SideResult>;
   /** The two action sequences lined up ("-" where one side has no counterpart). */
   actionsSideBySide: Array<{ builtin?: string; lab?: string }>;
+  /** Each request's numbered steps on both sides, lined up, with marks where they differ. */
+  storiesSideBySide: StoryDiffChapter[];
   explanations: string[];
   builtinControllersRestoredTo: boolean;
 }
@@ -76,8 +80,12 @@ function analyse(side: Side, namespace: string, entries: TraceEntry[], raw: Awai
   };
 }
 
-async function writeDiagrams(entries: readonly TraceEntry[], namespace: string, dir: string, side: Side, title: string): Promise<{ mermaid: string; html: string }> {
-  const selected = filterEntries(correlate(entries), { namespace });
+/** A side's own entries (its namespace), linked as `lab trace export` links them: what its diagrams and story tell. */
+function sideEntries(entries: readonly TraceEntry[], namespace: string): TraceEntry[] {
+  return filterEntries(correlate(entries), { namespace });
+}
+
+async function writeDiagrams(selected: readonly TraceEntry[], dir: string, side: Side, title: string): Promise<{ mermaid: string; html: string }> {
   const mermaid = join(dir, `${side}.mmd`);
   const html = join(dir, `${side}.html`);
   await writeFile(mermaid, await renderExport('mermaid', selected, { title }), 'utf8');
@@ -122,13 +130,15 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     const jsonlB = join(dir, 'builtin.jsonl');
     const session = await progress.step('starting the trace (audit, etcd, kubelet, containerd)', () => startClusterTrace({ jsonlPath: jsonlB }));
     let builtin: SideResult;
+    let selectedB: TraceEntry[];
     try {
       const duration = await runSteps(scenario, nsB, schedulerNameFor('builtin'), timeoutSeconds, progress, memories.builtin);
       await settle();
       const raw = await snapshot(nsB);
       await session.stop();
       const entries = session.entries();
-      const diagrams = await writeDiagrams(entries, nsB, dir, 'builtin', `${scenario.name}: built-in controllers + default-scheduler`);
+      selectedB = sideEntries(entries, nsB);
+      const diagrams = await writeDiagrams(selectedB, dir, 'builtin', `${scenario.name}: built-in controllers + default-scheduler`);
       builtin = analyse('builtin', nsB, entries, raw, duration, { jsonl: jsonlB, ...diagrams });
     } finally {
       await session.stop();
@@ -151,7 +161,8 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     await progress.step("stopping the lab's components", () => running.stop());
     lab = undefined;
     const entriesL = await readJsonlFile(jsonlL);
-    const diagramsL = await writeDiagrams(entriesL, nsL, dir, 'lab', `${scenario.name}: the lab's controllers + lab-scheduler`);
+    const selectedL = sideEntries(entriesL, nsL);
+    const diagramsL = await writeDiagrams(selectedL, dir, 'lab', `${scenario.name}: the lab's controllers + lab-scheduler`);
     const labSide = analyse('lab', nsL, entriesL, rawL, durationL, { jsonl: jsonlL, ...diagramsL });
 
     const endStateDiff = diffEndStates(builtin.endState, labSide.endState);
@@ -165,6 +176,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
         ...(row.builtin ? { builtin: formatAction(row.builtin) } : {}),
         ...(row.lab ? { lab: formatAction(row.lab) } : {}),
       })),
+      storiesSideBySide: diffStories(buildStory(selectedB), buildStory(selectedL)),
       explanations: explain({
         endStateDiff,
         hashes: { builtin: builtin.templateHashes, lab: labSide.templateHashes },

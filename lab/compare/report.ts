@@ -2,6 +2,8 @@
 import { formatMs } from '../bench/stats.js';
 import { renderTable } from '../bench/table.js';
 import type { Comparison } from './compare.js';
+import { SLOWER_GAP_MS, SLOWER_RATIO } from './story-diff.js';
+import { storyDiffText } from './story-diff-text.js';
 
 function requestRows(c: Comparison): string[][] {
   const keys = new Set<string>();
@@ -31,6 +33,9 @@ export function renderComparison(c: Comparison): string {
     '',
     'actions (audit log writes, in order):',
     renderTable(['built-in', 'lab'], c.actionsSideBySide.map((r) => [r.builtin ?? '-', r.lab ?? '-'])),
+    '',
+    `the story, side by side (steps lined up by hop; "longer" means ≥ ${SLOWER_RATIO}× and ≥ ${SLOWER_GAP_MS} ms longer):`,
+    ...storyDiffText(c.storiesSideBySide),
     '',
     'hop latencies p50 / p95 (samples):',
     renderTable(['hop', 'built-in', 'lab'], hopRows),
