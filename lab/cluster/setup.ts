@@ -153,20 +153,25 @@ export async function ensureMachineReady(progress: Progress, opts: { nodeImage?:
   if (opts.skipIfClusterHealthy && (await commandWorks('docker', ['info'])) && (await clusterHealth().catch(() => undefined))?.healthy) {
     return { steps: [], durationMs: Date.now() - started };
   }
-  const plan = planSetup(await probeMachine(opts.nodeImage ?? NODE_IMAGE));
+  const facts = await probeMachine(opts.nodeImage ?? NODE_IMAGE);
+  const plan = planSetup(facts);
   if (plan.blocked) throw new BadInputError(plan.blocked.message, plan.blocked.fix);
-  const imagePresent = await imageExists(opts.nodeImage ?? NODE_IMAGE).catch(() => false);
   // Checking an image that is already here against its inputs is not news; anything else is.
-  const news = plan.steps.filter((s) => s.id !== 'node-image' || !imagePresent);
+  // With no Docker engine answering yet, whether the image is here is only known once it runs.
+  const news = plan.steps.filter((s) => s.id !== 'node-image' || !facts.nodeImagePresent);
   if (news.length > 0) {
     progress.info('this machine needs some set-up first (once; later runs skip it):');
-    for (const s of news) progress.info(`  ${s.title}: ${s.why} (${s.estimate})`);
+    for (const s of news) {
+      const when = s.id === 'node-image' && !facts.dockerAnswers ? `if it is not in Docker already, ${s.estimate}` : s.estimate;
+      progress.info(`  ${s.title}: ${s.why} (${when})`);
+    }
   }
   for (const step of plan.steps) {
     if (step.id === 'packages') await progress.step(`${step.title} (${step.estimate})`, (update) => runScript('install-prerequisites.sh', update));
     else if (step.id === 'docker') await progress.step(`${step.title} (${step.estimate})`, (update) => runScript('setup-docker.sh', update));
     else {
-      if (imagePresent) progress.info('checking the node image against its inputs (rebuilt only if they changed)');
+      const present = await imageExists(opts.nodeImage ?? NODE_IMAGE).catch(() => false);
+      progress.info(present ? 'checking the node image against its inputs (rebuilt only if they changed)' : `building the node image: ${step.estimate}`);
       await buildNodeImage(progress);
     }
   }
