@@ -13,5 +13,7 @@ export const TIMELINE_HEAD = '<tr><th>id</th><th>ms</th><th>actor</th><th>tap</t
 export function timelineRow(e: TraceEntry, withId = true): string {
   const cells = [`+${e.tMs}`, e.actor, e.tap, e.verb, objectLabel(e), e.resourceVersion ?? '', e.causeId === undefined ? '' : `#${e.causeId}`, detailsSummary(e)];
   const id = withId ? ` id="e${e.id}"` : '';
-  return `<tr${id} data-actor="${escapeHtml(e.actor)}"><td>${e.id}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  // The report's filters read these: component, object kind and (for a pod or its binding) the pod.
+  const pod = e.object.kind === 'Pod' || e.object.kind === 'Binding' ? ` data-pod="${escapeHtml(e.object.name)}"` : '';
+  return `<tr${id} data-actor="${escapeHtml(e.actor)}" data-kind="${escapeHtml(e.object.kind)}"${pod}><td>${e.id}</td>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }

@@ -9,6 +9,8 @@ import { redactEntry } from '../redact.js';
 import type { TraceEntry } from '../schema.js';
 import { buildStory } from '../story.js';
 import { podWaterfall } from '../waterfall.js';
+import { stateTimeline } from '../object-states.js';
+import { CONTROLS_CSS, CONTROLS_SCRIPT, filtersHtml, momentHtml } from './html-controls.js';
 import { escapeHtml, TIMELINE_HEAD, timelineRow } from './html-rows.js';
 import { STEP_ROWS_SCRIPT, STORY_CSS, storyHtml, waterfallHtml } from './html-story.js';
 import { toMermaid, type MermaidOptions } from './mermaid.js';
@@ -36,15 +38,7 @@ export interface HtmlOptions extends MermaidOptions {
   mermaidJs?: string;
 }
 
-const FILTER_SCRIPT = `
-const box = document.getElementById('filter');
-box.addEventListener('input', () => {
-  const words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
-  for (const tr of document.querySelectorAll('#timeline tbody tr')) {
-    const text = tr.textContent.toLowerCase();
-    tr.hidden = !words.every((w) => text.includes(w));
-  }
-});
+const MERMAID_SCRIPT = `
 mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', sequence: { mirrorActors: false, wrap: true, actorMargin: 30 } });
 const failed = (err) => { document.body.dataset.mermaid = 'failed'; document.getElementById('mermaid-error').textContent = String(err); };
 // A closed <details> has no size to lay a diagram out in: each folded diagram is drawn when first opened.
@@ -76,6 +70,7 @@ th { position: sticky; top: 0; background: #f4f4f4; }
 #filter { width: 30em; margin: 0.5em 0; }
 details.diagram > summary { cursor: pointer; font-size: 15px; margin: 0.5em 0; }
 ${STORY_CSS}
+${CONTROLS_CSS}
 </style>
 </head>
 <body>
@@ -83,8 +78,12 @@ ${STORY_CSS}
 <h2>The story, step by step</h2>
 <p>Each numbered step is what happened, with its real duration; open one to see the trace entries behind it.</p>
 <div id="story">${storyHtml(story, safe)}</div>
+${filtersHtml(safe)}
 <h2>Each pod, from created to Ready</h2>
 <div id="waterfall">${waterfallHtml(podWaterfall(safe))}</div>
+<h2>Every object at a moment</h2>
+<p>Move the slider: each Deployment's and ReplicaSet's replicas and each pod's phase and node, as last seen at or before that time.</p>
+<div id="states-view">${momentHtml(stateTimeline(safe))}</div>
 <h2>Sequence: the story</h2>
 <pre class="mermaid">${escapeHtml(storyToMermaid(story))}</pre>
 <details class="diagram"><summary>Sequence: components (one arrow per hop and object kind)</summary>
@@ -103,7 +102,7 @@ ${safe.map((e) => timelineRow(e)).join('\n')}
 </tbody>
 </table>
 <script>${escapeInlineScript(bundle)}</script>
-<script>${escapeInlineScript(FILTER_SCRIPT + STEP_ROWS_SCRIPT)}</script>
+<script>${escapeInlineScript(MERMAID_SCRIPT + STEP_ROWS_SCRIPT + CONTROLS_SCRIPT)}</script>
 </body>
 </html>
 `;

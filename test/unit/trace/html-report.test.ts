@@ -3,29 +3,22 @@
 // The HTML report's story-first view in headless Chromium at 1280 px: it renders without console
 // errors, its text is at least 12 px, every step opens onto its timeline rows, and the waterfall
 // has one bar row per pod. Screenshots go to .lab/test-output/ for a person to look at.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../lab/cluster/paths.js';
 import { toHtml } from '../../../lab/trace/export/html.js';
 import { podWaterfall } from '../../../lab/trace/waterfall.js';
+import { HAS_CHROMIUM, launchWithReport, openReport, OUT } from './chromium.js';
 import { rollingUpdateTrace } from './story-traces.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OUT = join(REPO_ROOT, '.lab', 'test-output');
-
-describe.skipIf(!existsSync(CHROMIUM))('the HTML report in Chromium at 1280 px', () => {
+describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
   const entries = rollingUpdateTrace('lab');
   const pods = podWaterfall(entries);
   let browser: Browser;
   let file: string;
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    file = join(OUT, 'story-report.html');
-    writeFileSync(file, await toHtml(entries, { title: 'rolling update (synthetic trace)' }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    ({ browser, file } = await launchWithReport('story-report.html', await toHtml(entries, { title: 'rolling update (synthetic trace)' })));
   }, 60_000);
 
   afterAll(async () => {
@@ -33,12 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in Chromium at 1280 px',
   });
 
   it('shows the story first, readable, every step expanding onto its rows; one waterfall row per pod', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`file://${file}`);
-    await page.waitForFunction(() => document.body.dataset.mermaid !== undefined, undefined, { timeout: 30_000 });
+    const { page, errors } = await openReport(browser, file);
     expect(await page.evaluate(() => document.body.dataset.mermaid)).toBe('rendered');
 
     const firstHeading = await page.locator('h2').first().textContent();

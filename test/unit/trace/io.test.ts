@@ -147,7 +147,7 @@ describe('HTML export', () => {
     expect(html).toContain('&lt;img src=x');
     expect(html).toContain('<pre class="mermaid">sequenceDiagram');
     expect(html).toContain('replicaset_controller-&gt;&gt;api_server: create Pod web-7d9f-* ×3');
-    expect(html.match(/<\/script>/g)).toHaveLength(2); // only the two real closing tags
+    expect(html.match(/<\/script>/g)).toHaveLength(3); // only the real closing tags: the two scripts and the embedded object states
     expect(html).not.toMatch(/<script[^>]+src=/);
   });
 
