@@ -24,7 +24,11 @@ export class AnotherLabRunningError extends LabError {
  * first) when another lab process is alive. runLab checks again when it starts.
  */
 export async function refuseIfAnotherLabRuns(client: Pick<CoordinationV1Api, 'listNamespacedLease'>): Promise<void> {
-  const { processes } = await readLabActivity(client);
+  refuseIfAlive((await readLabActivity(client)).processes);
+}
+
+/** Throws AnotherLabRunningError when any of these records is of another lab process that is alive. */
+export function refuseIfAlive(processes: readonly LabProcessRecord[]): void {
   const alive = processes.filter((p) => p.alive && !(p.pid === process.pid && p.host === hostname()));
   if (alive.length > 0) throw new AnotherLabRunningError(alive);
 }

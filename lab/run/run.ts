@@ -29,7 +29,7 @@ import { recordingClient } from './record-writes.js';
 import { buildSchedulerProfile } from './scheduler-profile.js';
 import { fencedClient, leaseNameFor, runElected } from './leadership.js';
 import { announcePresence, pruneGoneProcesses, readLabActivity, type Presence } from './presence.js';
-import { AnotherLabRunningError } from './another-lab.js';
+import { refuseIfAlive } from './another-lab.js';
 import { newIdentity } from '../../controllers/shared/leader-election.js';
 
 export interface RunLabOptions {
@@ -137,7 +137,6 @@ function asSchedulerDecisions(sink: DecisionSink): DecisionSink {
   return (d) => sink({ ...d, component: 'scheduler', details: { ...d.details, schedulerName: d.component } });
 }
 
-
 interface ComponentRun {
   component: Component;
   clients: Clients;
@@ -194,10 +193,7 @@ async function runComponent(run: ComponentRun): Promise<void> {
 /** Refuses (if asked to) while another lab process is alive, clears records of dead ones, then announces this one. */
 async function startPresence(client: Clients['coordination'], identity: string, opts: RunLabOptions): Promise<Presence> {
   const { processes } = await readLabActivity(client);
-  const alive = processes.filter((p) => p.alive);
-  if (opts.whenAnotherLabRuns === 'refuse' && alive.length > 0) {
-    throw new AnotherLabRunningError(alive);
-  }
+  if (opts.whenAnotherLabRuns === 'refuse') refuseIfAlive(processes);
   const removed = await pruneGoneProcesses(client, processes);
   if (removed > 0) process.stderr.write(chalk.dim(`· removed ${removed} record${removed > 1 ? 's' : ''} of lab processes that are gone\n`));
   return announcePresence(

@@ -1,8 +1,9 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { V1Lease } from '@kubernetes/client-node';
 import { decisionForElection, fencedClient, leaseNameFor, NotLeaderError } from '../../../lab/run/leadership.js';
 import { describeActivity, howToStop, humanDuration, leaderFromLease, pidAlive, processFromLease, processLeaseName } from '../../../lab/run/presence.js';
-import { AnotherLabRunningError } from '../../../lab/run/another-lab.js';
+import { AnotherLabRunningError, refuseIfAlive } from '../../../lab/run/another-lab.js';
 import { exitCodeOf } from '../../../lab/cli/errors.js';
 
 const NOW = new Date('2026-12-02T10:00:00.000Z');
@@ -116,5 +117,15 @@ describe('AnotherLabRunningError', () => {
     expect(err.message).toContain('pid 4242 on laptop (lab run');
     expect(err.fix).toMatch(/stop it first/);
     expect(exitCodeOf(err)).toBe(2);
+  });
+});
+
+describe('refuseIfAlive', () => {
+  it('refuses for another alive lab, never for a gone one or for this very process', () => {
+    const other = processFromLease(processLease(), NOW, 'laptop', () => true);
+    const gone = processFromLease(processLease({ renewed: 60_000 }), NOW, 'laptop', () => true);
+    expect(() => refuseIfAlive([other])).toThrow(AnotherLabRunningError);
+    expect(() => refuseIfAlive([gone])).not.toThrow();
+    expect(() => refuseIfAlive([{ ...other, pid: process.pid, host: hostname() }])).not.toThrow();
   });
 });
