@@ -6,7 +6,7 @@ import { loadKindConfig } from '../../cluster/kind-config.js';
 import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
 import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
 import { execInNode, listNodeContainers } from '../../cluster/nodes.js';
-import { kubectl } from '../../cluster/kubectl.js';
+import { kubectlPassthrough } from '../../cluster/kubectl.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from '../../cluster/paths.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
 import { BadInputError } from '../errors.js';
@@ -119,12 +119,9 @@ export function register(program: Command): void {
     .description('run the cluster-matched kubectl (v1.34) with the lab\'s kubeconfig')
     .argument('[args...]', 'kubectl arguments (after --)')
     .allowUnknownOption()
-    .addHelpText('after', '\nExample:\n  $ npx lab kubectl -- get pods -A -o wide')
+    .addHelpText('after', '\nExamples:\n  $ npx lab kubectl -- get pods -A -o wide\n  $ cat deployment.yaml | npx lab kubectl -- apply -f -')
     .action(async (args: string[]) => {
-      const result = await kubectl(args, { reject: false });
-      if (result.stdout) process.stdout.write(result.stdout + '\n');
-      if (result.stderr) process.stderr.write(result.stderr + '\n');
-      process.exitCode = result.exitCode;
+      process.exitCode = await kubectlPassthrough(args);
     });
 
   const node = program.command('node').description('work inside the kind node containers');
