@@ -4,11 +4,10 @@
  * cost the nodes nothing); tiny requests keep them cheap for the scheduler runs.
  */
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { workloadContainer } from '../cluster/workload-image.js';
 
 export const UNSCHEDULED = 'nobody';
-export const BENCH_IMAGE = 'lab.local/web:1.0';
-
-const tinyContainer = { name: 'web', image: BENCH_IMAGE, imagePullPolicy: 'Never', resources: { requests: { cpu: '1m', memory: '1Mi' } } };
+const tinyContainer = workloadContainer({ resources: { requests: { cpu: '1m', memory: '1Mi' } } });
 
 export function benchPod(namespace: string, name: string, schedulerName: string, labels: Record<string, string> = { bench: 'pod' }): V1Pod {
   return {

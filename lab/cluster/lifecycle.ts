@@ -12,11 +12,16 @@ import { requireKind } from './kind.js';
 import { kubectl } from './kubectl.js';
 import { loadImageArchive, listNodeContainers } from './nodes.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from './paths.js';
+import type { ImagePlan } from './image-plan.js';
+import { writeImagesRecord } from './images-record.js';
+import { WORKLOAD } from './workload-image.js';
 
 export interface UpOptions {
   recreate?: boolean;
-  /** Node image; defaults to $LAB_NODE_IMAGE or the image `lab image build` makes. */
+  /** Node image; defaults to the plan's, else $LAB_NODE_IMAGE or the image `lab image build` makes. */
   image?: string;
+  /** The images decided for this cluster (decideImagePlan); recorded when the cluster is created. */
+  plan?: ImagePlan;
   readyTimeoutMs?: number;
 }
 
@@ -41,7 +46,7 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
     await requireDocker();
     await requireKind();
   });
-  const image = opts.image ?? NODE_IMAGE;
+  const image = opts.image ?? opts.plan?.nodeImage ?? NODE_IMAGE;
   const existing = await clusterHealth();
   if (existing.exists && !opts.recreate) {
     if (!existing.healthy) {
@@ -51,7 +56,7 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
       );
     }
     progress.info(`cluster "${CLUSTER_NAME}" is already up and healthy; reusing it (--recreate to rebuild)`);
-    const loadImagesMs = await loadWorkloadImages(progress);
+    const loadImagesMs = await loadWorkloadImages(progress, opts.plan);
     return {
       cluster: CLUSTER_NAME, created: false, image: existing.containers[0]?.image ?? image, kubeconfig: adminKubeconfigPath(), nodes: existing.nodes,
       timings: { createMs: 0, readyMs: 0, loadImagesMs, totalMs: Date.now() - started },
@@ -62,7 +67,7 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
     if (ours || !image.includes('/') || image.startsWith('lab.local/')) {
       throw new BadInputError(
         `node image ${image} is not on this machine`,
-        ours ? 'build it (offline, cached): `npx lab image build`, or pass a stock image with --image kindest/node:v1.34.0 where a registry is reachable' : `build or load ${image} first, or leave out --image`,
+        ours ? 'build it (offline, cached): `npx lab image build`, or use kind\'s image where Docker Hub is reachable: `LAB_IMAGE_MODE=online npx lab up`' : `build or load ${image} first, or leave out --image`,
       );
     }
     progress.info(`node image ${image} is not local; kind will pull it`);
@@ -96,7 +101,8 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
   const readyStart = Date.now();
   const health = await progress.step('waiting for every node to be Ready', (update) => waitForReady(update, opts.readyTimeoutMs ?? 300_000));
   const readyMs = Date.now() - readyStart;
-  const loadImagesMs = await loadWorkloadImages(progress);
+  if (opts.plan) writeImagesRecord(opts.plan);
+  const loadImagesMs = await loadWorkloadImages(progress, opts.plan);
   return {
     cluster: CLUSTER_NAME, created: true, image, kubeconfig: adminKubeconfigPath(), nodes: health.nodes,
     timings: { createMs, readyMs, loadImagesMs, totalMs: Date.now() - started },
@@ -117,11 +123,13 @@ async function waitForReady(update: (s: string) => void, timeoutMs: number): Pro
   }
 }
 
-/** Loads lab.local/* workload image archives into every node. */
-async function loadWorkloadImages(progress: Progress): Promise<number> {
+/** Loads the workload image archives built here (agnhost) into every node; online, the nodes pull instead. */
+async function loadWorkloadImages(progress: Progress, plan?: ImagePlan): Promise<number> {
   const archives = workloadArchivesPresent();
   if (archives.length === 0) {
-    progress.info('no workload image archives found (run `npx lab image build` to make lab.local/web)');
+    progress.info(plan?.mode === 'online'
+      ? `the nodes will pull ${plan.workload.image} when the first pod needs it`
+      : `no workload image archives found (run \`npx lab image build\` to build ${WORKLOAD.image}, or bring a registry: \`npx lab registry up\`)`);
     return 0;
   }
   const start = Date.now();

@@ -15,7 +15,9 @@ import { commandWorks } from './exec.js';
 import { clusterHealth } from './health.js';
 import { buildNodeImage, NODE_IMAGE } from './image/build.js';
 import { imageExists } from './image/docker-images.js';
-import { REPO_ROOT } from './paths.js';
+import { kubectlPath } from './kubectl.js';
+import { KIND_VERSION, kindPath, KUBERNETES_VERSION, REPO_ROOT } from './paths.js';
+import { downloadTool, toolSources } from './tool-download.js';
 
 export interface MachineFacts {
   /** `docker info` answers. */
@@ -30,9 +32,12 @@ export interface MachineFacts {
   nodeImagePresent: boolean;
   /** The node image is the one the lab builds (not a stock or user-given image). */
   nodeImageIsOurs: boolean;
+  /** kind and kubectl answer (from the cache's bin directory or PATH). */
+  kindPresent: boolean;
+  kubectlPresent: boolean;
 }
 
-export type SetupStepId = 'packages' | 'docker' | 'node-image';
+export type SetupStepId = 'packages' | 'docker' | 'node-image' | 'tools';
 
 export interface SetupStep {
   id: SetupStepId;
@@ -66,6 +71,13 @@ const NODE_IMAGE_STEP: SetupStep = {
   estimate: 'about 30–45 min the first time on 2 cores, seconds when nothing changed',
 };
 
+const TOOLS: SetupStep = {
+  id: 'tools',
+  title: `kind ${KIND_VERSION} and kubectl ${KUBERNETES_VERSION} (their release binaries, checked against their published SHA-256)`,
+  why: 'the lab drives the cluster with them, and nothing here builds them (the node image comes from a registry)',
+  estimate: 'about 10–30 s',
+};
+
 /** Pure: what must be done on a machine with these facts, or what the user must do. */
 export function planSetup(f: MachineFacts): SetupPlan {
   const steps: SetupStep[] = [];
@@ -78,6 +90,8 @@ export function planSetup(f: MachineFacts): SetupPlan {
   // an image from older sources is rebuilt. Without them an image already here is used as is
   // (loaded from a `lab image save` archive, say).
   if (needsImageBuild && (!f.nodeImagePresent || (f.goOk && f.debootstrap))) steps.push(NODE_IMAGE_STEP);
+  // The image build installs kind and kubectl from Go modules; without it they are downloaded.
+  if ((!f.kindPresent || !f.kubectlPresent) && !steps.includes(NODE_IMAGE_STEP)) steps.push(TOOLS);
   const needsRoot = steps.some((s) => s.id === 'packages' || s.id === 'docker');
   if (needsRoot && (!f.root || !f.apt)) {
     const linuxFix = 'sudo bash scripts/install-prerequisites.sh && sudo bash scripts/setup-docker.sh';
@@ -123,6 +137,8 @@ export async function probeMachine(nodeImage: string): Promise<MachineFacts> {
     debootstrap: (await commandWorks('debootstrap', ['--version'])) || existsSync('/usr/sbin/debootstrap'),
     nodeImagePresent: dockerAnswers && (await imageExists(nodeImage)),
     nodeImageIsOurs: nodeImage === NODE_IMAGE,
+    kindPresent: await commandWorks(kindPath(), ['version']),
+    kubectlPresent: await commandWorks(kubectlPath(), ['version', '--client']),
   };
 }
 
@@ -169,6 +185,14 @@ export async function ensureMachineReady(progress: Progress, opts: { nodeImage?:
   for (const step of plan.steps) {
     if (step.id === 'packages') await progress.step(`${step.title} (${step.estimate})`, (update) => runScript('install-prerequisites.sh', update));
     else if (step.id === 'docker') await progress.step(`${step.title} (${step.estimate})`, (update) => runScript('setup-docker.sh', update));
+    else if (step.id === 'tools') {
+      await progress.step(`${step.title} (${step.estimate})`, async (update) => {
+        for (const source of toolSources(process.platform, process.arch)) {
+          update(source.url);
+          await downloadTool(source);
+        }
+      });
+    }
     else {
       const present = await imageExists(opts.nodeImage ?? NODE_IMAGE).catch(() => false);
       progress.info(present ? 'checking the node image against its inputs (rebuilt only if they changed)' : `building the node image: ${step.estimate}`);

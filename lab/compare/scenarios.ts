@@ -4,8 +4,8 @@
  * sides; only the namespace and the pods' schedulerName differ.
  */
 import { BadInputError } from '../cli/errors.js';
+import { workloadContainer } from '../cluster/workload-image.js';
 
-export const WEB_IMAGE = 'lab.local/web:1.0';
 export const DEPLOYMENT = 'web';
 
 export type Step =
@@ -112,7 +112,7 @@ export function deploymentManifest(namespace: string, replicas: number, schedule
         spec: {
           schedulerName,
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'web', image: WEB_IMAGE, imagePullPolicy: 'Never', ports: [{ containerPort: 8080 }] }],
+          containers: [workloadContainer()],
         },
       },
     },

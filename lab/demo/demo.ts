@@ -14,6 +14,8 @@ import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { ensureMachineReady } from '../cluster/setup.js';
+import { decideImagePlan } from '../cluster/images-record.js';
+import { WORKLOAD } from '../cluster/workload-image.js';
 import { LabError } from '../cli/errors.js';
 import { correlate } from '../trace/correlate.js';
 import { readJsonlFile } from '../trace/export/jsonl.js';
@@ -61,14 +63,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await writeFile(files.jsonl, '', 'utf8'); // a fresh trace: the follower must not replay an old demo
 
   // A fresh machine: Docker, the node image (said first, with why and how long), then the cluster.
-  await ensureMachineReady(progress, { skipIfClusterHealthy: !opts.recreate });
+  const plan = await decideImagePlan(progress, { recreate: !!opts.recreate });
+  await ensureMachineReady(progress, { nodeImage: plan.nodeImage, skipIfClusterHealthy: !opts.recreate });
   const health = await progress.step('checking the cluster', () => clusterHealth());
   let clusterCreated = false;
   if (!health.healthy || opts.recreate) {
     // A cluster that exists but is broken (a restarted Docker engine, say) is made anew: the
     // demo's promise is a working chain of events, and the cluster holds nothing of the learner's yet.
     if (health.exists && !health.healthy) progress.info(`cluster is not healthy (${health.problems.join('; ')}); creating it anew`);
-    const result = await up(progress, { recreate: health.exists });
+    const result = await up(progress, { recreate: health.exists, plan });
     clusterCreated = result.created;
   }
   await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/demo').coordination);
@@ -86,7 +89,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const running = lab;
     await progress.step("starting the lab's Deployment controller, ReplicaSet controller and lab-scheduler", () => running.ready);
 
-    await progress.step(`namespace ${namespace}, Deployment web (${replicas} × lab.local/web:1.0, schedulerName lab-scheduler)`, async () => {
+    await progress.step(`namespace ${namespace}, Deployment web (${replicas} × ${WORKLOAD.image}, schedulerName lab-scheduler)`, async () => {
       const ns = await kubectl(['create', 'namespace', namespace], { reject: false });
       if (ns.exitCode !== 0 && !/AlreadyExists/.test(ns.stderr)) throw new LabError(`could not create namespace ${namespace}: ${ns.stderr.trim()}`);
       await kubectl(['delete', 'deployment', 'web', '-n', namespace, '--ignore-not-found', '--wait=true']);

@@ -1,9 +1,10 @@
 /**
  * Actions the lab can perform for the learner (a step's `action`, the worked `solution`, an
  * exercise's `cleanup`). Each is one small, visible operation, spelled as the kubectl command it
- * stands for wherever there is one. `{{namespace}}` in any string is replaced by the exercise's
+ * stands for wherever there is one. `{{namespace}}` (and the workload image's placeholders, see withPlaceholders) in any string is replaced by the exercise's
  * namespace.
  */
+import { kubectlCommandSuffix, WORKLOAD, type WorkloadImage } from '../cluster/workload-image.js';
 import { z } from 'zod';
 import { LAB_NAMESPACE } from '../run/components.js';
 import { leaseNameField } from './checks/types.js';
@@ -101,12 +102,23 @@ export function describeAction(action: Action, namespace: string): string {
   }
 }
 
-/** Replaces `{{namespace}}` in every string of an action. */
-export function withNamespace<T>(value: T, namespace: string): T {
-  if (typeof value === 'string') return value.replaceAll('{{namespace}}', namespace) as T;
-  if (Array.isArray(value)) return value.map((v) => withNamespace(v, namespace)) as T;
+/**
+ * Fills the placeholders in every string of an action: `{{namespace}}` (the exercise's namespace)
+ * and the workload image (lab/cluster/workload-image.ts): `{{image}}`, `{{imageArgs}}` (its args as
+ * a YAML flow sequence, for a manifest's `args:`) and `{{imageCommand}}` (what follows
+ * `kubectl create deployment ... --image={{image}}`).
+ */
+export function withPlaceholders<T>(value: T, namespace: string, workload: WorkloadImage = WORKLOAD): T {
+  if (typeof value === 'string') {
+    return value
+      .replaceAll('{{namespace}}', namespace)
+      .replaceAll('{{imageArgs}}', JSON.stringify(workload.args))
+      .replaceAll('{{imageCommand}}', kubectlCommandSuffix(workload))
+      .replaceAll('{{image}}', workload.image) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => withPlaceholders(v, namespace, workload)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withNamespace(v, namespace)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v, namespace, workload)])) as T;
   }
   return value;
 }

@@ -3,7 +3,7 @@
  * ports: it never runs kubectl itself, so the whole flow is tested with a fake cluster and trace.
  */
 import { BadInputError, LabError } from '../cli/errors.js';
-import { describeAction, withNamespace, type Action } from './action-schema.js';
+import { describeAction, withPlaceholders, type Action } from './action-schema.js';
 import { findExercise, type ExerciseCatalog } from './catalog.js';
 import { checkTitle, evaluateCheck, TRACE_CHECK_KINDS } from './checks/index.js';
 import type { ActionOutcome, ActionRunner, ClusterPort, TraceSource } from './ports.js';
@@ -143,7 +143,7 @@ export class ExerciseEngine {
   private async runCleanup(exercise: Exercise): Promise<ActionOutcome[]> {
     const namespace = namespaceOf(exercise.id);
     const outcomes: ActionOutcome[] = [];
-    for (const action of exercise.cleanup) outcomes.push(await this.deps.actions.run(withNamespace(action, namespace), namespace));
+    for (const action of exercise.cleanup) outcomes.push(await this.deps.actions.run(withPlaceholders(action, namespace), namespace));
     return outcomes;
   }
 
@@ -182,7 +182,7 @@ export class ExerciseEngine {
   async solution(id: string | undefined, apply: boolean): Promise<SolutionResult> {
     const { exercise } = await this.started(id);
     const namespace = namespaceOf(exercise.id);
-    const actions = exercise.solution.map((a) => withNamespace(a, namespace));
+    const actions = exercise.solution.map((a) => withPlaceholders(a, namespace));
     await this.update((p) => {
       p.exercises[exercise.id]!.solutionViewed = true;
     });
@@ -200,7 +200,7 @@ export class ExerciseEngine {
       throw new BadInputError(`step ${stepNumber} of ${exercise.id} has nothing for the lab to do`, step.run ? `type it yourself: ${step.run}` : 'read it and carry on');
     }
     const namespace = namespaceOf(exercise.id);
-    const outcome = await this.deps.actions.run(withNamespace(step.action, namespace), namespace);
+    const outcome = await this.deps.actions.run(withPlaceholders(step.action, namespace), namespace);
     return { id: exercise.id, step: stepNumber, outcome };
   }
 

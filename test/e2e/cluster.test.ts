@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
 import { setBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
 import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js';
+import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 2's end-to-end test: the lab's own cluster (offline node image), the built-in controllers
@@ -58,8 +59,8 @@ describe('a 3-node kind cluster brought up by the lab', () => {
     }
   });
 
-  it('runs 3 replicas of lab.local/web spread over the workers, answering HTTP inside the cluster', async () => {
-    await kubectl(['-n', ns, 'create', 'deployment', 'web', '--image=lab.local/web:1.0', '--replicas=3', '--port=8080']);
+  it('runs 3 replicas of the workload image (agnhost netexec) spread over the workers, answering HTTP inside the cluster', async () => {
+    await kubectl(['-n', ns, 'create', 'deployment', 'web', `--image=${WORKLOAD.image}`, '--replicas=3', '--port=8080', '--', '/agnhost', ...WORKLOAD.args]);
     const pods = await waitFor('3 web pods Running', async () => {
       const list = await kubectlJson<PodList>(['-n', ns, 'get', 'pods', '-l', 'app=web']);
       const running = list.items.filter((p) => p.status.phase === 'Running' && p.status.podIP);
@@ -70,14 +71,15 @@ describe('a 3-node kind cluster brought up by the lab', () => {
 
     await kubectl(['-n', ns, 'expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
     const targets = [
-      ...pods.map((p) => ({ url: `http://${p.status.podIP}:8080/`, expect: `served by ${p.metadata.name}` })),
-      { url: 'http://web/', expect: 'served by web-' },
-      { url: `http://web.${ns}.svc.cluster.local/`, expect: 'served by web-' },
+      // netexec's /hostname answers with the pod's name: which pod served the request.
+      ...pods.map((p) => ({ url: `http://${p.status.podIP}:8080/hostname`, expect: p.metadata.name })),
+      { url: 'http://web/hostname', expect: 'web-' },
+      { url: `http://web.${ns}.svc.cluster.local/hostname`, expect: 'web-' },
     ];
     // (busybox's wget -T crashes on this build; the timeout applet bounds each request instead)
     const script = targets.map((t) => `timeout 5 wget -q -O - ${t.url} || echo "FAILED ${t.url}"`).join('; ');
     // A client pod inside the cluster (on whichever node the scheduler picks) asks every target.
-    await kubectl(['-n', ns, 'run', 'client', '--image=lab.local/web:1.0', '--restart=Never', '--command', '--', 'sleep', '3600']);
+    await kubectl(['-n', ns, 'run', 'client', `--image=${WORKLOAD.image}`, '--restart=Never', '--command', '--', 'sleep', '3600']);
     await kubectl(['-n', ns, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s'], { timeoutMs: 130_000 });
     const output = await waitFor('HTTP answers from the client pod', async () => {
       const run = await kubectl(['-n', ns, 'exec', 'client', '--', 'sh', '-c', script], { reject: false, timeoutMs: 60_000 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFileSource, indexTar } from '../../lab/cluster/image/archive/tar-index.js';
-import { NODE_IMAGE, WEB_IMAGE } from '../../lab/cluster/image/build.js';
+import { NODE_IMAGE, WORKLOAD_IMAGES } from '../../lab/cluster/image/build.js';
 import { listNodeContainers } from '../../lab/cluster/nodes.js';
 import { lab } from './support.js';
 
@@ -63,7 +63,7 @@ describe('lab image save / load', () => {
     expect(save.stderr).not.toContain('error:');
     expect(save.exitCode).toBe(0);
     const saved = JSON.parse(save.stdout);
-    expect(saved.images.map((i: { name: string }) => i.name)).toEqual([WEB_IMAGE, TEST_IMAGE]);
+    expect(saved.images.map((i: { name: string }) => i.name)).toEqual([...WORKLOAD_IMAGES, TEST_IMAGE]);
     expect(saved.tools).toEqual([]);
     expect(existsSync(`${archive}.partial`)).toBe(false);
     const listing = (await execa('tar', ['-tf', archive])).stdout.split('\n');

@@ -9,6 +9,7 @@ import { createInformer, type Informer } from '../../controllers/shared/informer
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { quantityMilliValue } from '../../controllers/scheduler/quantity.js';
 import { freshNamespace, kubectl, kubectlJson, startLabRun, waitFor, type LabRunProcess } from './support.js';
+import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 3's end-to-end tests: the lab's Deployment and ReplicaSet controllers and lab-scheduler,
@@ -45,7 +46,7 @@ function deploymentManifest(name: string, replicas: number, extra: { strategy?: 
         spec: {
           schedulerName: extra.schedulerName ?? 'lab-scheduler',
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'web', image: 'lab.local/web:1.0', ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 }, ...(extra.env ? { env: [{ name: 'VERSION', value: extra.env }] } : {}) }],
+          containers: [workloadContainer({ ready: true, ...(extra.env ? { env: [{ name: 'VERSION', value: extra.env }] } : {}) })],
         },
       },
     },
@@ -273,7 +274,7 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
   });
 
   it('a nodeSelector puts the pod where it must be', async () => {
-    await kubectl(['-n', ns, 'run', 'pinned', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', JSON.stringify({ spec: { schedulerName: 'lab-scheduler', nodeSelector: { 'kubernetes.io/hostname': 'lab-worker2' } } })]);
+    await kubectl(['-n', ns, 'run', 'pinned', `--image=${WORKLOAD.image}`, '--restart=Never', '--overrides', JSON.stringify({ spec: { schedulerName: 'lab-scheduler', nodeSelector: { 'kubernetes.io/hostname': 'lab-worker2' } } })]);
     const pod = await waitFor('pinned bound', async () => {
       const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'pinned']);
       return p.spec?.nodeName ? p : undefined;
@@ -282,7 +283,7 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
   });
 
   it('a pod whose requests fit nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event', async () => {
-    await kubectl(['-n', ns, 'run', 'huge', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', JSON.stringify({ spec: { schedulerName: 'lab-scheduler', containers: [{ name: 'huge', image: 'lab.local/web:1.0', resources: { requests: { cpu: '1000' } } }] } })]);
+    await kubectl(['-n', ns, 'run', 'huge', `--image=${WORKLOAD.image}`, '--restart=Never', '--overrides', JSON.stringify({ spec: { schedulerName: 'lab-scheduler', containers: [{ name: 'huge', image: WORKLOAD.image, resources: { requests: { cpu: '1000' } } }] } })]);
     const condition = await waitFor('PodScheduled=False', async () => {
       const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'huge']);
       return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
@@ -321,17 +322,17 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
             priorityClassName,
             nodeSelector: { 'kubernetes.io/hostname': node },
             terminationGracePeriodSeconds: 1,
-            containers: [{ name, image: 'lab.local/web:1.0', resources: { requests: { cpu } } }],
+            containers: [{ name, image: WORKLOAD.image, resources: { requests: { cpu } } }],
           },
         });
-      await kubectl(['-n', ns, 'run', 'low', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', pod('low', 'e2e-low')]);
+      await kubectl(['-n', ns, 'run', 'low', `--image=${WORKLOAD.image}`, '--restart=Never', '--overrides', pod('low', 'e2e-low')]);
       const low = await waitFor('low bound', async () => {
         const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'low']);
         return p.spec?.nodeName ? p : undefined;
       });
       expect(low.spec?.nodeName).toBe(node);
 
-      await kubectl(['-n', ns, 'run', 'high', '--image=lab.local/web:1.0', '--restart=Never', '--overrides', pod('high', 'e2e-high')]);
+      await kubectl(['-n', ns, 'run', 'high', `--image=${WORKLOAD.image}`, '--restart=Never', '--overrides', pod('high', 'e2e-high')]);
       const high = await waitFor('high bound, in low\'s place', async () => {
         const p = await kubectlJson<V1Pod>(['-n', ns, 'get', 'pod', 'high']);
         return p.spec?.nodeName ? p : undefined;

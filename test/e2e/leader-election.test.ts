@@ -8,6 +8,7 @@ import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
 import { createInformer, type Informer } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { freshNamespace, kubectl, kubectlJson, lab, startLabRun, waitFor, type LabRunProcess } from './support.js';
+import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 12: one writer at a time. Two `lab run` processes against the same cluster, each as its
@@ -70,7 +71,7 @@ function deployment(): string {
         spec: {
           schedulerName: 'lab-scheduler',
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'web', image: 'lab.local/web:1.0', resources: { requests: { cpu: '10m', memory: '8Mi' } }, readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 } }],
+          containers: [workloadContainer({ ready: true, resources: { requests: { cpu: '10m', memory: '8Mi' } } })],
         },
       },
     },

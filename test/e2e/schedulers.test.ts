@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quantityMilliValue } from '../../controllers/scheduler/quantity.js';
 import { PREFERRED_ZONES, ZONE_LABEL } from '../../examples/schedulers/zones.js';
 import { freshNamespace, kubectl, kubectlJson, startLabRun, waitFor, type LabRunProcess } from './support.js';
+import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 5 item 2's end-to-end tests: the swap-in scheduler. `lab run --only scheduler
@@ -45,12 +46,7 @@ function podManifest(name: string, schedulerName: string, opts: { labels?: Recor
       schedulerName,
       terminationGracePeriodSeconds: 1,
       ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
-      containers: [{
-        name: 'web',
-        image: 'lab.local/web:1.0',
-        imagePullPolicy: 'Never',
-        ...(opts.cpu ? { resources: { requests: { cpu: opts.cpu } } } : {}),
-      }],
+      containers: [workloadContainer(opts.cpu ? { resources: { requests: { cpu: opts.cpu } } } : {})],
     },
   };
 }

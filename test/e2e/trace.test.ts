@@ -11,6 +11,7 @@ import { correlate, storyOf } from '../../lab/trace/correlate.js';
 import { readJsonlFile } from '../../lab/trace/export/jsonl.js';
 import type { TraceEntry } from '../../lab/trace/schema.js';
 import { freshNamespace, kubectl, lab, startLabRun, waitFor } from './support.js';
+import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 4's end-to-end tests: the trace of a real 3-replica rollout, from the lab's informers and
@@ -32,7 +33,7 @@ function deployment(name: string, schedulerName: string): string {
         spec: {
           schedulerName,
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'web', image: 'lab.local/web:1.0', env: [{ name: 'API_TOKEN', value: 'hunter2-secret-value' }] }],
+          containers: [workloadContainer({ env: [{ name: 'API_TOKEN', value: 'hunter2-secret-value' }] })],
         },
       },
     },

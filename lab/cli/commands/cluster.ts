@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { down, up } from '../../cluster/lifecycle.js';
 import { ensureMachineReady } from '../../cluster/setup.js';
+import { decideImagePlan, describeClusterMode } from '../../cluster/images-record.js';
+import { parseImageMode } from '../../cluster/image-plan.js';
 import { loadKindConfig } from '../../cluster/kind-config.js';
 import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
 import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
@@ -12,6 +14,7 @@ import { requireDocker } from '../../cluster/image/docker-images.js';
 import { BadInputError } from '../errors.js';
 import { describeActivity, readLabActivity } from '../../run/presence.js';
 import { clientsFor, loadKubeConfig } from '../../../controllers/shared/kube.js';
+import { WORKLOAD } from '../../cluster/workload-image.js';
 import { emit, parseOutputFormat, Progress, seconds } from '../output.js';
 
 const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
@@ -19,17 +22,20 @@ const outputOption = () => new Option('-o, --output <format>', 'text or json').d
 export function register(program: Command): void {
   program
     .command('up')
-    .description('bring up the lab\'s 3-node kind cluster (offline node image); reuses a healthy one')
+    .description('bring up the lab\'s 3-node kind cluster; online (kind\'s node image, agnhost pulled) where the registries answer, else offline (images built here); reuses a healthy one')
     .option('--recreate', 'delete the cluster first and create it anew')
-    .option('--image <image>', 'node image (default: $LAB_NODE_IMAGE or the one `lab image build` makes)')
+    .option('--image <image>', 'node image (default: $LAB_NODE_IMAGE, else kind\'s pinned kindest/node online or the one `lab image build` makes offline)')
+    .option('--mode <mode>', 'online or offline instead of probing the registries (same as LAB_IMAGE_MODE)')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ npx lab up --image kindest/node:v1.34.0   # stock image, where a registry is reachable')
-    .action(async (opts: { recreate?: boolean; image?: string; output: 'text' | 'json' }) => {
+    .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ LAB_IMAGE_MODE=offline npx lab up --recreate   # images built here, even where a registry answers\n  $ LAB_WORKLOAD_IMAGE=my.registry/web:1 npx lab up   # another workload image (HTTP on 8080, 200 on /healthz)\n\nThe mode is decided by probing registry-1.docker.io and registry.k8s.io (3 s); `npx lab status` says which and why.')
+    .action(async (opts: { recreate?: boolean; image?: string; mode?: string; output: 'text' | 'json' }) => {
       loadKindConfig(); // a kind-config.yaml that does not parse is bad input, before any set-up
+      if (opts.mode) process.env.LAB_IMAGE_MODE = parseImageMode(opts.mode, '--mode');
       const progress = new Progress();
       const image = opts.image ?? process.env.LAB_NODE_IMAGE;
-      await ensureMachineReady(progress, { ...(image ? { nodeImage: image } : {}), skipIfClusterHealthy: !opts.recreate });
-      const result = await up(progress, { recreate: !!opts.recreate, image });
+      const plan = await decideImagePlan(progress, { ...(image ? { nodeImage: image } : {}), recreate: !!opts.recreate });
+      await ensureMachineReady(progress, { nodeImage: plan.nodeImage, skipIfClusterHealthy: !opts.recreate });
+      const result = await up(progress, { recreate: !!opts.recreate, plan });
       emit(opts.output, result, (r) =>
         [
           `${chalk.green('cluster "' + r.cluster + '" is up')} (${r.created ? 'created' : 'reused'}, ${seconds(r.timings.totalMs)})`,
@@ -76,6 +82,7 @@ export function register(program: Command): void {
         healthy: health.healthy,
         problems: health.problems,
         nodeImage: health.containers[0]?.image,
+        images: { ...describeClusterMode(health.containers[0]?.image), workloadImage: WORKLOAD.image },
         kubernetesVersion: health.nodes.find((n) => n.kubeletVersion)?.kubeletVersion,
         nodes: health.nodes.map((n) => ({ ...n, ...(memory?.[n.name] !== undefined ? { memoryMiB: Math.round(memory[n.name]!) } : {}) })),
         builtinControllers,
@@ -90,6 +97,7 @@ export function register(program: Command): void {
           `cluster "${d.cluster}": ${d.healthy ? chalk.green('healthy') : chalk.red('not healthy')}`,
           ...d.problems.map((p) => chalk.red(`  ! ${p}`)),
           `node image: ${d.nodeImage}   Kubernetes: ${d.kubernetesVersion ?? 'unknown'}`,
+          `images: ${d.images.mode ?? 'unknown'} mode (${d.images.reason}); workloads run ${d.images.workloadImage}`,
           ...d.nodes.map(
             (n) =>
               `  ${n.name.padEnd(22)} ${n.role.padEnd(14)} ${n.ready === true ? chalk.green('Ready') : n.ready === 'unknown' ? chalk.yellow('Unknown') : chalk.red('NotReady')}` +

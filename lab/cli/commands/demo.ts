@@ -24,11 +24,13 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-On a fresh Debian/Ubuntu machine (as root) it first installs what it needs (Debian packages, Go,
-a running dockerd) and builds the offline node image, saying what and why, with an estimate;
-elsewhere it says exactly what to run. Brings the cluster up if it is not healthy (a broken one
+Probes registry-1.docker.io and registry.k8s.io (3 s): where they answer it uses kind's own node
+image and the nodes pull agnhost (online: only Docker is needed); where they do not, on a fresh
+Debian/Ubuntu machine (as root) it installs what it needs (Debian packages, Go, a running dockerd)
+and builds the offline images, saying what and why, with an estimate; elsewhere it says exactly
+what to run. LAB_IMAGE_MODE=online|offline skips the probe. Brings the cluster up if it is not healthy (a broken one
 is created anew), turns the built-in Deployment/ReplicaSet controllers
-off (~30 s), runs the lab's three components traced, creates Deployment web (lab.local/web:1.0,
+off (~30 s), runs the lab's three components traced, creates Deployment web (agnhost netexec,
 spec.schedulerName lab-scheduler) and streams every step live (on stderr) until the pods are
 Running. Writes <state>/demo/report.html (and report.mmd, trace.jsonl). The cluster is left as the
 demo made it: built-in controllers off, the namespace and its pods in place.

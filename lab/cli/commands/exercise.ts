@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { stateDir } from '../../cluster/paths.js';
 import { createDefaultEngine } from '../../exercises/default-engine.js';
 import type { CheckReport, ExerciseListing, HintResult, ResetResult, SolutionResult, StartResult, StepResult } from '../../exercises/engine.js';
-import { withNamespace } from '../../exercises/action-schema.js';
+import { withPlaceholders } from '../../exercises/action-schema.js';
 import { currentTracePath } from '../../exercises/trace-source.js';
 import { BadInputError, ExitCode, LabError } from '../errors.js';
 import { emit, parseOutputFormat, type OutputFormat } from '../output.js';
@@ -50,7 +50,7 @@ export function renderStart(result: StartResult, tracePath: string): string {
   ];
   e.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.text.trim().replace(/\n/g, '\n     ')}`);
-    if (step.run) lines.push(`     ${chalk.yellow('$')} ${withNamespace(step.run, result.namespace)}`);
+    if (step.run) lines.push(`     ${chalk.yellow('$')} ${withPlaceholders(step.run, result.namespace)}`);
     const doIt = `npx lab exercise do ${e.id} ${i + 1}`;
     if (step.action && step.run?.trim() !== doIt) lines.push(chalk.dim(`     (or let the lab do it: ${doIt})`));
   });

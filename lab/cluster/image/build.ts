@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BadInputError } from '../../cli/errors.js';
 import type { Progress } from '../../cli/output.js';
 import { commandWorks, run } from '../exec.js';
 import { cacheDir, KUBERNETES_VERSION, toolsBinDir } from '../paths.js';
-import { buildGoGroup, GO_GROUPS, goVersion } from './go-build.js';
+import { AGNHOST_IMAGE } from '../workload-image.js';
+import { AGNHOST_GROUP, buildGoGroup, GO_GROUPS, goModuleDir, goVersion } from './go-build.js';
 import { InputHash, listFiles } from './hash.js';
 import {
   commitOnto, imageExists, imageId, imageLabel, importImage, importRootfs, removeStage, requireDocker, saveImage, stage,
@@ -12,14 +13,14 @@ import {
 } from './docker-images.js';
 import { FILES_DIR, nodeImageSourceKey, readImportedNodeImage, SOURCES_LABEL, type ImportedNodeImage } from './node-image-sources.js';
 import { ensureRootfsTar, NODE_ROOTFS, PROXY_ROOTFS } from './rootfs.js';
-import { removeOtherWorkloadArchives, workloadArchiveDir, workloadArchivesPresent } from './workload-archives.js';
+import { removeOtherWorkloadArchives, removeRetiredWorkloadArchives, workloadArchiveDir, workloadArchivePrefix, workloadArchivesPresent } from './workload-archives.js';
 
 /**
  * `lab image build`: an offline kind node image for Kubernetes v1.34, made only from Go modules
  * and Debian packages, plus the lab's workload images.
  *
  *   Go modules ─ go build ─▶ kubeadm, kubelet, kubectl, control-plane binaries, etcd, CoreDNS,
- *                            kind, labnet, pause, runc-capfilter
+ *                            kind, labnet, pause, runc-capfilter; agnhost (the workload image)
  *   Debian     ─ debootstrap ─▶ node rootfs (systemd, containerd, runc, CNI plugins, iptables)
  *   binaries ─▶ one-layer images under the exact names `kubeadm config images list` prints,
  *               saved as archives into /kind/images of the node image (imported at node boot)
@@ -30,10 +31,9 @@ import { removeOtherWorkloadArchives, workloadArchiveDir, workloadArchivesPresen
  */
 
 export const NODE_IMAGE = process.env.LAB_NODE_IMAGE ?? `lab.local/kind-node:${KUBERNETES_VERSION}`;
-export const WEB_IMAGE = 'lab.local/web:1.0';
 export const LABNET_IMAGE = 'lab.local/labnet:1.0';
 /** The images pods of the lab run (loaded into the nodes by `lab up`), as opposed to the node's own. */
-export const WORKLOAD_IMAGES = [WEB_IMAGE];
+export const WORKLOAD_IMAGES = [AGNHOST_IMAGE];
 /** The label `lab image build` puts on the node image: the key of the inputs it was built from. */
 export const INPUTS_LABEL = 'k8s-flow-lab.inputs';
 
@@ -61,7 +61,11 @@ export async function buildNodeImage(progress: Progress, opts: { force?: boolean
   if (imported) {
     // Loaded from a `lab image save` archive of the same sources: no Go, no debootstrap needed.
     progress.info(`node image ${NODE_IMAGE} is up to date (loaded from ${imported.archive}; --force rebuilds it from source)`);
-    return { nodeImage: NODE_IMAGE, inputsKey: imported.inputsKey ?? imported.sourceKey, rebuilt: false, workloadArchives: workloadArchivesPresent(), durationMs: Date.now() - started };
+    // The archive may hold older workload images than these sources name: with Go at hand, build them.
+    const workloadArchives = (await commandWorks('go', ['version']))
+      ? await progress.step(`workload image ${AGNHOST_IMAGE} (agnhost from k8s.io/kubernetes)`, async (update) => buildWorkloadImages(findBusybox(), await goVersion(), update))
+      : workloadArchivesPresent();
+    return { nodeImage: NODE_IMAGE, inputsKey: imported.inputsKey ?? imported.sourceKey, rebuilt: false, workloadArchives, durationMs: Date.now() - started };
   }
   await progress.step('checking prerequisites (docker, go, debootstrap)', () => checkBuildPrerequisites());
   const go = await goVersion();
@@ -81,7 +85,7 @@ export async function buildNodeImage(progress: Progress, opts: { force?: boolean
   inputs.add('rootfs', nodeRootfs.key + proxyRootfs.key);
 
   const busybox = findBusybox();
-  const workloadArchives = await progress.step('workload images (lab.local/web)', () => buildWorkloadImages(busybox));
+  const workloadArchives = await progress.step(`workload image ${AGNHOST_IMAGE} (agnhost from k8s.io/kubernetes)`, (update) => buildWorkloadImages(busybox, go, update));
 
   const inputsKey = inputs.key();
   if (!opts.force && (await imageLabel(NODE_IMAGE, INPUTS_LABEL)) === inputsKey) {
@@ -201,43 +205,51 @@ async function buildComponentImage(name: string, bins: Record<string, string>, p
 
 function findBusybox(): string {
   for (const path of ['/bin/busybox', '/usr/bin/busybox']) if (existsSync(path)) return path;
-  throw new BadInputError('busybox is not installed (the lab web image is made from it)', '`apt-get install busybox-static`');
+  throw new BadInputError('busybox is not installed (the workload image carries its shell and tools)', '`apt-get install busybox-static`');
 }
 
 /**
- * lab.local/web: a tiny web server made from Debian's static busybox. Its page names the pod it
- * runs in, so a request shows which pod answered.
+ * registry.k8s.io/e2e-test-images/agnhost:<VERSION>: upstream's test image, built here from the
+ * k8s.io/kubernetes module (test/images/agnhost) so the offline lab runs the very image the online
+ * one pulls. Its tag must be the VERSION file of the source it was built from. Debian's static
+ * busybox gives it the shell and tools (sh, wget, sleep) the exercises and tests use in pods.
  */
-async function buildWorkloadImages(busybox: string): Promise<string[]> {
-  const script = [
-    '#!/bin/sh',
-    '# lab.local/web: serves a page naming the pod that answered, on port 8080.',
-    'mkdir -p /www',
-    'echo "k8s-flow-lab web: served by ${HOSTNAME}" > /www/index.html',
-    'echo ok > /www/healthz',
-    'exec /bin/busybox httpd -f -v -p "${PORT:-8080}" -h /www',
-  ].join('\n') + '\n';
-  const key = new InputHash().add('busybox', busybox).add('script', script).addTree('busybox-bin', busybox.replace(/\/busybox$/, ''), (p) => p === 'busybox').key();
-  const archive = join(workloadArchiveDir(), `web-1.0-${key}.tar`);
+async function buildWorkloadImages(busybox: string, go: string, update: (detail: string) => void): Promise<string[]> {
+  const { dir, cached } = await buildGoGroup(AGNHOST_GROUP, go, update);
+  if (!cached) update('agnhost built');
+  const version = await agnhostSourceVersion();
+  const tag = AGNHOST_IMAGE.slice(AGNHOST_IMAGE.lastIndexOf(':') + 1);
+  if (version !== tag) {
+    throw new Error(`test/images/agnhost/VERSION of k8s.io/kubernetes ${KUBERNETES_VERSION} says ${version}, but the lab names the image ${AGNHOST_IMAGE}; update AGNHOST_IMAGE in lab/cluster/workload-image.ts`);
+  }
+  const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup', 'timeout', 'ping', 'ip'];
+  const key = new InputHash().add('agnhost', dir).add('applets', applets.join(' ')).addTree('busybox-bin', busybox.replace(/\/busybox$/, ''), (p) => p === 'busybox').key();
+  const archive = join(workloadArchiveDir(), `${workloadArchivePrefix(AGNHOST_IMAGE)}${key}.tar`);
   if (!existsSync(archive)) {
-    const applets = ['sh', 'ls', 'cat', 'echo', 'sleep', 'wget', 'hostname', 'ps', 'kill', 'mkdir', 'env', 'nslookup', 'timeout', 'ping', 'ip'];
-    const dir = stage([
+    const stageDir = stage([
+      { path: '/agnhost', from: join(dir, 'agnhost'), mode: 0o755 },
       { path: '/bin/busybox', from: busybox, mode: 0o755 },
       ...applets.map((a) => ({ path: `/bin/${a}`, symlink: 'busybox' })),
-      { path: '/bin/web', content: script, mode: 0o755 },
-      { path: '/www/.keep', content: '' },
       { path: '/tmp/.keep', content: '' },
     ]);
     try {
-      await importImage(dir, WEB_IMAGE, ['ENV PATH=/bin', 'ENTRYPOINT ["/bin/web"]', 'EXPOSE 8080']);
+      // As upstream's image: agnhost is the entrypoint and `pause` its default subcommand.
+      await importImage(stageDir, AGNHOST_IMAGE, ['ENV PATH=/bin:/', 'ENTRYPOINT ["/agnhost"]', 'CMD ["pause"]']);
     } finally {
-      removeStage(dir);
+      removeStage(stageDir);
     }
-    await saveImage(WEB_IMAGE, `${archive}.partial`);
+    await saveImage(AGNHOST_IMAGE, `${archive}.partial`);
     renameSync(`${archive}.partial`, archive);
-    removeOtherWorkloadArchives(WEB_IMAGE, archive);
+    removeOtherWorkloadArchives(AGNHOST_IMAGE, archive);
   }
+  removeRetiredWorkloadArchives();
   return [archive];
+}
+
+/** The VERSION file of test/images/agnhost in the k8s.io/kubernetes module the lab builds from. */
+async function agnhostSourceVersion(): Promise<string> {
+  const { stdout } = await run('go', ['list', '-m', '-f', '{{.Dir}}', 'k8s.io/kubernetes'], { cwd: goModuleDir(AGNHOST_GROUP) });
+  return readFileSync(join(stdout.trim(), 'test', 'images', 'agnhost', 'VERSION'), 'utf8').trim();
 }
 
 /** kind and kubectl for the host, next to each other in the cache's bin directory. */

@@ -48,6 +48,18 @@ export const GO_GROUPS: GoBuildGroup[] = [
   { name: 'kind', packages: [`sigs.k8s.io/kind@${KIND_VERSION}`], ldflags: '-s -w' },
 ];
 
+/**
+ * agnhost, the workload image's program: upstream's test/images/agnhost from the same
+ * k8s.io/kubernetes version, in a module of its own so that it never changes the node image's inputs.
+ */
+export const AGNHOST_GROUP: GoBuildGroup = { name: 'agnhost', moduleDir: 'agnhost', packages: ['k8s.io/kubernetes/test/images/agnhost'], ldflags: '-s -w' };
+
+/** The module directory a group builds in (for `go list` questions about its dependencies). */
+export function goModuleDir(group: GoBuildGroup): string {
+  if (!group.moduleDir) throw new Error(`Go group ${group.name} has no module directory`);
+  return join(GO_ROOT, group.moduleDir);
+}
+
 export async function goVersion(): Promise<string> {
   return (await run('go', ['version'])).stdout.trim();
 }

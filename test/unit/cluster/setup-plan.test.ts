@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSetup, type MachineFacts } from '../../../lab/cluster/setup.js';
 
-const ready: MachineFacts = { dockerAnswers: true, dockerInstalled: true, root: true, apt: true, goOk: true, debootstrap: true, nodeImagePresent: true, nodeImageIsOurs: true };
+const ready: MachineFacts = { dockerAnswers: true, dockerInstalled: true, root: true, apt: true, goOk: true, debootstrap: true, nodeImagePresent: true, nodeImageIsOurs: true, kindPresent: true, kubectlPresent: true };
 const ids = (f: Partial<MachineFacts>) => planSetup({ ...ready, ...f }).steps.map((s) => s.id);
 
 describe('planSetup', () => {
@@ -27,6 +27,19 @@ describe('planSetup', () => {
 
   it('a stock node image (online mode) needs no build tools', () => {
     expect(ids({ nodeImageIsOurs: false, nodeImagePresent: false, goOk: false, debootstrap: false })).toEqual([]);
+  });
+
+  it('online on a laptop (Docker Desktop, no Go, no kind): only kind and kubectl, downloaded', () => {
+    expect(ids({ nodeImageIsOurs: false, nodeImagePresent: false, goOk: false, debootstrap: false, root: false, apt: false, kindPresent: false, kubectlPresent: false })).toEqual(['tools']);
+    expect(planSetup({ ...ready, nodeImageIsOurs: false, root: false, apt: false, kindPresent: false }).blocked).toBeUndefined();
+  });
+
+  it('the offline build installs kind and kubectl itself: no download', () => {
+    expect(ids({ kindPresent: false, kubectlPresent: false })).toEqual(['node-image']);
+  });
+
+  it('an image loaded from an archive, without Go and without kind: the tools are downloaded', () => {
+    expect(ids({ goOk: false, debootstrap: false, kindPresent: false })).toEqual(['tools']);
   });
 
   it('not root: says exactly what to run instead of trying', () => {
