@@ -75,8 +75,10 @@ export const cgroupCheck = check('cgroup version', async (ctx, name) => {
   return warn(name, `cgroup v${version}${driver}`, 'Kubernetes 1.34 still runs on cgroup v1 but it is deprecated; boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1)');
 });
 
-/** Build tools are needed only to build the node image: missing ones fail only while there is none. */
+/** Build tools are needed only to build the node image offline: missing ones fail only while there is none. */
 async function buildToolMissing(ctx: DoctorContext, name: string, detail: string, fix: string): Promise<CheckResult> {
+  const plan = await ctx.imagePlan();
+  if (plan.mode === 'online') return warn(name, `${detail} (not needed online: the node image and agnhost come from their registries)`, `only for the offline build: ${fix}`);
   const image = await ctx.nodeImage();
   if (image?.present) return warn(name, `${detail} (only needed to rebuild the node image, which exists)`, fix);
   return fail(name, `${detail}; needed by \`npx lab image build\``, fix);
@@ -105,19 +107,41 @@ export const busyboxCheck = check('busybox (to build the image)', async (ctx, na
   return buildToolMissing(ctx, name, `no busybox at ${BUSYBOX_PATHS.join(' or ')}`, '`sudo apt-get install busybox-static`');
 });
 
-export const kindCheck = check('kind built', async (ctx, name) => {
+export const imagesCheck = check('images: online or offline', async (ctx, name) => {
+  const plan = await ctx.imagePlan();
+  const what = plan.mode === 'online'
+    ? `kind pulls ${plan.nodeImage}, the nodes pull ${plan.workload.image}`
+    : `node image ${plan.nodeImage} and ${plan.workload.image}, built here (\`npx lab image build\`) or loaded (\`npx lab image load FILE\`)`;
+  return pass(name, `${plan.mode}: ${plan.reason}; ${what}`);
+});
+
+export const kindCheck = check('kind', async (ctx, name) => {
   const out = await ctx.probes.run(ctx.settings.kindPath, ['version']);
   if (out && out.exitCode === 0) return pass(name, `${out.stdout.trim()} (${ctx.settings.kindPath})`);
+  const plan = await ctx.imagePlan();
+  if (plan.mode === 'online') return warn(name, `no working kind at ${ctx.settings.kindPath}`, '`npx lab up` downloads kind v0.30.0 (checked against its published SHA-256), or install it on PATH');
   return fail(name, `no working kind at ${ctx.settings.kindPath}`, '`npx lab image build` (it builds kind v0.30.0 from Go modules)');
 });
 
 export const nodeImageCheck = check('node image', async (ctx, name) => {
+  const plan = await ctx.imagePlan();
+  if (!plan.nodeImageIsOurs) return pass(name, `${plan.nodeImage} (kind pulls it if Docker does not have it)`);
   const image = await ctx.nodeImage();
   if (!image) return skip(name, 'the Docker engine does not answer');
   const tag = ctx.settings.nodeImage;
   if (!image.present) return fail(name, `${tag} is not in Docker`, '`npx lab image build` (offline, cached; the first build takes a while)');
   if (!image.inputs) return warn(name, `${tag} has no inputs label: not built by \`lab image build\``, 'fine for a stock image; `npx lab image build` makes the lab\'s own');
   return pass(name, `${tag} (inputs ${image.inputs})`);
+});
+
+export const workloadImageCheck = check('workload image', async (ctx, name) => {
+  if (!(await ctx.dockerEngine()).answering) return skip(name, 'the Docker engine does not answer');
+  const plan = await ctx.imagePlan();
+  const image = plan.workload.image;
+  if (plan.mode === 'online') return pass(name, `${image}: the nodes pull it when a pod first needs it`);
+  const out = await ctx.probes.run('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
+  if (out && out.exitCode === 0) return pass(name, `${image} (${out.stdout.trim().slice(0, 19)}), loaded into the nodes by \`npx lab up\``);
+  return fail(name, `${image} is not in Docker, and no registry can serve it`, '`npx lab image build` (agnhost from the k8s.io/kubernetes module), `npx lab image load FILE`, or a classroom registry: `npx lab registry up` on the machine that has it');
 });
 
 export const clusterExistsCheck = check('cluster exists', async (ctx, name) => {
@@ -194,7 +218,7 @@ export const dockerDiskCheck = diskCheck('disk space: Docker', async (ctx) => {
 export const CHECKS: readonly Check[] = [
   nodeCheck, dockerCliCheck, dockerEngineCheck, capabilitiesCheck, cgroupCheck,
   goCheck, debootstrapCheck, busyboxCheck,
-  kindCheck, nodeImageCheck,
+  imagesCheck, kindCheck, nodeImageCheck, workloadImageCheck,
   clusterExistsCheck, containersRunningCheck, apiServerCheck, nodesReadyCheck, builtinControllersCheck,
   cacheDiskCheck, dockerDiskCheck,
 ];

@@ -6,6 +6,7 @@ import type { ClusterHealth } from '../cluster/health.js';
 import type { DockerInfo, DoctorProbes, DoctorSettings } from './types.js';
 
 import { INPUTS_LABEL } from '../cluster/image/build.js';
+import { planImages, type ImagePlan } from '../cluster/image-plan.js';
 
 export type DockerEngine = { answering: true; info: DockerInfo } | { answering: false; reason: string };
 export type NodeImage = { present: false } | { present: true; inputs?: string };
@@ -17,6 +18,8 @@ export interface DoctorContext {
   dockerEngine(): Promise<DockerEngine>;
   nodeImage(): Promise<NodeImage | undefined>;
   cluster(): Promise<ClusterHealth | undefined>;
+  /** Online or offline, as `lab up` would decide it now (the registries are probed once). */
+  imagePlan(): Promise<ImagePlan>;
 }
 
 function once<T>(fetch: () => Promise<T>): () => Promise<T> {
@@ -67,5 +70,10 @@ export function createContext(probes: DoctorProbes, settings: DoctorSettings): D
     return inputs ? { present: true, inputs } : { present: true };
   });
   const cluster = once(async () => ((await dockerEngine()).answering ? probes.clusterHealth() : undefined));
-  return { probes, settings, dockerCli, dockerEngine, nodeImage, cluster };
+  const imagePlan = once(async () => {
+    const env = { LAB_WORKLOAD_IMAGE: settings.workloadImage };
+    if (settings.imageMode) return planImages({ mode: settings.imageMode, probes: [], env });
+    return planImages({ probes: await probes.registries(), env });
+  });
+  return { probes, settings, dockerCli, dockerEngine, nodeImage, cluster, imagePlan };
 }

@@ -7,6 +7,8 @@ import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { clusterHealth } from '../cluster/health.js';
 import { NODE_IMAGE } from '../cluster/image/build.js';
 import { cacheDir, CLUSTER_NAME, kindPath } from '../cluster/paths.js';
+import { probeRegistries } from '../cluster/registry-probe.js';
+import { WORKLOAD } from '../cluster/workload-image.js';
 import type { DoctorProbes, DoctorSettings } from './types.js';
 
 /** The nearest existing directory at or above `path` (the cache dir may not exist yet). */
@@ -40,8 +42,12 @@ export const systemProbes: DoctorProbes = {
   },
   clusterHealth: () => clusterHealth(),
   builtinControllers: () => readBuiltinControllers(),
+  registries: () => probeRegistries(),
 };
 
 export function systemSettings(): DoctorSettings {
-  return { clusterName: CLUSTER_NAME, kindPath: kindPath(), nodeImage: NODE_IMAGE, cacheDir: cacheDir(), dockerRootDir: '/var/lib/docker' };
+  return {
+    clusterName: CLUSTER_NAME, kindPath: kindPath(), nodeImage: NODE_IMAGE, cacheDir: cacheDir(), dockerRootDir: '/var/lib/docker',
+    ...(process.env.LAB_IMAGE_MODE ? { imageMode: process.env.LAB_IMAGE_MODE } : {}), workloadImage: WORKLOAD.image,
+  };
 }

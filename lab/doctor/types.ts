@@ -4,6 +4,7 @@
  */
 import type { ClusterHealth } from '../cluster/health.js';
 import type { BuiltinControllersState } from '../cluster/builtin-controllers.js';
+import type { RegistryProbe } from '../cluster/registry-probe.js';
 
 export type CheckStatus = true | false | 'warn';
 
@@ -34,6 +35,8 @@ export interface DoctorProbes {
   freeBytes(path: string): Promise<number | undefined>;
   clusterHealth(): Promise<ClusterHealth>;
   builtinControllers(): Promise<BuiltinControllersState>;
+  /** GET /v2/ of the registries online mode pulls from (short timeout each, all at once). */
+  registries(): Promise<RegistryProbe[]>;
 }
 
 /** The parts of `docker info --format '{{json .}}'` the checks use. */
@@ -55,4 +58,8 @@ export interface DoctorSettings {
   cacheDir: string;
   /** Fallback when `docker info` gives no DockerRootDir. */
   dockerRootDir: string;
+  /** LAB_IMAGE_MODE, when set: online or offline without probing. */
+  imageMode?: string;
+  /** The workload image (LAB_WORKLOAD_IMAGE or agnhost). */
+  workloadImage: string;
 }

@@ -313,3 +313,60 @@ describe('runDoctor', () => {
     expect(text).toMatch(/1 check failed, 1 warning$/);
   });
 });
+
+describe('online or offline', () => {
+  const online = (m: Machine) => {
+    for (const r of m.registries) Object.assign(r, { reachable: true, detail: 'HTTP 401', ms: 90 });
+  };
+  /** A laptop with Docker Desktop and the internet: no Go, no debootstrap, no busybox, no kind yet. */
+  const laptop = (m: Machine) => {
+    online(m);
+    delete m.commands['go version'];
+    delete m.commands['debootstrap --version'];
+    delete m.commands[`${SETTINGS.kindPath} version`];
+    m.paths = m.paths.filter((p) => !p.includes('busybox'));
+    noNodeImage(m);
+    m.cluster = { ...m.cluster, exists: false, healthy: false, containers: [], nodes: [] };
+  };
+
+  it('offline (no registry answers) says so, why, and that the images are built here', async () => {
+    const result = await resultOf(checks.imagesCheck);
+    expect(result.ok).toBe(true);
+    expect(result.detail).toMatch(/^offline: no registry to pull from: registry-1\.docker\.io did not \(ENOTFOUND\), registry\.k8s\.io did not \(no answer within 3 s\)/);
+  });
+
+  it('online: kind\'s pinned image and agnhost from registry.k8s.io', async () => {
+    const result = await resultOf(checks.imagesCheck, online);
+    expect(result.detail).toMatch(/^online: the registries answered: .*kind pulls kindest\/node:v1\.34\.0@sha256:[0-9a-f]{64}, the nodes pull registry\.k8s\.io\/e2e-test-images\/agnhost:2\.56$/);
+  });
+
+  it('a laptop online fails no check: build tools are not needed, kind is downloaded by `lab up`', async () => {
+    const m = healthyMachine();
+    laptop(m);
+    const report = await runDoctor(probesFor(m), SETTINGS);
+    expect(doctorExitCode(report)).toBe(0);
+    const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+    expect(byName['Go >= 1.24 (to build the image)']).toMatchObject({ ok: 'warn', detail: expect.stringContaining('not needed online') });
+    expect(byName['kind']).toMatchObject({ ok: 'warn', fix: expect.stringContaining('`npx lab up` downloads kind v0.30.0') });
+    expect(byName['node image']).toMatchObject({ ok: true, detail: expect.stringContaining('kindest/node:v1.34.0@sha256:') });
+  });
+
+  it('the same laptop offline fails, and says how to get the images', async () => {
+    const m = healthyMachine();
+    laptop(m);
+    for (const r of m.registries) Object.assign(r, { reachable: false, detail: 'ENOTFOUND' });
+    m.commands[`docker image inspect --format {{.Id}} ${SETTINGS.workloadImage}`] = failed('Error: No such image');
+    const report = await runDoctor(probesFor(m), SETTINGS);
+    expect(doctorExitCode(report)).toBe(1);
+    const workload = report.checks.find((c) => c.name === 'workload image') as CheckResult;
+    expect(workload).toMatchObject({ ok: false, detail: `${SETTINGS.workloadImage} is not in Docker, and no registry can serve it` });
+    expect(workload.fix).toContain('npx lab image load FILE');
+  });
+
+  it('LAB_IMAGE_MODE skips the probe', async () => {
+    const probes = probesFor(healthyMachine());
+    const result = await checks.imagesCheck.run(createContext(probes, { ...SETTINGS, imageMode: 'online' }));
+    expect(result).toMatchObject({ ok: true, detail: expect.stringMatching(/^online: chosen by LAB_IMAGE_MODE=online/) });
+    expect(probes.calls).not.toContain('registries');
+  });
+});

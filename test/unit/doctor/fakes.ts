@@ -1,6 +1,7 @@
 // Fake probes for the doctor: a healthy machine by default; each test changes one fact.
 import type { ClusterHealth } from '../../../lab/cluster/health.js';
 import type { BuiltinControllersState } from '../../../lab/cluster/builtin-controllers.js';
+import type { RegistryProbe } from '../../../lab/cluster/registry-probe.js';
 import type { CommandOutput, DockerInfo, DoctorProbes, DoctorSettings } from '../../../lab/doctor/types.js';
 
 export const SETTINGS: DoctorSettings = {
@@ -9,6 +10,7 @@ export const SETTINGS: DoctorSettings = {
   nodeImage: 'lab.local/kind-node:v1.34.4',
   cacheDir: '/cache',
   dockerRootDir: '/var/lib/docker',
+  workloadImage: 'registry.k8s.io/e2e-test-images/agnhost:2.56',
 };
 
 export const GIB = 1024 ** 3;
@@ -22,6 +24,8 @@ export interface Machine {
   free: Record<string, number>;
   cluster: ClusterHealth;
   builtin: BuiltinControllersState | Error;
+  /** Which registries answer (none by default: an offline machine). */
+  registries: RegistryProbe[];
 }
 
 export const ok = (stdout: string): CommandOutput => ({ exitCode: 0, stdout, stderr: '' });
@@ -62,6 +66,7 @@ export function healthyMachine(): Machine {
       'go version': ok('go version go1.24.2 linux/amd64'),
       'debootstrap --version': ok('debootstrap 1.0.128'),
       [`${SETTINGS.kindPath} version`]: ok('kind v0.30.0 go1.24.2 linux/amd64'),
+      [`docker image inspect --format {{.Id}} ${SETTINGS.workloadImage}`]: ok('sha256:64d33f3c0cf8aaaaaaaaaaaaaaaa'),
     },
     files: {
       '/proc/self/status': 'Name:\tnode\nCapBnd:\t000001ffffffffff\n',
@@ -71,6 +76,10 @@ export function healthyMachine(): Machine {
     free: { '/cache': 100 * GIB, '/srv/docker': 100 * GIB, '/var/lib/docker': 100 * GIB },
     cluster: healthyCluster(),
     builtin: { deploymentController: false, replicasetController: false, controllersFlag: '*,-deployment-controller,-replicaset-controller' },
+    registries: [
+      { registry: 'registry-1.docker.io', url: 'https://registry-1.docker.io/v2/', reachable: false, detail: 'ENOTFOUND', ms: 20 },
+      { registry: 'registry.k8s.io', url: 'https://registry.k8s.io/v2/', reachable: false, detail: 'no answer within 3 s', ms: 3000 },
+    ],
   };
 }
 
@@ -94,6 +103,10 @@ export function probesFor(m: Machine): DoctorProbes & { calls: string[] } {
     builtinControllers: async () => {
       if (m.builtin instanceof Error) throw m.builtin;
       return m.builtin;
+    },
+    registries: async () => {
+      calls.push('registries');
+      return m.registries;
     },
   };
 }
