@@ -7,34 +7,22 @@
  * exercises' trace source reads both files as one timeline.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
-import { pidAlive, readLabActivity } from '../run/presence.js';
+import { readLabActivity } from '../run/presence.js';
+import { isLabCommandLine, runsLab, stopPids, systemProcessTable, waitForExit } from '../run/lab-pids.js';
 import { LAB_COMPONENTS } from '../trace/schema.js';
 import type { Action } from './action-schema.js';
 import { electionRoles, shortIdentity } from './checks/lease-history.js';
-import { isLabCommandLine, leaderProcess, readStartedLabs, standbyLogPath, startedLabsPath, writeStartedLabs, type StartedLab } from './lab-processes.js';
+import { leaderProcess, readStartedLabs, stopLabLine, standbyLogPath, startedLabsPath, writeStartedLabs, type StartedLab } from './lab-processes.js';
 import type { ActionOutcome } from './ports.js';
 import { entriesFromJsonl, standbyTracePath } from './trace-source.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The process's command line, '' for a zombie or a pid that is gone, undefined without /proc. */
-async function commandLineOf(pid: number): Promise<string | undefined> {
-  if (!existsSync('/proc/self')) return undefined;
-  return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ').trim();
-}
-
-/** Alive and still running the lab (a pid reused by another program is left alone). */
-async function runsLab(pid: number): Promise<boolean> {
-  if (!pidAlive(pid)) return false;
-  const cmdline = await commandLineOf(pid);
-  return cmdline === undefined || isLabCommandLine(cmdline);
-}
 
 /** Sends the signal; false when the process had already gone (ESRCH). */
 function signal(pid: number, name: NodeJS.Signals): boolean {
@@ -47,15 +35,6 @@ function signal(pid: number, name: NodeJS.Signals): boolean {
   }
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!(await runsLab(pid))) return true;
-    await sleep(200);
-  }
-  return !(await runsLab(pid));
-}
-
 async function logTail(path: string, lines = 15): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '');
   return text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -66,7 +45,7 @@ export async function startLab(action: Extract<Action, { type: 'startLab' }>, co
   const recordPath = startedLabsPath(state);
   const host = hostname();
   const started: StartedLab[] = [];
-  for (const lab of await readStartedLabs(recordPath)) if (lab.host !== host || (await runsLab(lab.pid))) started.push(lab);
+  for (const lab of await readStartedLabs(recordPath)) if (lab.host !== host || runsLab(lab.pid)) started.push(lab);
   const running = started.find((lab) => lab.host === host);
   if (running) {
     return { command, ok: true, output: `a lab started by the exercises already runs: pid ${running.pid} since ${running.startedAt}, tracing to ${running.trace} (npx lab exercise reset stops it)` };
@@ -113,7 +92,7 @@ export async function killLeader(action: Extract<Action, { type: 'killLeader' }>
   const target = leaderProcess(await readLabActivity(coordination), action.lease, hostname(), process.pid);
   if ('problem' in target) return { command, ok: false, badInput: true, output: `${target.problem}\n  fix: ${target.fix}` };
   const { pid, identity, command: labCommand } = target.process;
-  const cmdline = await commandLineOf(pid);
+  const cmdline = systemProcessTable.commandLine(pid);
   if (cmdline !== undefined && !isLabCommandLine(cmdline)) {
     return { command, ok: false, badInput: true, output: `pid ${pid} runs "${cmdline.slice(0, 120)}", not the lab: the presence record names a pid that was reused\n  fix: stop the leading lab yourself (npx lab status lists it), or wait until the record goes stale (15 s) and try again` };
   }
@@ -131,28 +110,10 @@ export async function stopLab(action: Extract<Action, { type: 'stopLab' }>, comm
   const labs = await readStartedLabs(recordPath);
   if (labs.length === 0) return { command, ok: true, output: 'no lab started by the exercises is running' };
   const host = hostname();
-  const lines: string[] = [];
-  const left: StartedLab[] = [];
-  let ok = true;
-  for (const lab of labs) {
-    if (lab.host !== host) {
-      left.push(lab);
-      lines.push(`pid ${lab.pid} runs on ${lab.host}: stop it there`);
-    } else if (!(await runsLab(lab.pid))) {
-      lines.push(`pid ${lab.pid} had already stopped`);
-    } else {
-      signal(lab.pid, 'SIGTERM');
-      if (await waitForExit(lab.pid, action.timeoutSeconds * 1000)) {
-        lines.push(`stopped pid ${lab.pid} (SIGTERM: its Leases are released)`);
-      } else {
-        signal(lab.pid, 'SIGKILL');
-        const gone = await waitForExit(lab.pid, 5_000);
-        ok &&= gone;
-        lines.push(gone ? `pid ${lab.pid} did not stop within ${action.timeoutSeconds} s: killed it (its Leases run out in 15 s)` : `pid ${lab.pid} still runs after SIGKILL`);
-        if (!gone) left.push(lab);
-      }
-    }
-  }
+  const here = labs.filter((lab) => lab.host === host);
+  const outcomes = new Map((await stopPids(here.map((lab) => ({ pid: lab.pid, command: 'lab run' })), { graceMs: action.timeoutSeconds * 1000 })).map((o) => [o.pid, o]));
+  const lines = labs.map((lab) => (lab.host !== host ? `pid ${lab.pid} runs on ${lab.host}: stop it there` : stopLabLine(outcomes.get(lab.pid)!, action.timeoutSeconds)));
+  const left = labs.filter((lab) => lab.host !== host || outcomes.get(lab.pid)!.stoppedBy === 'still running');
   await writeStartedLabs(recordPath, left);
-  return { command, ok, output: lines.join('\n') };
+  return { command, ok: here.every((lab) => outcomes.get(lab.pid)!.stoppedBy !== 'still running'), output: lines.join('\n') };
 }

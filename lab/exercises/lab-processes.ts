@@ -1,11 +1,13 @@
 /**
  * Pure helpers for the actions that start, kill and stop lab processes: which process holds a
- * Lease (from the presence records `lab status` reads), whether a pid still runs the lab, and the
- * record of the labs the exercises started (so reset stops them, and only them).
+ * Lease (from the presence records `lab status` reads) and the record of the labs the exercises
+ * started (so reset stops them, and only them), and what stopLab says of each. Whether a pid
+ * still runs the lab, and stopping it, is lab/run/lab-pids.ts's, shared with `lab stop`.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LAB_NAMESPACE } from '../run/components.js';
+import type { StopOutcome } from '../run/lab-pids.js';
 import type { LabProcessRecord, LeaderRecord } from '../run/presence.js';
 
 export interface LeaderProcess {
@@ -33,11 +35,6 @@ export function leaderProcess(activity: { processes: readonly LabProcessRecord[]
   if (p.pid === selfPid) return { problem: `${where} is held by this very process (pid ${p.pid})`, fix: 'run the exercise from another terminal than the leading lab' };
   const leases = activity.leaders.filter((l) => l.held && l.holder === p.identity).map((l) => l.lease);
   return { process: p, leases };
-}
-
-/** A lab's command line: `node .../lab/bin/lab.mjs run ...` or `node .../node_modules/.bin/lab run ...`. */
-export function isLabCommandLine(cmdline: string): boolean {
-  return /(^|[\s/])lab(\.mjs)?(\s|$)/.test(cmdline);
 }
 
 /** A lab the exercises started in the background. */
@@ -70,4 +67,18 @@ export async function readStartedLabs(path: string): Promise<StartedLab[]> {
 export async function writeStartedLabs(path: string, labs: readonly StartedLab[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify(labs, null, 2) + '\n', 'utf8');
+}
+
+/** What stopLab says about one lab it stopped on this host. */
+export function stopLabLine(outcome: StopOutcome, timeoutSeconds: number): string {
+  switch (outcome.stoppedBy) {
+    case 'already gone':
+      return `pid ${outcome.pid} had already stopped`;
+    case 'SIGTERM':
+      return `stopped pid ${outcome.pid} (SIGTERM: its Leases are released)`;
+    case 'SIGKILL':
+      return `pid ${outcome.pid} did not stop within ${timeoutSeconds} s: killed it (its Leases run out in 15 s)`;
+    case 'still running':
+      return `pid ${outcome.pid} still runs after SIGKILL`;
+  }
 }

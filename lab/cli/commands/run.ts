@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ensureClusterReachable } from '../../cluster/kind.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
 import { stopLabProcesses } from '../../run/stop.js';
+import type { StopOutcome } from '../../run/lab-pids.js';
 import { emit, parseOutputFormat } from '../output.js';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
 import { armExitAfterStop } from '../../run/exit-after-stop.js';
@@ -69,12 +70,23 @@ Examples:
       emit(opts.output, result, (r) =>
         [
           ...(r.stopped.length === 0 ? ['no lab process is running on this machine'] : []),
-          ...r.stopped.map((p) => `pid ${p.pid} (${p.command}): ${p.stoppedBy === 'still running' ? 'still running after SIGKILL' : `stopped by ${p.stoppedBy} after ${(p.waitedMs / 1000).toFixed(1)} s`}`),
+          ...r.stopped.map((p) => `pid ${p.pid} (${p.command}): ${stopOutcomeText(p)}`),
           ...r.elsewhere.map((p) => `pid ${p.pid} on ${p.host} (${p.command}) runs on another machine: stop it there`),
         ].join('\n'),
       );
       if (result.stopped.some((p) => p.stoppedBy === 'still running')) process.exitCode = 1;
     });
+}
+
+function stopOutcomeText(p: StopOutcome): string {
+  switch (p.stoppedBy) {
+    case 'already gone':
+      return 'had already stopped';
+    case 'still running':
+      return 'still running after SIGKILL';
+    default:
+      return `stopped by ${p.stoppedBy} after ${(p.waitedMs / 1000).toFixed(1)} s`;
+  }
 }
 
 function parseGrace(value: string): number {

@@ -1,10 +1,10 @@
-/** The actions on lab processes: which process to kill, what counts as a lab, the record of started labs. */
+/** The actions on lab processes: which process to kill, the record of started labs (what counts as a lab: run/lab-pids.test.ts). */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actionSchema, describeAction } from '../../../lab/exercises/action-schema.js';
-import { isLabCommandLine, leaderProcess, readStartedLabs, startedLabsPath, writeStartedLabs } from '../../../lab/exercises/lab-processes.js';
+import { leaderProcess, readStartedLabs, startedLabsPath, stopLabLine, writeStartedLabs } from '../../../lab/exercises/lab-processes.js';
 import type { LabProcessRecord, LeaderRecord } from '../../../lab/run/presence.js';
 
 const LEADER = 'laptop_aaaaaaaa-1111-4222-8333-444444444444';
@@ -45,17 +45,6 @@ describe('leaderProcess', () => {
   });
 });
 
-describe('isLabCommandLine', () => {
-  it.each([
-    ['/usr/bin/node /work/main/lab/bin/lab.mjs run --trace .lab/trace/standby.jsonl', true],
-    ['node /work/main/node_modules/.bin/lab run', true],
-    ['lab demo', true],
-    ['/usr/bin/vim lab.md', false],
-    ['node /srv/collab/server.js', false],
-    ['', false],
-  ])('%s → %s', (cmdline, expected) => expect(isLabCommandLine(cmdline)).toBe(expected));
-});
-
 describe('started labs record', () => {
   let dir: string | undefined;
   afterEach(async () => {
@@ -88,4 +77,14 @@ describe('lab process actions in exercise files', () => {
     expect(actionSchema.safeParse({ type: 'killLeader', lease: 'Deployment Controller' }).success).toBe(false);
     expect(actionSchema.safeParse({ type: 'killLeader', lease: 'deployment-controller', signal: 'SIGHUP' }).success).toBe(false);
   });
+});
+
+describe('stopLabLine', () => {
+  const outcome = (stoppedBy: 'already gone' | 'SIGTERM' | 'SIGKILL' | 'still running') => ({ pid: 42, command: 'lab run', stoppedBy, waitedMs: 0 });
+  it.each([
+    ['already gone', 'pid 42 had already stopped'],
+    ['SIGTERM', 'stopped pid 42 (SIGTERM: its Leases are released)'],
+    ['SIGKILL', 'pid 42 did not stop within 30 s: killed it (its Leases run out in 15 s)'],
+    ['still running', 'pid 42 still runs after SIGKILL'],
+  ] as const)('%s → %s', (stoppedBy, line) => expect(stopLabLine(outcome(stoppedBy), 30)).toBe(line));
 });
