@@ -34,6 +34,34 @@ export interface InformerOptions<T> {
   maxBackoffMs?: number;
 }
 
+/**
+ * Why a watch ended and the informer started another (client-go's reflector logs the same cases):
+ *   timeout — nothing arrived for the watch's inactivity limit (30 s): a quiet resource, or a
+ *             connection that died without a FIN or RST (a blackholed API server); the
+ *             informer re-watches from its last resourceVersion;
+ *   closed  — the server ended the watch (its own timeout, an API server shutting down);
+ *   gone    — 410 Gone: the resourceVersion was compacted away in etcd; the informer lists again;
+ *   error   — anything else (refused, reset, 5xx); the informer retries with backoff.
+ */
+export type WatchEndReason = 'timeout' | 'closed' | 'gone' | 'error';
+
+export interface WatchRestart {
+  reason: WatchEndReason;
+  detail: string;
+  /** How long the watch had been silent when it ended: for a dead connection, the detection time. */
+  quietMs: number;
+  /** Whether the informer lists everything again (gone) rather than resuming. */
+  relist: boolean;
+  /**
+   * For a timeout: whether events were waiting the moment the informer watched again, i.e. the
+   * old connection had gone silent while things changed (a dead connection, not a quiet resource).
+   */
+  stalled?: boolean;
+}
+
+/** A re-watch whose first event comes this soon after a timeout found events waiting. */
+export const STALL_EVIDENCE_MS = 1000;
+
 export interface Informer<T extends KubernetesObject> {
   readonly name: string;
   onAdd(handler: (obj: T) => void): void;
@@ -41,6 +69,8 @@ export interface Informer<T extends KubernetesObject> {
   onDelete(handler: (obj: T) => void): void;
   /** Every change, for the trace. */
   onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void;
+  /** Every watch that ended and why (for the trace: how a dead connection was noticed). */
+  onWatchRestart(handler: (restart: WatchRestart) => void): void;
   list(namespace?: string): T[];
   get(namespace: string | undefined, name: string): T | undefined;
   /** Starts list+watch; resolves once the first list is in the store (synced). */
@@ -94,6 +124,78 @@ export class ObjectStore<T extends KubernetesObject> {
 
   get size(): number {
     return this.objects.size;
+  }
+}
+
+/** Pure: why a watch ended, from what its done callback got and how long it had been silent. */
+export function classifyWatchEnd(err: unknown, quietMs: number, sawGone: boolean): WatchRestart {
+  const e = err as { name?: string; statusCode?: number; code?: number | string; message?: string } | null | undefined;
+  if (sawGone || e?.statusCode === 410 || e?.code === 410) {
+    return { reason: 'gone', detail: '410 Gone: the resourceVersion was compacted; listing again', quietMs, relist: true };
+  }
+  if (e?.name === 'TimeoutError') {
+    return { reason: 'timeout', detail: `no data for ${Math.round(quietMs / 1000)} s; watching again from the last resourceVersion`, quietMs, relist: false };
+  }
+  if (!e) return { reason: 'closed', detail: 'the server ended the watch; watching again from the last resourceVersion', quietMs, relist: false };
+  const code = e.statusCode ?? e.code;
+  return { reason: 'error', detail: `${code !== undefined ? `${code} ` : ''}${e.message ?? String(err)}`.trim(), quietMs, relist: false };
+}
+
+/**
+ * The Watch ListWatch uses, observed: when each watch last got data, whether the server said
+ * 410 Gone in the stream, and why it ended (reported to onEnd). A timeout is reported once the
+ * next watch shows whether events were waiting (its first event within STALL_EVIDENCE_MS) or not.
+ */
+export class ObservedWatch {
+  private pendingTimeout: { restart: WatchRestart; timer: NodeJS.Timeout } | undefined;
+
+  constructor(
+    private readonly inner: Watch,
+    private readonly onEnd: (restart: WatchRestart) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private settleTimeout(stalled: boolean): void {
+    const pending = this.pendingTimeout;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pendingTimeout = undefined;
+    const restart = { ...pending.restart, stalled };
+    if (stalled) restart.detail = `no data for ${Math.round(restart.quietMs / 1000)} s, and events were waiting when it watched again: the connection had gone silent`;
+    this.onEnd(restart);
+  }
+
+  watch(
+    path: string,
+    params: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: any, watchObj?: any) => void,
+    done: (err: any) => void,
+  ): Promise<AbortController> {
+    const started = this.now();
+    let lastData = started;
+    let sawGone = false;
+    return this.inner.watch(
+      path,
+      params,
+      (phase, obj, watchObj) => {
+        lastData = this.now();
+        if (phase === 'ERROR' && (obj as { code?: number } | undefined)?.code === 410) sawGone = true;
+        if (phase !== 'ERROR' && phase !== 'BOOKMARK') this.settleTimeout(lastData - started <= STALL_EVIDENCE_MS);
+        callback(phase, obj, watchObj);
+      },
+      (err) => {
+        this.settleTimeout(false);
+        const restart = classifyWatchEnd(err, this.now() - lastData, sawGone);
+        if (restart.reason === 'timeout') {
+          const timer = setTimeout(() => this.settleTimeout(false), STALL_EVIDENCE_MS * 2);
+          timer.unref?.();
+          this.pendingTimeout = { restart, timer };
+        } else {
+          this.onEnd(restart);
+        }
+        done(err);
+      },
+    );
   }
 }
 
@@ -193,6 +295,7 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   private stopped = false;
   private failedSinceConnect = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restartHandlers: Array<(restart: WatchRestart) => void> = [];
 
   constructor(kc: KubeConfig, private readonly opts: InformerOptions<T>) {
     this.name = opts.name;
@@ -202,7 +305,9 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
     this.synced = new Promise((resolve) => (this.markSynced = resolve));
     const selectors: ListSelectors = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
     const list = () => opts.list(selectors) as Promise<KubernetesListObject<T>>;
-    this.listWatch = new ListWatch<T>(opts.path, new Watch(kc), list, false, opts.labelSelector, opts.fieldSelector);
+    // ListWatch takes a Watch; ObservedWatch has its one method, and reports how each watch ended.
+    const watch = new ObservedWatch(new Watch(kc), (restart) => this.watchEnded(restart)) as unknown as Watch;
+    this.listWatch = new ListWatch<T>(opts.path, watch, list, false, opts.labelSelector, opts.fieldSelector);
     this.listWatch.on('add', (obj) => this.events.upserted(this.typed(obj)));
     this.listWatch.on('update', (obj) => this.events.upserted(this.typed(obj)));
     this.listWatch.on('delete', (obj) => this.events.deleted(this.typed(obj)));
@@ -221,6 +326,9 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   }
   onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void {
     this.events.onEvent(handler);
+  }
+  onWatchRestart(handler: (restart: WatchRestart) => void): void {
+    this.restartHandlers.push(handler);
   }
   list(namespace?: string): T[] {
     return this.events.store.list(namespace);
@@ -275,6 +383,20 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
       this.restartTimer = undefined;
       void this.connect();
     }, delayMs);
+  }
+
+  private watchEnded(restart: WatchRestart): void {
+    if (this.stopped) return;
+    // A quiet resource times out every 30 s: routine, so only a debug line; the rest is news.
+    if (restart.reason === 'timeout') this.log.debug('watch ended', { path: this.opts.path, ...restart });
+    else this.log.info('watch ended', { path: this.opts.path, ...restart });
+    for (const handler of this.restartHandlers) {
+      try {
+        handler(restart);
+      } catch (err) {
+        this.log.error('watch restart handler threw', { error: err });
+      }
+    }
   }
 
   private typed(obj: T): T {

@@ -10,6 +10,23 @@ import type { Timeline } from '../timeline.js';
 import { controllerOwnerOf, refOf } from './object-ref.js';
 import type { LooseObject, WatchEventSource, WatchEventType } from './types.js';
 
+/**
+ * The verb of an entry saying an informer's watch ended and another began; its object is the
+ * informer itself (kind Informer, named after its resource).
+ */
+export const WATCH_RESTARTED = 'WATCH-RESTARTED';
+
+/** Pure: a watch that ended (and why) as seen by `observer` → a timeline input. */
+export function watchRestartEntry(observer: Actor, informerName: string, restart: { reason: string; detail: string; quietMs: number; relist: boolean; stalled?: boolean }): TraceInput {
+  return {
+    tap: 'informer',
+    actor: observer,
+    verb: WATCH_RESTARTED,
+    object: { kind: 'Informer', name: informerName },
+    details: { informer: informerName, reason: restart.reason, detail: restart.detail, quietMs: restart.quietMs, relist: restart.relist, ...(restart.stalled ? { stalled: true } : {}) },
+  };
+}
+
 /** Pure: one watch event as seen by `observer` → a timeline input. */
 export function informerEntry(
   observer: Actor,
@@ -46,6 +63,12 @@ export class InformerTap {
     informer.onEvent((type, obj, oldObj) => {
       if (!this.running) return;
       this.timeline.append(informerEntry(observer, type, obj, oldObj, kindHint, informer.name));
+    });
+    // Quiet watches time out every 30 s by design; only the other endings, and a timeout after
+    // which events were waiting (a connection that had gone silent), say how a fault was noticed.
+    informer.onWatchRestart?.((restart) => {
+      if (!this.running || (restart.reason === 'timeout' && !restart.stalled)) return;
+      this.timeline.append(watchRestartEntry(observer, informer.name ?? 'informer', restart));
     });
   }
 

@@ -24,6 +24,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEventSource<T> {
   readonly name?: string;
   onEvent(handler: (type: WatchEventType, obj: T, oldObj: T | undefined) => void): void;
+  /** Why each watch ended (controllers/shared/informer.ts WatchRestart); optional for sources that cannot say. */
+  onWatchRestart?(handler: (restart: { reason: string; detail: string; quietMs: number; relist: boolean; stalled?: boolean }) => void): void;
 }
 
 /** A Kubernetes object as the taps read it; every field may be missing. */

@@ -19,6 +19,7 @@ class MemoryInformer<T extends KubernetesObject> implements Informer<T> {
   onUpdate(h: (o: T, n: T) => void) { this.updates.push(h); }
   onDelete(h: (o: T) => void) { this.deletes.push(h); }
   onEvent(_h: (type: WatchEventType, obj: T, old: T | undefined) => void) {}
+  onWatchRestart() {}
   list(ns?: string) { return [...this.objects.values()].filter((o) => !ns || o.metadata?.namespace === ns); }
   get(ns: string | undefined, name: string) { return this.objects.get(ns ? `${ns}/${name}` : name); }
   start() { return this.synced; }

@@ -18,6 +18,7 @@ function fakeInformer(): Informer<KubernetesObject> & { started: boolean; stoppe
     onUpdate() {},
     onDelete() {},
     onEvent() {},
+    onWatchRestart() {},
     list: () => [],
     get: () => undefined,
     start() {
