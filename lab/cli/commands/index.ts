@@ -18,3 +18,4 @@ import * as trace from './trace.js'; commandModules.push(trace); // lab trace an
 import * as compare from './compare.js'; commandModules.push(compare); // lab compare: built-in vs lab side by side (lab/compare)
 import * as demo from './demo.js'; commandModules.push(demo); // lab demo: from nothing to the live chain of events (lab/demo)
 import * as bench from './bench.js'; commandModules.push(bench); // lab bench: lab vs built-in measurements (lab/bench)
+import * as registry from './registry.js'; commandModules.push(registry); // lab registry up|down|status: a local registry the nodes pull through (lab/cluster/registry)
