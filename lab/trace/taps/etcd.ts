@@ -11,7 +11,7 @@
  */
 import { CLUSTER_SCOPED_RESOURCES, kindOfResource } from '../kinds.js';
 import type { ObjectRef, TraceInput } from '../schema.js';
-import { readingStdin } from './in-node.js';
+import { readingStdin, STOP_ON_STDIN_EOF } from './in-node.js';
 import { SupervisedProcess } from './supervised-process.js';
 import type { TapOptions, TraceTap } from './types.js';
 
@@ -118,18 +118,35 @@ export function etcdctlWatchCommands(skip: readonly string[] = SKIPPED_BY_DEFAUL
   return watchRangesExcluding(REGISTRY, skip).map(([start, end]) => `watch ${start} ${end}\n`).join('');
 }
 
-/** `docker exec -i CONTROL_PLANE etcdctl … watch -i -w json`: it ends when its stdin (the commands) closes. */
+/**
+ * Where etcdctl runs: on the node where it is installed (the node image built here), else inside
+ * the etcd container itself (kind's own node image has no etcdctl, but the etcd image has), through
+ * ctr, which both node images have. There it watches the whole /registry/ prefix (the skipped
+ * resources are dropped by parseEtcdWatchLine) and is stopped when our stdin closes, as in-node.ts
+ * does for the other taps: ctr passes the TERM on to etcdctl.
+ */
+export const ETCDCTL_WHERE_IT_IS =
+  'if command -v etcdctl >/dev/null 2>&1; then exec etcdctl "$@" watch --interactive -w json; fi; ' +
+  'running=" $(ctr -n k8s.io tasks ls | awk \'$3=="RUNNING"{print $1}\' | tr "\\n" " ")"; ' +
+  'for c in $(ctr -n k8s.io containers ls -q \'labels."io.kubernetes.container.name"==etcd\'); do ' +
+  'case "$running" in *" $c "*) ' +
+  'set -- ctr -n k8s.io tasks exec --exec-id "lab-etcd-watch-$$" "$c" etcdctl "$@" watch --prefix /registry/ -w json; ' +
+  STOP_ON_STDIN_EOF +
+  ';; esac; done; echo "etcd tap: no etcdctl on this node and no running etcd container" >&2; exit 127';
+
+/**
+ * `docker exec -i CONTROL_PLANE sh -c … etcdctl … watch`: interactive (the ranges come on stdin) where
+ * the node has etcdctl, else in the etcd container; it ends when its stdin closes either way. The
+ * healthcheck client certificate is under /etc/kubernetes/pki/etcd, which the etcd container mounts too.
+ */
 export function etcdctlWatchArgs(controlPlane: string): string[] {
   return readingStdin(controlPlane, [
-    'etcdctl', // etcdctl 3.6 speaks v3 only and warns about ETCDCTL_API, so it is not set
+    'sh', '-c', ETCDCTL_WHERE_IT_IS, 'sh',
+    // etcdctl 3.6 speaks v3 only and warns about ETCDCTL_API, so it is not set
     '--endpoints=https://127.0.0.1:2379',
     '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
-    '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt',
-    '--key=/etc/kubernetes/pki/apiserver-etcd-client.key',
-    'watch',
-    '--interactive',
-    '-w',
-    'json',
+    '--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt',
+    '--key=/etc/kubernetes/pki/etcd/healthcheck-client.key',
   ]);
 }
 

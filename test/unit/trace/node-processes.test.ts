@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InNodeLabelResolver, isContainerId, labelLookupLoop, parseLookupAnswer, parseOciAnnotations } from '../../../lab/trace/taps/container-labels.js';
-import { etcdctlWatchArgs, etcdctlWatchCommands, prefixEnd, watchRangesExcluding } from '../../../lab/trace/taps/etcd.js';
+import { ETCDCTL_WHERE_IT_IS, etcdctlWatchArgs, etcdctlWatchCommands, prefixEnd, watchRangesExcluding } from '../../../lab/trace/taps/etcd.js';
 import { STOP_ON_STDIN_EOF, untilStdinCloses } from '../../../lab/trace/taps/in-node.js';
 import { SupervisedProcess } from '../../../lab/trace/taps/supervised-process.js';
 
@@ -48,9 +48,55 @@ describe('etcd watch ranges', () => {
   it('the commands are one interactive watch per range, and etcdctl reads them from stdin', () => {
     expect(etcdctlWatchCommands(['events']).split('\n')).toEqual(['watch /registry/ /registry/events/', 'watch /registry/events0 /registry0', '']);
     const args = etcdctlWatchArgs('lab-control-plane');
-    expect(args.slice(0, 3)).toEqual(['exec', '-i', 'lab-control-plane']);
-    expect(args).toContain('--interactive');
-    expect(args.slice(-2)).toEqual(['-w', 'json']);
+    expect(args.slice(0, 4)).toEqual(['exec', '-i', 'lab-control-plane', 'sh']);
+    expect(args[5]).toBe(ETCDCTL_WHERE_IT_IS);
+    expect(args.slice(7)).toContain('--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt');
+  });
+
+  describe('where etcdctl runs (the script, run by sh with fake etcdctl and ctr)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-etcdctl-'));
+    const log = join(dir, 'calls.log');
+    const fake = (name: string, body: string) => writeFileSync(join(dir, 'bin-' + name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    const runScript = (bins: string[]) => {
+      const path = mkdtempSync(join(dir, 'path-'));
+      for (const b of bins) symlinkSync(join(dir, 'bin-' + b), join(path, b));
+      for (const tool of ['awk', 'tr', 'cat', 'sh']) {
+        const found = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
+        if (found) symlinkSync(found, join(path, tool));
+      }
+      rmSync(log, { force: true });
+      const result = spawnSync('/bin/sh', ['-c', ETCDCTL_WHERE_IT_IS, 'sh', '--endpoints=E'], { env: { PATH: path }, input: '', encoding: 'utf8' });
+      return { status: result.status, stderr: result.stderr, calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
+    };
+    const C1 = 'a'.repeat(64);
+    const C2 = 'b'.repeat(64);
+    fake('etcdctl', `echo "etcdctl $*" >> ${log}`);
+    fake('ctr', [
+      `echo "ctr $*" >> ${log}`,
+      `case "$*" in`,
+      `  *"tasks ls"*) printf 'TASK PID STATUS\\n${C1} 10 STOPPED\\n${C2} 11 RUNNING\\n';;`,
+      `  *"containers ls"*) printf '${C1}\\n${C2}\\n';;`,
+      `esac`,
+    ].join('\n'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('on the node where it is installed: an interactive watch reading its ranges from stdin', () => {
+      const r = runScript(['etcdctl', 'ctr']);
+      expect(r.calls).toEqual(['etcdctl --endpoints=E watch --interactive -w json']);
+    });
+
+    it('else in the running etcd container (not a stopped one), through ctr, watching the whole prefix', () => {
+      const r = runScript(['ctr']);
+      expect(r.status).toBe(0);
+      expect(r.calls.at(-1)).toMatch(new RegExp(`^ctr -n k8s.io tasks exec --exec-id lab-etcd-watch-\\d+ ${C2} etcdctl --endpoints=E watch --prefix /registry/ -w json$`));
+    });
+
+    it('neither: says so and fails', () => {
+      fake('ctr', 'true');
+      const r = runScript(['ctr']);
+      expect(r.status).toBe(127);
+      expect(r.stderr).toContain('no etcdctl on this node and no running etcd container');
+    });
   });
 });
 
