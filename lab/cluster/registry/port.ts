@@ -15,7 +15,7 @@ export async function portIsFree(listen: string, port: number): Promise<boolean>
 }
 
 /**
- * Who listens on `port`, from `ss -ltnp` output: e.g. `node (pid 4242)`, or `a process` when ss
+ * Who listens on `port`, from `ss -ltnp` output: e.g. `"node" (pid 4242)`, or `a process` when ss
  * shows the socket but not its owner (another user's, without root).
  */
 export function holderFromSs(ssOutput: string, port: number): string | undefined {
@@ -24,7 +24,7 @@ export function holderFromSs(ssOutput: string, port: number): string | undefined
     const local = fields[3];
     if (!local || !local.endsWith(`:${port}`)) continue;
     const users = /users:\(\("([^"]+)",pid=(\d+)/.exec(line);
-    return users ? `${users[1]} (pid ${users[2]})` : 'a process';
+    return users ? `"${users[1]}" (pid ${users[2]})` : 'a process';
   }
   return undefined;
 }

@@ -15,8 +15,8 @@ describe('holderFromSs (ss -ltnp)', () => {
   ].join('\n');
 
   it('names the process on exactly that port', () => {
-    expect(holderFromSs(ss, 5001)).toBe('python3 (pid 4242)');
-    expect(holderFromSs(ss, 15001)).toBe('other (pid 1)');
+    expect(holderFromSs(ss, 5001)).toBe('"python3" (pid 4242)');
+    expect(holderFromSs(ss, 15001)).toBe('"other" (pid 1)');
   });
   it('"a process" when ss shows no owner (not root), undefined when nothing listens', () => {
     expect(holderFromSs(ss, 5050)).toBe('a process');
