@@ -12,6 +12,7 @@ import { requireKind } from './kind.js';
 import { kubectl } from './kubectl.js';
 import { loadImageArchive, listNodeContainers } from './nodes.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from './paths.js';
+import { pointNewNodesAtRegistry } from './registry/new-cluster.js';
 import type { ImagePlan } from './image-plan.js';
 import { writeImagesRecord } from './images-record.js';
 import { WORKLOAD } from './workload-image.js';
@@ -103,6 +104,7 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
   const readyMs = Date.now() - readyStart;
   if (opts.plan) writeImagesRecord(opts.plan);
   const loadImagesMs = await loadWorkloadImages(progress, opts.plan);
+  await pointNewNodesAtRegistry(progress); // the lab registry, or LAB_REGISTRY_MIRROR's, when there is one
   return {
     cluster: CLUSTER_NAME, created: true, image, kubeconfig: adminKubeconfigPath(), nodes: health.nodes,
     timings: { createMs, readyMs, loadImagesMs, totalMs: Date.now() - started },

@@ -46,7 +46,7 @@ export function register(program: Command): void {
       const result = await registryDown(new Progress());
       emit(opts.output, result, (r) => [
         r.stopped === 'not running' ? 'the registry was not running' : `registry stopped (pid ${r.pid}, ${r.stopped})`,
-        ...r.nodes.filter((n) => n.removed.length).map((n) => `  ${n.node}: no longer pulls ${n.removed.join(', ')} through it`),
+        ...r.nodes.filter((n) => n.removed.length).map((n) => `  ${n.node}: mirror removed for ${n.removed.join(', ')}`),
         ...r.notes.map((n) => `  note: ${n}`),
         `images kept in ${r.dataDir}`,
       ].join('\n'));

@@ -10,7 +10,7 @@ import type { RegistryState } from './state.js';
 export function parseMirrorEnv(value: string): string {
   const url = value.trim().replace(/\/+$/, '');
   if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(url)) {
-    throw new BadInputError(`LAB_REGISTRY_MIRROR must be http://HOST:PORT (a registry the nodes can reach), not "${value}"`, 'e.g. LAB_REGISTRY_MIRROR=http://192.168.1.10:5001 npx lab up (the teacher\'s `npx lab registry up`)');
+    throw new BadInputError(`LAB_REGISTRY_MIRROR must be http://HOST:PORT (a registry the nodes can reach), not "${value}"`, 'e.g. LAB_REGISTRY_MIRROR=http://192.168.1.10:5001 npx lab up --recreate (the machine at 192.168.1.10 ran `npx lab registry up`)');
   }
   return url;
 }
