@@ -42,6 +42,17 @@ export async function waitPodsRunning(namespace: string, count: number, timeoutM
   }
 }
 
+/** Poll until the namespace holds no pod (terminating ones count: they are not gone yet), or time out. */
+export async function waitPodsGone(namespace: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = (await listPods(namespace)).length;
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`${left} pod${left === 1 ? '' : 's'} still in ${namespace} after ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Perform one scenario step; `memory` carries the cordoned node and deleted pod between steps. */
 export async function performStep(step: Step, namespace: string, schedulerName: string, memory: StepMemory, timeoutSeconds = 180): Promise<void> {
   if (step.do === 'cordonNodeOfFirstPod') {
@@ -52,6 +63,7 @@ export async function performStep(step: Step, namespace: string, schedulerName: 
     return;
   }
   if (step.do === 'waitPodsRunning') return waitPodsRunning(namespace, step.count, timeoutSeconds * 1000);
+  if (step.do === 'waitPodsGone') return waitPodsGone(namespace, timeoutSeconds * 1000);
   const call = kubectlFor(step, namespace, schedulerName, memory, timeoutSeconds)!;
   await kubectl(call.args, call.input !== undefined ? { input: call.input } : {});
 }

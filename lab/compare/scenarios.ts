@@ -19,7 +19,11 @@ export type Step =
   | { do: 'cordonNodeOfFirstPod' }
   | { do: 'deleteRememberedPod' }
   | { do: 'waitPodsRunning'; count: number }
-  | { do: 'uncordon' };
+  | { do: 'uncordon' }
+  /** `kubectl delete deployment` (background cascade: the garbage collector deletes what it owns). */
+  | { do: 'deleteDeployment' }
+  /** Poll until the namespace holds no pod at all, terminating ones included. */
+  | { do: 'waitPodsGone' };
 
 export interface Scenario {
   name: string;
@@ -74,6 +78,11 @@ export const SCENARIOS: Record<string, Scenario> = {
       { do: 'uncordon' },
     ],
   },
+  delete: {
+    name: 'delete',
+    description: 'create 3 replicas, then `kubectl delete deployment` and wait until its pods are gone',
+    steps: [{ do: 'createDeployment', replicas: 3 }, { do: 'waitRollout' }, { do: 'deleteDeployment' }, { do: 'waitPodsGone' }],
+  },
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);
@@ -127,7 +136,7 @@ export interface StepMemory {
 
 /**
  * The kubectl invocation for a step that needs no lookup, or undefined for the steps the runner
- * resolves itself (cordonNodeOfFirstPod, waitPodsRunning).
+ * resolves itself (cordonNodeOfFirstPod, waitPodsRunning, waitPodsGone).
  */
 export function kubectlFor(step: Step, namespace: string, schedulerName: string, memory: StepMemory, timeoutSeconds = 180): { args: string[]; input?: string } | undefined {
   const target = `deployment/${DEPLOYMENT}`;
@@ -148,8 +157,12 @@ export function kubectlFor(step: Step, namespace: string, schedulerName: string,
     case 'uncordon':
       if (!memory.node) throw new Error('uncordon needs cordonNodeOfFirstPod first');
       return { args: ['uncordon', memory.node] };
+    case 'deleteDeployment':
+      // --wait=false: kubectl returns once the Deployment is marked deleted; waitPodsGone waits for its pods.
+      return { args: ['delete', target, '-n', namespace, '--wait=false'] };
     case 'cordonNodeOfFirstPod':
     case 'waitPodsRunning':
+    case 'waitPodsGone':
       return undefined;
   }
 }

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command('compare')
     .description("run a scenario with Kubernetes' built-in controllers, then with the lab's, and show the differences side by side")
     .argument('<scenario>', `one of ${SCENARIO_NAMES.join(', ')}`)
-    .option('--timeout <seconds>', 'how long each wait (rollout, pods Running) may take', '180')
+    .option('--timeout <seconds>', 'how long each wait (rollout, pods Running or gone) may take', '180')
     .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
     .addHelpText(
       'after',
@@ -29,6 +29,7 @@ Scenarios:
   rolling-update  change an env var, wait for the new ReplicaSet to take over
   rollback        roll out a change, then kubectl rollout undo
   cordon          cordon the node of one pod, delete the pod: the replacement lands elsewhere
+  delete          kubectl delete deployment, wait until its pods are gone (the garbage collector's work)
 
 Examples:
   $ npx lab compare create

@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../lab/cli/errors.js';
 import { Progress } from '../../../lab/cli/output.js';
 import { pointNewNodesAtRegistry } from '../../../lab/cluster/registry/new-cluster.js';
+import { useTempLabDirs } from './registry-temp-dirs.js';
 
 describe('pointNewNodesAtRegistry (lab up, after a cluster is created)', () => {
-  let dir: string;
-  const saved = process.env.LAB_STATE_DIR;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-registry-hook-'));
-    process.env.LAB_STATE_DIR = dir;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.LAB_STATE_DIR;
-    else process.env.LAB_STATE_DIR = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useTempLabDirs('lab-registry-hook-');
 
   it('no lab registry and no LAB_REGISTRY_MIRROR: does nothing', async () => {
     expect(await pointNewNodesAtRegistry(new Progress(true), {})).toBeUndefined();

@@ -1,27 +1,26 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BadInputError, LabError } from '../../../lab/cli/errors.js';
 import { portIsFree } from '../../../lab/cluster/registry/port.js';
 import { startRegistry } from '../../../lab/cluster/registry/start.js';
 import { readState } from '../../../lab/cluster/registry/state.js';
+import { useTempLabDirs } from './registry-temp-dirs.js';
 
 /**
  * The start-up faults with a stand-in "registry": a copy of bash named registry, so the pid check
  * (the executable's name) sees a registry; bash runs the script `serve` it finds on PATH.
  */
 describe('startRegistry faults (stand-in registry)', () => {
-  let dir: string;
-  const saved = { state: process.env.LAB_STATE_DIR, cache: process.env.LAB_CACHE_DIR, path: process.env.PATH };
+  const tempDir = useTempLabDirs('lab-registry-start-');
   const standIn = (serveScript: string) => {
-    const bin = join(dir, 'bin');
+    const bin = join(tempDir(), 'bin');
     mkdirSync(bin, { recursive: true });
     copyFileSync('/bin/bash', join(bin, 'registry'));
     chmodSync(join(bin, 'registry'), 0o755);
     writeFileSync(join(bin, 'serve'), serveScript);
-    process.env.PATH = `${bin}${delimiter}${saved.path}`;
+    process.env.PATH = `${bin}${delimiter}${process.env.PATH}`;
     return join(bin, 'registry');
   };
   const freePort = async () => {
@@ -32,19 +31,6 @@ describe('startRegistry faults (stand-in registry)', () => {
     return port;
   };
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-registry-start-'));
-    process.env.LAB_STATE_DIR = join(dir, 'state');
-    process.env.LAB_CACHE_DIR = join(dir, 'cache');
-  });
-  afterEach(() => {
-    for (const [key, value] of [['LAB_STATE_DIR', saved.state], ['LAB_CACHE_DIR', saved.cache], ['PATH', saved.path]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('a registry that never answers is stopped after its timeout; the error shows its log; no state is left', async () => {
     const binary = standIn('echo "fake registry: configuring"\necho "fake registry: still not listening"\nsleep 60\n');
     const started = Date.now();
@@ -54,7 +40,7 @@ describe('startRegistry faults (stand-in registry)', () => {
     expect((error as LabError).message).toContain('| fake registry: still not listening');
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(readState()).toBeUndefined();
-    expect(existsSync(join(dir, 'state', 'registry', 'config.yml'))).toBe(true);
+    expect(existsSync(join(tempDir(), 'state', 'registry', 'config.yml'))).toBe(true);
   });
 
   it('a registry that exits at once is reported with its last log lines, without waiting for the timeout', async () => {

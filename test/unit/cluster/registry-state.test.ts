@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanStaleState } from '../../../lab/cluster/registry/observe.js';
 import { processRunsBinary } from '../../../lab/cluster/registry/process.js';
 import { judgeState, parseState, readState, writeState, type RegistryState } from '../../../lab/cluster/registry/state.js';
+import { useTempLabDirs } from './registry-temp-dirs.js';
 
 const good: RegistryState = {
   pid: 4242, port: 5001, listen: '0.0.0.0', url: 'http://127.0.0.1:5001', binary: '/cache/go/registry-x/registry', version: 'v3.1.2', startedAt: '2026-01-01T00:00:00.000Z',
@@ -40,21 +40,12 @@ describe('judgeState', () => {
 });
 
 describe('state.json on disk', () => {
-  let dir: string;
-  const saved = process.env.LAB_STATE_DIR;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-registry-state-'));
-    process.env.LAB_STATE_DIR = dir;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.LAB_STATE_DIR;
-    else process.env.LAB_STATE_DIR = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempLabDirs('lab-registry-state-');
+  const registryDir = () => join(tempDir(), 'state', 'registry');
 
   it('is written whole (no partial file left) and read back', () => {
     writeState(good);
-    expect(readdirSync(join(dir, 'registry'))).toEqual(['state.json']);
+    expect(readdirSync(registryDir())).toEqual(['state.json']);
     expect(readState()).toEqual({ ok: true, state: good });
   });
 
@@ -63,7 +54,7 @@ describe('state.json on disk', () => {
     writeState(good);
     expect(cleanStaleState(judgeState(readState(), () => false))).toMatch(/pid 4242 \(port 5001\) is no longer running/);
     expect(readState()).toBeUndefined();
-    writeFileSync(join(dir, 'registry', 'state.json'), '{"pid":');
+    writeFileSync(join(registryDir(), 'state.json'), '{"pid":');
     expect(cleanStaleState(judgeState(readState(), () => true))).toMatch(/unreadable registry state \(not JSON/);
     expect(readState()).toBeUndefined();
   });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../lab/cli/errors.js';
+import { WORKLOAD } from '../../../lab/cluster/workload-image.js';
 import { cordonTarget, deploymentManifest, kubectlFor, namespaceFor, runningPods, scenarioNamed, SCENARIO_NAMES, SCENARIOS, schedulerNameFor } from '../../../lab/compare/scenarios.js';
 
 describe('scenarios', () => {
-  it('offers the five scenarios of the brief', () => {
-    expect(SCENARIO_NAMES).toEqual(['create', 'scale', 'rolling-update', 'rollback', 'cordon']);
+  it('offers the five scenarios of the brief and delete', () => {
+    expect(SCENARIO_NAMES).toEqual(['create', 'scale', 'rolling-update', 'rollback', 'cordon', 'delete']);
   });
 
   it('rejects an unknown scenario as bad input listing the valid ones', () => {
@@ -13,7 +14,7 @@ describe('scenarios', () => {
     try {
       scenarioNamed('toString');
     } catch (err) {
-      expect((err as BadInputError).fix).toBe('choose one of: create, scale, rolling-update, rollback, cordon');
+      expect((err as BadInputError).fix).toBe('choose one of: create, scale, rolling-update, rollback, cordon, delete');
       expect((err as BadInputError).exitCode).toBe(2);
     }
   });
@@ -26,6 +27,10 @@ describe('scenarios', () => {
 
   it('rollback changes the template and then undoes it', () => {
     expect(SCENARIOS.rollback!.steps.map((s) => s.do)).toEqual(['createDeployment', 'waitRollout', 'setEnv', 'waitRollout', 'rolloutUndo', 'waitRollout']);
+  });
+
+  it('delete removes the rolled-out Deployment and ends only when its pods are gone', () => {
+    expect(SCENARIOS.delete!.steps.map((s) => s.do)).toEqual(['createDeployment', 'waitRollout', 'deleteDeployment', 'waitPodsGone']);
   });
 
   it('cordon always ends by uncordoning the node', () => {
@@ -50,7 +55,7 @@ describe('kubectlFor', () => {
     expect(manifest.metadata).toMatchObject({ name: 'web', namespace: 'cmp-lab-create' });
     expect(manifest.spec.replicas).toBe(3);
     expect(manifest.spec.template.spec.schedulerName).toBe('lab-scheduler');
-    expect(manifest.spec.template.spec.containers[0].image).toBe('lab.local/web:1.0');
+    expect(manifest.spec.template.spec.containers[0].image).toBe(WORKLOAD.image);
     expect(manifest.spec.selector.matchLabels).toEqual(manifest.spec.template.metadata.labels);
   });
 
@@ -61,6 +66,7 @@ describe('kubectlFor', () => {
     [{ do: 'rolloutUndo' } as const, ['rollout', 'undo', 'deployment/web', '-n', 'ns']],
     [{ do: 'deleteRememberedPod' } as const, ['delete', 'pod', 'web-1', '-n', 'ns', '--wait=false']],
     [{ do: 'uncordon' } as const, ['uncordon', 'lab-worker2']],
+    [{ do: 'deleteDeployment' } as const, ['delete', 'deployment/web', '-n', 'ns', '--wait=false']],
   ])('%j → kubectl %j', (step, args) => {
     expect(kubectlFor(step, 'ns', 'default-scheduler', { node: 'lab-worker2', pod: 'web-1' })!.args).toEqual(args);
   });
@@ -68,6 +74,7 @@ describe('kubectlFor', () => {
   it('leaves the lookup steps to the runner', () => {
     expect(kubectlFor({ do: 'cordonNodeOfFirstPod' }, 'ns', 's', {})).toBeUndefined();
     expect(kubectlFor({ do: 'waitPodsRunning', count: 3 }, 'ns', 's', {})).toBeUndefined();
+    expect(kubectlFor({ do: 'waitPodsGone' }, 'ns', 's', {})).toBeUndefined();
   });
 
   it('refuses to delete or uncordon before the cordon step remembered a target', () => {
