@@ -4,7 +4,7 @@
  */
 import { isBinding } from '../correlate.js';
 import type { FieldChange } from '../diff.js';
-import type { Actor, TraceEntry } from '../schema.js';
+import { objectKeyOf, type Actor, type TraceEntry } from '../schema.js';
 
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', 'bind']);
 
@@ -71,12 +71,21 @@ export function isKillingEvent(e: TraceEntry): boolean {
 
 /**
  * When an entry happened, for ordering steps. An etcd entry is stamped when the etcd tap heard of
- * it, which can be after the next step's request: the API request it records (same
- * resourceVersion, its cause) happened before, so that request's time is used.
+ * it, which can be after the next step's request: the API request it records (its cause, with the
+ * same resourceVersion) happened before, so that request's time is used. A delete that removes the
+ * object at once answers with a Status, not the object: its request has no resourceVersion, and
+ * the etcd DELETE it caused is matched by the verb instead.
  */
 export function orderTimeOf(e: TraceEntry, byId: ReadonlyMap<number, TraceEntry>): number {
   if (e.tap !== 'etcd' || e.causeId === undefined) return e.tMs;
   const cause = byId.get(e.causeId);
-  if (cause && (cause.tap === 'write' || cause.tap === 'audit') && cause.resourceVersion === e.resourceVersion) return Math.min(cause.tMs, e.tMs);
-  return e.tMs;
+  if (!cause || (cause.tap !== 'write' && cause.tap !== 'audit')) return e.tMs;
+  const sameVersion = cause.resourceVersion === e.resourceVersion;
+  const immediateDelete = e.verb === 'DELETE' && cause.verb === 'delete' && cause.resourceVersion === undefined && objectKeyOf(cause.object) === objectKeyOf(e.object);
+  return sameVersion || immediateDelete ? Math.min(cause.tMs, e.tMs) : e.tMs;
+}
+
+/** The kubelet's own delete of a pod whose containers have stopped (grace period 0): the pod may now go. */
+export function isKubeletPodDelete(e: TraceEntry): boolean {
+  return e.object.kind === 'Pod' && e.verb === 'delete' && e.actor.startsWith('kubelet@') && isApiWrite(e);
 }

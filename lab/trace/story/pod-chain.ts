@@ -1,12 +1,13 @@
 /**
  * The steps a set of pods goes through, as drafts: created → stored → bound → sandbox → containers
- * started → Running → Ready; or deleted → containers stopped → gone from etcd.
+ * started → Running → Ready; or deleted → marked terminating in etcd → containers stopped → deleted
+ * for good by the kubelet → gone from etcd.
  */
 import { namePattern } from '../export/mermaid.js';
 import { nodeOfActor, objectKeyOf, type TraceEntry } from '../schema.js';
 import { about, actorsOf, draft, laneOf, triggersOf, type Draft } from './drafts.js';
 import {
-  isContainerdStep, isContainerStop, isEtcd, isKillingEvent, isKubeletStartEvent, isKubeletStatus, isPodBinding,
+  isContainerdStep, isContainerStop, isEtcd, isKillingEvent, isKubeletPodDelete, isKubeletStartEvent, isKubeletStatus, isPodBinding,
 } from './evidence.js';
 import { countedList, plural, who } from './words.js';
 
@@ -66,8 +67,16 @@ export function deletionDrafts(set: PodSet, tree: readonly TraceEntry[], byId: R
   const pick = (test: (e: TraceEntry) => boolean) => about(tree, keys, test);
   const deleters = actorsOf(set.requests);
   const deleted = draft(`${who(deleters, 'the ReplicaSet controller')} deletes ${setLabel(set)}`, laneOf(deleters[0], 'replicaset-controller'), 'api-server', [...set.requests], triggersOf(set.requests, byId), after);
+  // A pod on a node is not removed at once: the delete stores it with a deletionTimestamp (the same
+  // resourceVersion the request answered with), and its kubelet gets the grace period to stop it.
+  const versions = new Set(set.requests.flatMap((e) => (e.resourceVersion === undefined ? [] : [e.resourceVersion])));
+  const requestIds = new Set(set.requests.map((e) => e.id));
+  const marks = pick((e) => isEtcd(e, 'PUT', false) && ((e.resourceVersion !== undefined && versions.has(e.resourceVersion)) || (e.causeId !== undefined && requestIds.has(e.causeId))));
+  const marked = draft('The API server marks the pods terminating in etcd (deletionTimestamp)', 'api-server', 'etcd', marks, [], deleted);
   const exits = pick(isContainerStop);
-  const stopped = draft(`The kubelet has containerd stop their containers${exits.length ? ` (${nodesOf(exits)})` : ''}`, 'kubelet', 'containerd', exits, pick(isKillingEvent), deleted);
-  const gone = draft('The API server removes the pods from etcd', 'api-server', 'etcd', pick((e) => isEtcd(e, 'DELETE')), [], stopped);
-  return [deleted, stopped, gone];
+  const stopped = draft(`The kubelet has containerd stop their containers${exits.length ? ` (${nodesOf(exits)})` : ''}`, 'kubelet', 'containerd', exits, pick(isKillingEvent), marked);
+  // Then the kubelet deletes each pod for good (grace period 0): only that removes it from etcd.
+  const released = draft('The kubelet, their containers stopped, deletes the pods for good', 'kubelet', 'api-server', pick(isKubeletPodDelete), [], stopped);
+  const gone = draft('The API server removes the pods from etcd', 'api-server', 'etcd', pick((e) => isEtcd(e, 'DELETE')), [], released);
+  return [deleted, marked, stopped, released, gone];
 }

@@ -35,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
 
     const steps = page.locator('#story li.step');
     const count = await steps.count();
-    expect(count).toBe(11 + 16);
+    expect(count).toBe(11 + 18);
     for (let i = 0; i < count; i++) await steps.nth(i).locator('summary').click();
     for (let i = 0; i < count; i++) expect(await steps.nth(i).locator('details').getAttribute('open')).not.toBeNull();
     expect(await page.locator('#story li.step table.rows tbody tr').count()).toBeGreaterThan(count);

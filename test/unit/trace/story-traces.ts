@@ -215,18 +215,21 @@ export class TraceBuilder {
     return t;
   }
 
-  /** kubectl delete deployment (background propagation): the garbage collector deletes the ReplicaSets, then their pods. */
-  deleteDeployment(ms: number, name: string): number {
+  /**
+   * kubectl delete deployment (background propagation): the garbage collector deletes the
+   * ReplicaSets, then their pods. A Deployment or ReplicaSet is removed at once: the API server
+   * answers the delete with a Status, so the audit line has no resourceVersion.
+   */
+  deleteDeployment(ms: number, name: string, rsGoneFromEtcdAfterMs = 55): number {
     const dep = this.ref('Deployment', name);
-    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'delete', object: dep, resourceVersion: this.nextRv(), details: { code: 200 }, latencyMs: 5 });
+    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'delete', object: dep, details: { code: 200 }, latencyMs: 5 });
     this.etcd(ms + 4, 'DELETE', dep, this.nextRv());
     const gc: Actor = 'kube-controller-manager/generic-garbage-collector';
     let last = ms;
     [...this.pods.keys()].forEach((rsName, i) => {
       const rs = this.ref('ReplicaSet', rsName);
-      const rv = this.nextRv();
-      this.add(ms + 50 + i, { tap: 'audit', actor: gc, verb: 'delete', object: rs, resourceVersion: rv, details: { code: 200 } });
-      this.etcd(ms + 55 + i, 'DELETE', rs, this.nextRv());
+      this.add(ms + 50 + i, { tap: 'audit', actor: gc, verb: 'delete', object: rs, details: { code: 200 } });
+      this.etcd(ms + rsGoneFromEtcdAfterMs + i, 'DELETE', rs, this.nextRv());
       last = Math.max(last, this.deletePods(ms + 100 + i * 5, rsName, this.pods.get(rsName)!.length, gc));
     });
     return last;
@@ -261,9 +264,10 @@ export function rollingUpdateTrace(controllers: Controllers, replicas = 3): Trac
   return b.entries();
 }
 
-export function deleteTrace(controllers: Controllers): TraceEntry[] {
+/** `rsGoneFromEtcdAfterMs`: when the etcd tap hears the ReplicaSet's DELETE (late on a loaded machine: after the pods' deletes). */
+export function deleteTrace(controllers: Controllers, rsGoneFromEtcdAfterMs?: number): TraceEntry[] {
   const b = new TraceBuilder(controllers);
   const ready = b.createDeployment(200, 'web', 3, '77df657bb8');
-  b.deleteDeployment(ready + 2000, 'web');
+  b.deleteDeployment(ready + 2000, 'web', rsGoneFromEtcdAfterMs);
   return b.entries();
 }

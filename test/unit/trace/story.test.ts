@@ -114,16 +114,20 @@ describe.each<Controllers>(['lab', 'builtin'])('scale, rolling update and delete
     expect(titles(chapter!)[3]).toMatch(/creates 2 pods web-77df657bb8-\*$/);
   });
 
-  it('scale down: 2 pods deleted, their containers stopped, their keys removed from etcd', () => {
+  it('scale down: 2 pods deleted, marked terminating, their containers stopped, deleted for good by the kubelet, their keys removed from etcd', () => {
     const [, chapter] = chaptersOf(scaleTrace(controllers, 3, 1));
     expect(chapter!.scenario).toBe('scale-down');
     expect(titles(chapter!).slice(2)).toEqual([
       expect.stringMatching(controllers === 'lab' ? /scales ReplicaSet web-77df657bb8 3→1$/ : /scales ReplicaSet web-77df657bb8 down$/),
       expect.stringMatching(/ReplicaSet controller deletes 2 pods web-77df657bb8-\*$/),
+      'The API server marks the pods terminating in etcd (deletionTimestamp)',
       'The kubelet has containerd stop their containers (lab-worker2, lab-worker)',
+      'The kubelet, their containers stopped, deletes the pods for good',
       'The API server removes the pods from etcd',
     ]);
-    expect(states(chapter!)).toEqual(Array(6).fill('done'));
+    expect(states(chapter!)).toEqual(Array(8).fill('done'));
+    expect(chapter!.steps.slice(4).map((s) => `${s.from} → ${s.to}`)).toEqual(['api-server → etcd', 'kubelet → containerd', 'kubelet → api-server', 'api-server → etcd']);
+    expect(chapter!.steps[6]!.actors).toEqual(['kubelet@lab-worker2', 'kubelet@lab-worker']);
   });
 
   it('rolling update: the new ReplicaSet is created and scales up, the old one scales down', () => {
@@ -153,10 +157,38 @@ describe.each<Controllers>(['lab', 'builtin'])('scale, rolling update and delete
       'The garbage collector deletes ReplicaSet web-77df657bb8',
       'The API server removes ReplicaSet web-77df657bb8 from etcd',
       'The garbage collector deletes 3 pods web-77df657bb8-*',
+      'The API server marks the pods terminating in etcd (deletionTimestamp)',
       'The kubelet has containerd stop their containers (lab-worker2 ×2, lab-worker)',
+      'The kubelet, their containers stopped, deletes the pods for good',
       'The API server removes the pods from etcd',
     ]);
     expect(states(chapter!).every((s) => s === 'done')).toBe(true);
+  });
+});
+
+describe('deletions as the real cluster records them', () => {
+  it.each<Controllers>(['lab', 'builtin'])('a ReplicaSet removed at once is not "after" its pods\' deletes because the etcd tap heard of it late (%s)', (controllers) => {
+    // The audit line of a delete answered with a Status has no resourceVersion; the etcd tap hears
+    // the DELETE 400 ms late, after the garbage collector already deleted the pods (recorded so).
+    const entries = deleteTrace(controllers, 400);
+    const [, chapter] = chaptersOf(entries);
+    const gc = chapter!.steps.find((s) => /deletes 3 pods/.test(s.title))!;
+    const rsGone = chapter!.steps.find((s) => /removes ReplicaSet .* from etcd/.test(s.title))!;
+    expect(rsGone.startMs!).toBeGreaterThan(gc.startMs!);
+    expect(states(chapter!).every((s) => s === 'done')).toBe(true);
+  });
+
+  it('a pod deletion without the etcd mark or the kubelet\'s final delete in the trace shows those steps missing, invents none', () => {
+    const deletes = deleteTrace('builtin');
+    const podDeletes = new Set(deletes.filter((e) => e.object.kind === 'Pod' && e.verb === 'delete' && e.actor.startsWith('kube-controller-manager/')).map((e) => e.resourceVersion));
+    const withoutMarks = deletes.filter((e) => !(e.tap === 'etcd' && e.object.kind === 'Pod' && podDeletes.has(e.resourceVersion)));
+    const withoutKubeletDelete = withoutMarks.filter((e) => !(e.object.kind === 'Pod' && e.verb === 'delete' && e.actor.startsWith('kubelet@')));
+    const [, chapter] = chaptersOf(withoutKubeletDelete);
+    const stateOf = (title: RegExp) => chapter!.steps.find((s) => title.test(s.title))!.state;
+    expect(stateOf(/marks the pods terminating/)).toBe('missing');
+    expect(stateOf(/deletes the pods for good/)).toBe('missing');
+    expect(stateOf(/stop their containers/)).toBe('done');
+    expect(stateOf(/removes the pods from etcd/)).toBe('done');
   });
 });
 
