@@ -13,6 +13,26 @@ const NAMED: Record<string, string> = {
   user: 'a client',
 };
 
+/** The role each named controller and scheduler plays, in words that fit the lab's and the built-in one alike. */
+const ROLES: Record<string, string> = {
+  'deployment-controller': 'the Deployment controller',
+  'kube-controller-manager/deployment-controller': 'the Deployment controller',
+  'replicaset-controller': 'the ReplicaSet controller',
+  'kube-controller-manager/replicaset-controller': 'the ReplicaSet controller',
+  scheduler: 'the scheduler',
+  'default-scheduler': 'the scheduler',
+};
+
+/** A step title with the acting controller or scheduler named by its role: "The lab's Deployment controller scales …" → "The Deployment controller scales …". */
+export function inRoleWords(title: string): string {
+  for (const [actor, role] of Object.entries(ROLES)) {
+    const named = NAMED[actor]!;
+    if (title.startsWith(named)) return capitalise(role) + title.slice(named.length);
+    if (title.startsWith(capitalise(named))) return capitalise(role) + title.slice(named.length);
+  }
+  return title;
+}
+
 /** 'kube-controller-manager/deployment-controller' → "kube-controller-manager's Deployment controller" */
 export function who(actors: readonly Actor[], fallback: string): string {
   if (actors.length === 0) return fallback;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffStories, stepMarks, type StoryDiffChapter } from '../../../lab/compare/story-diff.js';
-import { storyDiffText } from '../../../lab/compare/story-diff-text.js';
+import { sharedTitle, storyDiffText } from '../../../lab/compare/story-diff-text.js';
 import { buildStory, type Story, type StoryStep } from '../../../lab/trace/story.js';
 import { createTrace, deleteTrace, rollingUpdateTrace, scaleTrace, TraceBuilder } from '../trace/story-traces.js';
 
@@ -74,5 +74,32 @@ describe('stepMarks', () => {
     expect(stepMarks({ builtin: step({ durationMs: 5 }), lab: step({ durationMs: 5, state: 'out-of-order', note: 'web-a before "x"' }) })).toEqual([{ kind: 'out-of-order', side: 'lab', note: 'web-a before "x"' }]);
     expect(stepMarks({ lab: step({}) })).toEqual([{ kind: 'only', side: 'lab' }]);
     expect(stepMarks({ builtin: step({ state: 'missing' }), lab: step({ state: 'missing' }) })).toEqual([]);
+  });
+});
+
+describe('sharedTitle: one step column for both sides', () => {
+  it('names the acting controller or scheduler by its role, not by the built-in side’s name', () => {
+    expect(sharedTitle("kube-controller-manager's Deployment controller sees the Deployment and creates ReplicaSet web-6b56bb8b59", "The lab's Deployment controller sees the Deployment and creates ReplicaSet web-6d96d4cf5c"))
+      .toBe('The Deployment controller sees the Deployment and creates ReplicaSet web-<hash>');
+    expect(sharedTitle('default-scheduler picks a node for each pod and binds it (lab-worker ×2, lab-worker2)', 'lab-scheduler picks a node for each pod and binds it (lab-worker2, lab-worker ×2)'))
+      .toBe('The scheduler picks a node for each pod and binds it (lab-worker ×2, lab-worker2)');
+    expect(sharedTitle("kube-controller-manager's ReplicaSet controller deletes 4 pods web-6b56bb8b59-*", "The lab's ReplicaSet controller deletes 4 pods web-6d96d4cf5c-*")).toBe('The ReplicaSet controller deletes 4 pods web-<hash>-*');
+  });
+
+  it('shows what still differs for each side, and keeps a title both sides share as it is', () => {
+    expect(sharedTitle("kube-controller-manager's Deployment controller scales ReplicaSet web-6b56bb8b59 down", "The lab's Deployment controller scales ReplicaSet web-6d96d4cf5c 5→1"))
+      .toBe('The Deployment controller scales ReplicaSet web-<hash> [built-in: down | lab: 5→1]');
+    expect(sharedTitle("kube-controller-manager's Deployment controller scales ReplicaSet web-c768c679f", "The lab's Deployment controller scales ReplicaSet web-5b648c5d76 1→3"))
+      .toBe('The Deployment controller scales ReplicaSet web-<hash> [built-in: – | lab: 1→3]');
+    expect(sharedTitle('The kubelet has containerd stop their containers (lab-worker ×3, lab-worker2)', 'The kubelet has containerd stop their containers (lab-worker ×4)'))
+      .toBe('The kubelet has containerd stop their containers [built-in: (lab-worker ×3, lab-worker2) | lab: (lab-worker ×4)]');
+    expect(sharedTitle('The API server removes the pods from etcd', 'The API server removes the pods from etcd')).toBe('The API server removes the pods from etcd');
+    expect(sharedTitle(undefined, "The lab's Deployment controller scales ReplicaSet web-6d96d4cf5c 5→1")).toBe("The lab's Deployment controller scales ReplicaSet web-6d96d4cf5c 5→1");
+  });
+
+  it('is what the text table shows in its step column', () => {
+    const text = storyDiffText(diffStories(storyOf(createTrace('builtin')), storyOf(createTrace('lab')))).join('\n');
+    expect(text).toContain('The Deployment controller sees the Deployment and creates ReplicaSet web-77df657bb8');
+    expect(text).not.toContain("kube-controller-manager's Deployment controller sees");
   });
 });
