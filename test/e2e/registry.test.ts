@@ -46,6 +46,7 @@ async function status(): Promise<Status> {
 describe('lab registry: the nodes pull through a local registry', () => {
   let port: number;
   let holder: Server | undefined;
+  let pushedDigest: string | undefined;
   beforeAll(async () => {
     await lab(['registry', 'down']); // a registry left from an earlier run would hide a start-up failure
     await freshNamespace(ns);
@@ -89,6 +90,7 @@ describe('lab registry: the nodes pull through a local registry', () => {
     }
     const pushed = await pushImage(image, `127.0.0.1:${port}`);
     expect(pushed).toMatchObject({ repository: 'web', tag });
+    pushedDigest = pushed.digest;
 
     const pod = {
       apiVersion: 'v1',
@@ -166,6 +168,10 @@ describe('lab registry: the nodes pull through a local registry', () => {
   });
 
   it('`lab registry down` stops it and removes the nodes\' hosts files; status says not running', async () => {
+    // The stored images outlive the registry: take this test's tag out first (deletes are enabled).
+    expect(pushedDigest).toMatch(/^sha256:/);
+    const deleted = await fetch(`http://127.0.0.1:${port}/v2/web/manifests/${pushedDigest}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
     const down = await lab(['registry', 'down', '--output', 'json']);
     expect(down.exitCode, down.stderr).toBe(0);
     const result = JSON.parse(down.stdout);
