@@ -12,7 +12,8 @@ const outputOption = () => new Option('-o, --output <format>', 'text or json').d
 export function register(program: Command): void {
   const registry = program
     .command('registry')
-    .description('a local image registry (distribution, built from Go modules) that the kind nodes pull registry.k8s.io, docker.io and lab.local images through');
+    .description('a local image registry (distribution, built from Go modules) that the kind nodes pull registry.k8s.io, docker.io and lab.local images through')
+    .addHelpText('after', '\nExample:\n  $ npx lab registry up && npx lab registry status');
   registry
     .command('up')
     .description('build and start the registry, push the workload images into it, point every node\'s containerd at it (safe to repeat)')
