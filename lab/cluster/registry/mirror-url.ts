@@ -24,7 +24,7 @@ export function isWildcard(listen: string): boolean {
 }
 
 export function parseListen(value: string): string {
-  if (!isIP(value)) throw new BadInputError(`--listen must be an IP address of this machine, not "${value}"`, 'e.g. --listen 0.0.0.0 (every interface, the default) or --listen 172.18.0.1 (kind\'s network only)');
+  if (!isIP(value)) throw new BadInputError(`--listen must be an IP address of this machine, not "${value}"`, 'e.g. --listen 0.0.0.0 (every interface, the default; the nodes need it), or --listen 127.0.0.1 (this machine only, no nodes). Another address needs it in Docker\'s insecure-registries to push');
   return value;
 }
 
