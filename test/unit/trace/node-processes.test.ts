@@ -65,7 +65,8 @@ describe('etcd watch ranges', () => {
         if (found) symlinkSync(found, join(path, tool));
       }
       rmSync(log, { force: true });
-      const result = spawnSync('/bin/sh', ['-c', ETCDCTL_WHERE_IT_IS, 'sh', '--endpoints=E'], { env: { PATH: path }, input: '', encoding: 'utf8' });
+      // stdin stays open for 2 s (as the tap holds it open): at its EOF the script stops etcdctl.
+      const result = spawnSync('/bin/sh', ['-c', '/bin/sleep 2 | /bin/sh -c "$0" sh --endpoints=E', ETCDCTL_WHERE_IT_IS], { env: { PATH: path }, encoding: 'utf8' });
       return { status: result.status, stderr: result.stderr, calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
     };
     const C1 = 'a'.repeat(64);
