@@ -1,12 +1,14 @@
 import { imageExists } from '../image/docker-images.js';
+import { WORKLOAD_IMAGES } from '../image/build.js';
+import { WORKLOAD } from '../workload-image.js';
 import { run } from '../exec.js';
 import { mirrorPathOf, pushName } from './image-path.js';
 
 /**
- * The images the lab's workloads run (upstream's agnhost, and the lab's older lab.local/web),
+ * The images the lab's workloads run (lab/cluster/workload-image.ts: agnhost, or LAB_WORKLOAD_IMAGE),
  * served by the registry when this machine's Docker has them.
  */
-export const REGISTRY_IMAGES: readonly string[] = ['registry.k8s.io/e2e-test-images/agnhost:2.56', 'lab.local/web:1.0'];
+export const REGISTRY_IMAGES: readonly string[] = [...new Set([...WORKLOAD_IMAGES, WORKLOAD.image])];
 
 export interface PushedImage {
   image: string;
