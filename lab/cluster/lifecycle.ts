@@ -103,8 +103,8 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
   const health = await progress.step('waiting for every node to be Ready', (update) => waitForReady(update, opts.readyTimeoutMs ?? 300_000));
   const readyMs = Date.now() - readyStart;
   if (opts.plan) writeImagesRecord(opts.plan);
-  const loadImagesMs = await loadWorkloadImages(progress, opts.plan);
-  await pointNewNodesAtRegistry(progress); // the lab registry, or LAB_REGISTRY_MIRROR's, when there is one
+  const mirror = await pointNewNodesAtRegistry(progress); // the lab registry, or LAB_REGISTRY_MIRROR's, when there is one
+  const loadImagesMs = await loadWorkloadImages(progress, opts.plan, mirror);
   return {
     cluster: CLUSTER_NAME, created: true, image, kubeconfig: adminKubeconfigPath(), nodes: health.nodes,
     timings: { createMs, readyMs, loadImagesMs, totalMs: Date.now() - started },
@@ -126,12 +126,14 @@ async function waitForReady(update: (s: string) => void, timeoutMs: number): Pro
 }
 
 /** Loads the workload image archives built here (agnhost) into every node; online, the nodes pull instead. */
-async function loadWorkloadImages(progress: Progress, plan?: ImagePlan): Promise<number> {
+async function loadWorkloadImages(progress: Progress, plan?: ImagePlan, mirror?: string): Promise<number> {
   const archives = workloadArchivesPresent();
   if (archives.length === 0) {
-    progress.info(plan?.mode === 'online'
-      ? `the nodes will pull ${plan.workload.image} when the first pod needs it`
-      : `no workload image archives found (run \`npx lab image build\` to build ${WORKLOAD.image}, or bring a registry: \`npx lab registry up\`)`);
+    progress.info(mirror
+      ? `the nodes will pull ${WORKLOAD.image} through the registry ${mirror} when the first pod needs it`
+      : plan?.mode === 'online'
+        ? `the nodes will pull ${plan.workload.image} when the first pod needs it`
+        : `no workload image archives found (run \`npx lab image build\` to build ${WORKLOAD.image}, or bring a registry: \`npx lab registry up\`)`);
     return 0;
   }
   const start = Date.now();
