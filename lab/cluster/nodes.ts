@@ -46,6 +46,16 @@ export async function execInNode(
   });
 }
 
+/** Pure: `docker exec` arguments for a command run in the foreground: stdin passed on, a TTY when we have one. */
+export function foregroundExecArgs(node: string, argv: readonly string[], stdinIsTty: boolean): string[] {
+  return ['exec', stdinIsTty ? '-it' : '-i', node, ...argv];
+}
+
+/** Runs a command inside a node in the foreground (`lab node exec`): stdin, stdout and stderr are ours. Returns its exit code. */
+export async function execInNodeForeground(node: string, argv: readonly string[]): Promise<number> {
+  return (await run('docker', foregroundExecArgs(node, argv, !!process.stdin.isTTY), { stdio: 'inherit', reject: false })).exitCode;
+}
+
 /**
  * Imports an image archive (`docker save` output) into containerd's k8s.io namespace on each node,
  * so pods can use the image with imagePullPolicy IfNotPresent and no registry.

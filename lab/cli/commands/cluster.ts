@@ -7,7 +7,7 @@ import { parseImageMode } from '../../cluster/image-plan.js';
 import { loadKindConfig } from '../../cluster/kind-config.js';
 import { clusterHealth, nodeMemoryMiB } from '../../cluster/health.js';
 import { readBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
-import { execInNode, listNodeContainers } from '../../cluster/nodes.js';
+import { execInNodeForeground, listNodeContainers } from '../../cluster/nodes.js';
 import { kubectlPassthrough } from '../../cluster/kubectl.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from '../../cluster/paths.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
@@ -147,15 +147,12 @@ export function register(program: Command): void {
     .description('run a command inside a node (like docker exec)')
     .argument('<node>', 'node container name, e.g. lab-worker')
     .argument('<command...>', 'command and arguments (after --)')
-    .addHelpText('after', '\nExamples:\n  $ npx lab node exec lab-worker -- ctr -n k8s.io containers list\n  $ npx lab node exec lab-control-plane -- journalctl -u kubelet -n 20')
+    .addHelpText('after', '\nExamples:\n  $ npx lab node exec lab-worker -- ctr -n k8s.io containers list\n  $ npx lab node exec lab-control-plane -- journalctl -u kubelet -n 20\n  $ cat policy.yaml | npx lab node exec lab-control-plane -- sh -c "cat > /tmp/policy.yaml"')
     .action(async (name: string, command: string[]) => {
       const known = await listNodeContainers();
       if (!known.some((n) => n.name === name)) {
         throw new BadInputError(`no node named "${name}"`, `use one of: ${known.map((n) => n.name).join(', ') || '(none: npx lab up)'}`);
       }
-      const result = await execInNode(name, command);
-      if (result.stdout) process.stdout.write(result.stdout + '\n');
-      if (result.stderr) process.stderr.write(result.stderr + '\n');
-      process.exitCode = result.exitCode;
+      process.exitCode = await execInNodeForeground(name, command);
     });
 }

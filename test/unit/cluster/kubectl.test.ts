@@ -24,3 +24,11 @@ describe('passthroughInvocation (lab kubectl)', () => {
     expect(call.options.reject).toBe(false);
   });
 });
+
+describe('lab node exec in the foreground', () => {
+  it('passes stdin on, and asks for a TTY only when it has one', async () => {
+    const { foregroundExecArgs } = await import('../../../lab/cluster/nodes.js');
+    expect(foregroundExecArgs('lab-worker', ['sh', '-c', 'cat > /tmp/x'], false)).toEqual(['exec', '-i', 'lab-worker', 'sh', '-c', 'cat > /tmp/x']);
+    expect(foregroundExecArgs('lab-worker', ['bash'], true)).toEqual(['exec', '-it', 'lab-worker', 'bash']);
+  });
+});
