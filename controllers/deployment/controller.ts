@@ -17,7 +17,8 @@ import { addInt32 } from '../shared/int64.js';
 import type { Clients } from '../shared/kube.js';
 import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
 import type { Logger } from '../shared/log.js';
-import { httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
+import { controllerRefOf } from '../shared/owner-refs.js';
+import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { COMPONENT, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
 import { failedCreateMessage, failedCreateStatus } from './progress.js';
 import { planDeploymentSync, type DeploymentAction, type PlannedEvent } from './sync.js';
@@ -91,8 +92,8 @@ export class DeploymentController extends Controller {
     this.replicaSets.onAdd((rs) => this.enqueueForReplicaSet(rs));
     this.replicaSets.onUpdate((oldRS, rs) => {
       if (oldRS.metadata?.resourceVersion === rs.metadata?.resourceVersion) return;
-      const oldRef = controllerRef(oldRS);
-      const newRef = controllerRef(rs);
+      const oldRef = controllerRefOf(oldRS);
+      const newRef = controllerRefOf(rs);
       const refChanged = JSON.stringify(oldRef) !== JSON.stringify(newRef);
       if (refChanged && oldRef) this.enqueueOwner(oldRS.metadata?.namespace, oldRef);
       if (newRef) {
@@ -105,7 +106,7 @@ export class DeploymentController extends Controller {
       }
     });
     this.replicaSets.onDelete((rs) => {
-      const ref = controllerRef(rs);
+      const ref = controllerRefOf(rs);
       if (ref) this.enqueueOwner(rs.metadata?.namespace, ref);
     });
 
@@ -113,14 +114,14 @@ export class DeploymentController extends Controller {
     this.pods.onDelete((pod) => {
       const d = this.deploymentForPod(pod);
       if (!d || d.spec?.strategy?.type !== 'Recreate') return;
-      const owned = new Set(this.replicaSets.list(d.metadata?.namespace).filter((rs) => controllerRef(rs)?.uid === d.metadata?.uid).map((rs) => rs.metadata?.uid));
-      const remaining = this.pods.list(d.metadata?.namespace).filter((p) => selectorMatches(d.spec?.selector, p.metadata?.labels) && owned.has(controllerRef(p)?.uid));
+      const owned = new Set(this.replicaSets.list(d.metadata?.namespace).filter((rs) => controllerRefOf(rs)?.uid === d.metadata?.uid).map((rs) => rs.metadata?.uid));
+      const remaining = this.pods.list(d.metadata?.namespace).filter((p) => selectorMatches(d.spec?.selector, p.metadata?.labels) && owned.has(controllerRefOf(p)?.uid));
       if (remaining.length === 0) this.enqueue(d);
     });
   }
 
   private enqueueForReplicaSet(rs: V1ReplicaSet): void {
-    const ref = controllerRef(rs);
+    const ref = controllerRefOf(rs);
     if (ref) {
       this.enqueueOwner(rs.metadata?.namespace, ref);
       return;
@@ -147,11 +148,11 @@ export class DeploymentController extends Controller {
   }
 
   private deploymentForPod(pod: V1Pod): V1Deployment | undefined {
-    const ref = controllerRef(pod);
+    const ref = controllerRefOf(pod);
     if (!ref || ref.kind !== 'ReplicaSet') return undefined;
     const rs = this.replicaSets.get(pod.metadata?.namespace, ref.name);
     if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
-    const rsRef = controllerRef(rs);
+    const rsRef = controllerRefOf(rs);
     return rsRef ? this.resolveControllerRef(rs.metadata?.namespace, rsRef) : undefined;
   }
 
@@ -271,7 +272,7 @@ export class DeploymentController extends Controller {
       const status = httpStatusOf(err);
       if (status === 409) {
         const existing = this.replicaSets.get(rs.metadata?.namespace, rs.metadata!.name!);
-        if (existing && controllerRef(existing)?.uid === d.metadata?.uid && equalIgnoreHash(d.spec?.template, existing.spec?.template)) {
+        if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && equalIgnoreHash(d.spec?.template, existing.spec?.template)) {
           throw new RequeueError('new ReplicaSet already exists');
         }
         // Same name, different template: bump collisionCount so the next hash differs
@@ -287,7 +288,8 @@ export class DeploymentController extends Controller {
         }
         throw err;
       }
-      if (isNamespaceTerminating(err)) throw err;
+      // Creates fail this way while the namespace is being deleted; upstream does not report it.
+      if (hasStatusCause(err, 'NamespaceTerminating')) throw err;
       const message = failedCreateMessage(rs.metadata!.name!, errorMessage(err));
       const failed = failedCreateStatus(d, rs.metadata!.name!, errorMessage(err), this.now());
       if (failed) {
@@ -328,34 +330,11 @@ export class DeploymentController extends Controller {
   }
 }
 
-function controllerRef(obj: { metadata?: { ownerReferences?: { controller?: boolean; kind: string; name: string; uid: string }[] } }) {
-  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-}
-
 function rsRef(rs: V1ReplicaSet, body: object) {
   return { name: rs.metadata!.name!, namespace: rs.metadata!.namespace!, body };
 }
 
 function deploymentRef(d: V1Deployment) {
   return { kind: 'Deployment', namespace: d.metadata?.namespace, name: d.metadata?.name ?? '', uid: d.metadata?.uid };
-}
-
-function errorMessage(err: unknown): string {
-  const body = (err as { body?: unknown })?.body;
-  if (typeof body === 'string') {
-    try {
-      const parsed = JSON.parse(body) as { message?: string };
-      if (parsed.message) return parsed.message;
-    } catch {
-      // not JSON: fall through
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Creates fail this way while the namespace is being deleted; upstream does not report it. */
-function isNamespaceTerminating(err: unknown): boolean {
-  const body = (err as { body?: unknown })?.body;
-  return typeof body === 'string' && body.includes('NamespaceTerminating');
 }
 

@@ -3,7 +3,7 @@
 import type { V1Deployment, V1DeploymentCondition, V1DeploymentStatus, V1ReplicaSet } from '@kubernetes/client-node';
 import { Reason } from './constants.js';
 import { getCondition, newCondition, removeCondition, replicaSetToDeploymentCondition, setCondition } from './conditions.js';
-import { toMillis } from './replicasets.js';
+import { epochMillisOrZero } from '../shared/time.js';
 import { calculateStatus, deploymentComplete, deploymentProgressing, deploymentTimedOut, hasProgressDeadline } from './status.js';
 
 /** syncRolloutStatus: calculateStatus plus the Progressing and ReplicaFailure conditions. */
@@ -54,7 +54,7 @@ export function progressCheckRequeue(d: V1Deployment, next: V1DeploymentStatus, 
   const current = getCondition(d.status, 'Progressing');
   if (!hasProgressDeadline(d) || !current) return undefined;
   if (deploymentComplete(d, next) || current.reason === Reason.ProgressDeadlineExceeded) return undefined;
-  const after = toMillis(current.lastUpdateTime) + d.spec!.progressDeadlineSeconds! * 1000 - now.getTime();
+  const after = epochMillisOrZero(current.lastUpdateTime) + d.spec!.progressDeadlineSeconds! * 1000 - now.getTime();
   if (after < 1000) return { kind: 'rateLimited' };
   return { kind: 'after', delayMs: after + 1000 };
 }

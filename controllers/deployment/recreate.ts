@@ -1,5 +1,6 @@
 // Recreate strategy helpers (recreate.go): every old pod must be gone before new ones start.
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { isPodTerminal } from '../shared/pods.js';
 import { activeReplicaSets, sumStatusReplicas } from './replicasets.js';
 import type { ScaleStep } from './rolling.js';
 
@@ -16,7 +17,7 @@ export function oldPodsRunning(newRS: V1ReplicaSet | undefined, oldRSs: readonly
   if (sumStatusReplicas(oldRSs) > 0) return true;
   for (const [rsUid, pods] of podMap) {
     if (newRS?.metadata?.uid && newRS.metadata.uid === rsUid) continue;
-    if (pods.some((pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded')) return true;
+    if (pods.some((pod) => !isPodTerminal(pod))) return true;
   }
   return false;
 }

@@ -1,15 +1,11 @@
 // Read-only views over a set of ReplicaSets: replica counts, filters and the orderings upstream
 // sorts by (controller_utils.go). Nothing here mutates its input.
 import type { V1ReplicaSet } from '@kubernetes/client-node';
+import { epochMillisOrZero } from '../shared/time.js';
 
 /** spec.replicas; the API server defaults it to 1. */
 export function specReplicas(rs: V1ReplicaSet): number {
   return rs.spec?.replicas ?? 1;
-}
-
-export function toMillis(t: Date | string | undefined | null): number {
-  if (t === undefined || t === null) return 0;
-  return t instanceof Date ? t.getTime() : Date.parse(t);
 }
 
 type MaybeRS = V1ReplicaSet | undefined | null;
@@ -31,8 +27,8 @@ export function activeReplicaSets(list: readonly MaybeRS[]): V1ReplicaSet[] {
 
 /** Oldest first; equal timestamps are ordered by name. */
 export function byCreationTimestamp(a: V1ReplicaSet, b: V1ReplicaSet): number {
-  const ta = toMillis(a.metadata?.creationTimestamp);
-  const tb = toMillis(b.metadata?.creationTimestamp);
+  const ta = epochMillisOrZero(a.metadata?.creationTimestamp);
+  const tb = epochMillisOrZero(b.metadata?.creationTimestamp);
   if (ta !== tb) return ta - tb;
   return compareStrings(a.metadata?.name ?? '', b.metadata?.name ?? '');
 }

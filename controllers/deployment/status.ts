@@ -3,7 +3,8 @@
 import type { V1Deployment, V1DeploymentStatus, V1ReplicaSet } from '@kubernetes/client-node';
 import { MAX_INT32, Reason } from './constants.js';
 import { getCondition, newCondition, setCondition } from './conditions.js';
-import { sumAvailableReplicas, sumReadyReplicas, sumSpecReplicas, sumStatusReplicas, toMillis } from './replicasets.js';
+import { sumAvailableReplicas, sumReadyReplicas, sumSpecReplicas, sumStatusReplicas } from './replicasets.js';
+import { epochMillisOrZero } from '../shared/time.js';
 import { canonicalJson } from './hash.js';
 import { deploymentReplicas, maxUnavailable } from './rolling.js';
 
@@ -70,7 +71,7 @@ export function deploymentTimedOut(d: V1Deployment, next: V1DeploymentStatus, no
   if (!condition) return false;
   if (condition.reason === Reason.NewReplicaSetAvailable) return false;
   if (condition.reason === Reason.ProgressDeadlineExceeded) return true;
-  const deadline = toMillis(condition.lastUpdateTime) + d.spec!.progressDeadlineSeconds! * 1000;
+  const deadline = epochMillisOrZero(condition.lastUpdateTime) + d.spec!.progressDeadlineSeconds! * 1000;
   return deadline < now.getTime();
 }
 
@@ -94,8 +95,8 @@ function normalizeStatus(s: V1DeploymentStatus | undefined): unknown {
     collisionCount: s?.collisionCount ?? null,
     conditions: (s?.conditions ?? []).map((c) => ({
       ...c,
-      lastUpdateTime: c.lastUpdateTime ? toMillis(c.lastUpdateTime) : null,
-      lastTransitionTime: c.lastTransitionTime ? toMillis(c.lastTransitionTime) : null,
+      lastUpdateTime: c.lastUpdateTime ? epochMillisOrZero(c.lastUpdateTime) : null,
+      lastTransitionTime: c.lastTransitionTime ? epochMillisOrZero(c.lastTransitionTime) : null,
     })),
   };
 }

@@ -3,6 +3,8 @@
 // LogarithmicScaleDown on). The first pod in the sorted list is deleted first.
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { controllerRefOf } from '../shared/owner-refs.js';
+import { isPodTerminal } from '../shared/pods.js';
+import { epochMillisOrUndefined } from '../shared/time.js';
 
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
 
@@ -12,18 +14,8 @@ export interface RankedPod {
   rank: number;
 }
 
-type Timestamp = Date | string | undefined | null;
-
-/** Milliseconds since epoch, or undefined for a missing ("zero") time. */
-export function toMillis(t: Timestamp): number | undefined {
-  if (t === undefined || t === null || t === '') return undefined;
-  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 export function isPodActive(pod: V1Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata?.deletionTimestamp;
+  return !isPodTerminal(pod) && !pod.metadata?.deletionTimestamp;
 }
 
 function readyCondition(pod: V1Pod) {
@@ -36,7 +28,7 @@ export function isPodReady(pod: V1Pod): boolean {
 
 /** When the pod became ready; undefined when it is not ready or the time is unknown. */
 export function podReadyTime(pod: V1Pod): number | undefined {
-  return isPodReady(pod) ? toMillis(readyCondition(pod)?.lastTransitionTime) : undefined;
+  return isPodReady(pod) ? epochMillisOrUndefined(readyCondition(pod)?.lastTransitionTime) : undefined;
 }
 
 export function maxContainerRestarts(pod: V1Pod): number {
@@ -103,8 +95,8 @@ export function deletesBefore(a: RankedPod, b: RankedPod, now?: Date): boolean {
   // 7. more restarts first
   if (maxContainerRestarts(pa) !== maxContainerRestarts(pb)) return maxContainerRestarts(pa) > maxContainerRestarts(pb);
   // 8. newer first
-  const ca = toMillis(pa.metadata?.creationTimestamp);
-  const cb = toMillis(pb.metadata?.creationTimestamp);
+  const ca = epochMillisOrUndefined(pa.metadata?.creationTimestamp);
+  const cb = epochMillisOrUndefined(pb.metadata?.creationTimestamp);
   if (ca !== cb) return newerFirst(pa, ca, pb, cb, nowMs);
   return false;
 }

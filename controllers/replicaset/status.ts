@@ -1,7 +1,8 @@
 // ReplicaSet status from its pods (upstream calculateStatus / updateReplicaSetStatus).
 import type { V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1ReplicaSetStatus } from '@kubernetes/client-node';
 import { selectorMatches } from '../shared/labels.js';
-import { isPodReady, toMillis } from './ranking.js';
+import { epochMillisOrUndefined } from '../shared/time.js';
+import { isPodReady } from './ranking.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
 
@@ -9,7 +10,7 @@ export const REPLICA_FAILURE = 'ReplicaFailure';
 export function isPodAvailable(pod: V1Pod, minReadySeconds: number, now: Date): boolean {
   if (!isPodReady(pod)) return false;
   if (minReadySeconds <= 0) return true;
-  const readySince = toMillis(pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
+  const readySince = epochMillisOrUndefined(pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
   return readySince !== undefined && readySince + minReadySeconds * 1000 < now.getTime();
 }
 
@@ -69,7 +70,7 @@ function sameConditions(a: V1ReplicaSetCondition[] = [], b: V1ReplicaSetConditio
       c.status === d.status &&
       c.reason === d.reason &&
       c.message === d.message &&
-      toMillis(c.lastTransitionTime) === toMillis(d.lastTransitionTime)
+      epochMillisOrUndefined(c.lastTransitionTime) === epochMillisOrUndefined(d.lastTransitionTime)
     );
   });
 }

@@ -11,6 +11,7 @@
  * snapshot() hands to that node's NodeInfo so other pods do not take the room freed for them.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { isPodTerminal } from '../shared/pods.js';
 import { NodeInfo, podKey } from './framework/node-info.js';
 
 interface PodState {
@@ -56,7 +57,7 @@ export class SchedulerCache {
   addPod(pod: V1Pod): void {
     const key = podKey(pod);
     const nodeName = pod.spec?.nodeName;
-    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const terminal = isPodTerminal(pod);
     if (!nodeName || terminal) {
       // Unbound pods take no room; finished pods have given theirs back. Keep an assumption alive.
       const existing = this.pods.get(key);
@@ -83,7 +84,7 @@ export class SchedulerCache {
    */
   updateNominatedPod(pod: V1Pod, nodeName = pod.status?.nominatedNodeName): void {
     const key = podKey(pod);
-    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const terminal = isPodTerminal(pod);
     if (!nodeName || pod.spec?.nodeName || terminal || pod.metadata?.deletionTimestamp) this.nominated.delete(key);
     else this.nominated.set(key, { pod, nodeName });
   }

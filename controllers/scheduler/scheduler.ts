@@ -21,6 +21,7 @@ import type { DecisionSink } from '../shared/decisions.js';
 import { EventRecorder } from '../shared/events.js';
 import { createInformer, type Informer } from '../shared/informer.js';
 import { consoleLogger, type Logger } from '../shared/log.js';
+import { isPodTerminal } from '../shared/pods.js';
 import { isConflict, isNotFound } from '../shared/retry.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
 import { SchedulerCache } from './cache.js';
@@ -103,10 +104,6 @@ function preemptionOf(postFilter: PostFilterResult | undefined): { nodeName: str
   return { nodeName: postFilter.nominatedNodeName, victims: postFilter.victims };
 }
 
-function isTerminal(pod: V1Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
-
 /** Does this node change matter to pending pods? (labels, taints, cordon, allocatable) */
 function nodeSchedulingChanged(oldNode: V1Node, newNode: V1Node): boolean {
   const relevant = (n: V1Node) =>
@@ -155,7 +152,7 @@ export class LabScheduler {
     return (
       (pod.spec?.schedulerName ?? 'default-scheduler') === this.profile.schedulerName &&
       !pod.spec?.nodeName &&
-      !isTerminal(pod) &&
+      !isPodTerminal(pod) &&
       !pod.metadata?.deletionTimestamp
     );
   }
@@ -262,7 +259,7 @@ export class LabScheduler {
         this.queue.delete(newPod);
       }
       // A pod that finished gave its resources back: parked pods may fit now.
-      if (oldPod.spec?.nodeName && !isTerminal(oldPod) && isTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
+      if (oldPod.spec?.nodeName && !isPodTerminal(oldPod) && isPodTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
     });
     pods.onDelete((pod) => {
       this.cache.removePod(pod);

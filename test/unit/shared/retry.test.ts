@@ -62,6 +62,8 @@ describe('errorMessage / hasStatusCause', () => {
     expect(errorMessage(new ApiException(403, 'Forbidden', status, {}))).toBe(status.message);
     expect(errorMessage(new ApiException(403, 'Forbidden', JSON.stringify(status), {}))).toBe(status.message);
     expect(hasStatusCause(new ApiException(403, 'Forbidden', status, {}), 'NamespaceTerminating')).toBe(true);
+    // client-node 2.x hands the body over as text: the Deployment controller's create path sees this form.
+    expect(hasStatusCause(new ApiException(403, 'Forbidden', JSON.stringify(status), {}), 'NamespaceTerminating')).toBe(true);
     expect(hasStatusCause(new ApiException(403, 'Forbidden', { message: 'no' }, {}), 'NamespaceTerminating')).toBe(false);
     expect(errorMessage(new Error('first line\nsecond'))).toBe('first line');
   });
