@@ -20,6 +20,7 @@ import type { Logger } from '../shared/log.js';
 import { controllerRefOf } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { adoptPatch, planClaims, releasePatch } from './claim.js';
+import { EventReason } from './constants.js';
 import { BURST_REPLICAS, planReplicas, runSlowStart } from './manage-replicas.js';
 import { podFromTemplate, REPLICASET_GVK } from './pod-template.js';
 import { isPodActive, isPodReady, relatedPods } from './ranking.js';
@@ -256,11 +257,11 @@ export class ReplicaSetController extends Controller {
     const result = await runSlowStart(count, async () => {
       try {
         const created = await this.core.createNamespacedPod({ namespace: rs.metadata!.namespace!, body: structuredClone(template) });
-        void this.recorder.event(this.involved(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
+        void this.recorder.event(this.involved(rs), 'Normal', EventReason.SuccessfulCreate, `Created pod: ${created.metadata?.name}`);
       } catch (err) {
         // A terminating namespace refuses new pods; that is not a failure of this ReplicaSet.
         if (hasStatusCause(err, 'NamespaceTerminating')) return;
-        void this.recorder.event(this.involved(rs), 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
+        void this.recorder.event(this.involved(rs), 'Warning', EventReason.FailedCreate, `Error creating: ${errorMessage(err)}`);
         throw err;
       }
     });
@@ -278,12 +279,12 @@ export class ReplicaSetController extends Controller {
       pods.map(async (pod) => {
         try {
           await this.core.deleteNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name! });
-          void this.recorder.event(this.involved(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata?.name}`);
+          void this.recorder.event(this.involved(rs), 'Normal', EventReason.SuccessfulDelete, `Deleted pod: ${pod.metadata?.name}`);
         } catch (err) {
           // The informer will not see this deletion (or already has): stop waiting for it.
           this.expectations.deletionObservedOf(key, objectKey(pod));
           if (isNotFound(err)) return;
-          void this.recorder.event(this.involved(rs), 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+          void this.recorder.event(this.involved(rs), 'Warning', EventReason.FailedDelete, `Error deleting: ${errorMessage(err)}`);
           throw err;
         }
       }),

@@ -2,6 +2,7 @@
 import type { V1Pod, V1ReplicaSet, V1ReplicaSetCondition, V1ReplicaSetStatus } from '@kubernetes/client-node';
 import { selectorMatches } from '../shared/labels.js';
 import { epochMillisOrUndefined } from '../shared/time.js';
+import { EventReason } from './constants.js';
 import { isPodReady } from './ranking.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
@@ -38,7 +39,7 @@ export function computeStatus(rs: V1ReplicaSet, pods: V1Pod[], manageError: unkn
   const failure = conditions.find((c) => c.type === REPLICA_FAILURE);
   if (manageError && !failure) {
     const diff = pods.length - (rs.spec?.replicas ?? 1);
-    const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : undefined;
+    const reason = diff < 0 ? EventReason.FailedCreate : diff > 0 ? EventReason.FailedDelete : undefined;
     const condition: V1ReplicaSetCondition = {
       type: REPLICA_FAILURE,
       status: 'True',

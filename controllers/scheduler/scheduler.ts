@@ -25,6 +25,7 @@ import { isPodTerminal } from '../shared/pods.js';
 import { isConflict, isNotFound } from '../shared/retry.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
 import { SchedulerCache } from './cache.js';
+import { EventReason } from './constants.js';
 import type { PostFilterResult, Profile } from './framework/interfaces.js';
 import { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, type ScheduleOneHooks, type ScheduleOneResult } from './framework/runtime.js';
 import { Code } from './framework/status.js';
@@ -307,7 +308,7 @@ export class LabScheduler {
   private bound({ pod, nodeName }: AssumedPod): void {
     this.cache.finishBinding(pod);
     this.queue.done(pod);
-    this.inBackground('Scheduled event', this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${podName(pod)} to ${nodeName}`));
+    this.inBackground('Scheduled event', this.recorder.event(pod, 'Normal', EventReason.Scheduled, `Successfully assigned ${podName(pod)} to ${nodeName}`));
   }
 
   /**
@@ -328,7 +329,7 @@ export class LabScheduler {
     else if (nomination === null) this.cache.deleteNominatedPod(pod);
     const message = result.message ?? result.status.message();
     const reason = result.status.code === Code.Error ? 'SchedulerError' : 'Unschedulable';
-    this.inBackground('FailedScheduling event', this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
+    this.inBackground('FailedScheduling event', this.recorder.event(pod, 'Warning', EventReason.FailedScheduling, message));
     this.inBackground('PodScheduled condition', this.markUnschedulable(pod, reason, message, nomination));
   }
 
@@ -386,7 +387,7 @@ export class LabScheduler {
       }
       throw err;
     }
-    await this.recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid} on node ${nodeName}`);
+    await this.recorder.event(victim, 'Normal', EventReason.Preempted, `Preempted by pod ${preemptor.metadata?.uid} on node ${nodeName}`);
   }
 
   /** An API write the loop does not wait for; shutdown does. */
