@@ -100,7 +100,7 @@ describe('lab image save / load', () => {
     expect(await imageId(TEST_IMAGE)).toBe(testImageId);
     // Kept where `lab up` loads workload images from, and loaded into the running cluster now.
     expect(readdirSync(join(cache, 'images', 'workloads')).sort()).toEqual([
-      expect.stringMatching(/^archive-test-e2e-\d+-[0-9a-f]{16}\.tar$/), expect.stringMatching(/^web-1\.0-[0-9a-f]{16}\.tar$/),
+      expect.stringMatching(/^agnhost-2\.56-[0-9a-f]{16}\.tar$/), expect.stringMatching(/^archive-test-e2e-\d+-[0-9a-f]{16}\.tar$/),
     ]);
     const nodes = (await listNodeContainers()).filter((n) => n.running).map((n) => n.name);
     expect(loaded.nodes).toEqual(nodes);

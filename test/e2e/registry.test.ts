@@ -5,8 +5,9 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitOnto, imageExists, removeStage, stage } from '../../lab/cluster/image/docker-images.js';
 import { registryLogPath, registryStatePath } from '../../lab/cluster/registry/paths.js';
-import { pushImage } from '../../lab/cluster/registry/push.js';
 import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js';
+import { pushImage, REGISTRY_IMAGES } from '../../lab/cluster/registry/push.js';
+import { WORKLOAD } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 11, part 3b: `lab registry up|down|status` on the real cluster. A workload image is pushed
@@ -17,8 +18,6 @@ import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js
 const ns = 'e2e-registry';
 const tag = `pull-${process.pid}-${Date.now().toString(36)}`;
 const image = `lab.local/web:${tag}`;
-const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.56';
-const WEB = 'lab.local/web:1.0';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -68,8 +67,8 @@ describe('lab registry: the nodes pull through a local registry', () => {
     expect(result.url).toBe(`http://127.0.0.1:${port}`);
     expect(result.nodes).toHaveLength(3);
     expect(result.nodeMirrorUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${port}$`));
-    const local = [AGNHOST, WEB];
-    for (const name of local) if (await imageExists(name)) expect(result.images.map((i: { image: string }) => i.image)).toContain(name);
+    // Every workload image the lab names that this machine's Docker has is served.
+    for (const name of REGISTRY_IMAGES) if (await imageExists(name)) expect(result.images.map((i: { image: string }) => i.image)).toContain(name);
     expect(JSON.parse(readFileSync(registryStatePath(), 'utf8'))).toMatchObject({ pid: result.pid, port, url: result.url });
 
     const again = await lab(['registry', 'up', '--output', 'json']);
@@ -78,10 +77,10 @@ describe('lab registry: the nodes pull through a local registry', () => {
   });
 
   it('a pod whose image no node has starts: its node pulled it through the registry', async () => {
-    // agnhost (the lab's workload image) running `pause`, else the older lab.local/web; with one
-    // layer of our own on top, so the node has to fetch a layer too, not only the manifest.
-    const source = (await imageExists(AGNHOST)) ? AGNHOST : WEB;
-    expect(await imageExists(source), `neither ${AGNHOST} nor ${WEB} is in Docker`).toBe(true);
+    // The lab's workload image (agnhost, running `pause`), with one layer of our own on top, so
+    // the node has to fetch a layer too, not only the manifest.
+    const source = WORKLOAD.image;
+    expect(await imageExists(source), `${source} is not in Docker (npx lab image build)`).toBe(true);
     const stageDir = stage([{ path: '/registry-e2e.txt', content: `${tag}\n` }]);
     try {
       await commitOnto(source, stageDir, image, []);
@@ -99,7 +98,7 @@ describe('lab registry: the nodes pull through a local registry', () => {
       spec: {
         schedulerName: 'default-scheduler',
         terminationGracePeriodSeconds: 1,
-        containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', ...(source === AGNHOST ? { args: ['pause'] } : { command: ['/bin/web'], args: [] }) }],
+        containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', args: ['pause'] }],
       },
     };
     const created = Date.now();
