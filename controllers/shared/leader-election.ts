@@ -12,7 +12,7 @@
 import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { errorMessage, isConflict, isNotFound } from './retry.js';
+import { errorMessage, httpStatusOf, isConflict, isNotFound } from './retry.js';
 
 /** Upstream's defaults (component-base LeaderElectionConfiguration). */
 export const DEFAULT_LEASE_DURATION_MS = 15_000;
@@ -340,7 +340,7 @@ export class LeaderElector {
           return true;
         }
       } catch (err) {
-        this.onEvent({ type: 'error', message: `could not read or write Lease ${this.lock.namespace}/${this.lock.name}: ${errorMessage(err)}` });
+        this.onEvent({ type: 'error', message: `could not read or write Lease ${this.lock.namespace}/${this.lock.name}: ${errorMessage(err)}${leaseErrorHint(err)}` });
       }
       await this.clock.sleep(this.jittered(), signal);
     }
@@ -367,7 +367,7 @@ export class LeaderElector {
         }
         if (result.previousHolder) return `Lease ${this.lock.namespace}/${this.lock.name} is now held by ${result.previousHolder}`;
       } catch (err) {
-        this.onEvent({ type: 'error', message: `renewing Lease ${this.lock.namespace}/${this.lock.name} failed: ${errorMessage(err)}` });
+        this.onEvent({ type: 'error', message: `renewing Lease ${this.lock.namespace}/${this.lock.name} failed: ${errorMessage(err)}${leaseErrorHint(err)}` });
       }
       if (this.clock.monoNowMs() - lastRenewedMs >= this.timings.renewDeadlineMs) {
         return `no renewal succeeded within ${this.timings.renewDeadlineMs / 1000} s (renew deadline)`;
@@ -401,4 +401,13 @@ async function withDeadline<T>(promise: Promise<T>, ms: number, clock: ElectionC
     timeout.abort();
     signal.removeEventListener('abort', stop);
   }
+}
+
+/**
+ * What to do about a Lease call the API server refused: 403 means the component's identity may
+ * not read or write Leases (its RBAC Role or RoleBinding is missing); it keeps waiting, never acts.
+ */
+export function leaseErrorHint(err: unknown): string {
+  if (httpStatusOf(err) !== 403) return '';
+  return ' (403 Forbidden: this identity may not use Leases in that namespace; the lab\'s Role and RoleBinding for it are missing: `npx lab run` applies manifests/rbac, or `kubectl apply -f manifests/rbac`; it waits as a standby until then)';
 }

@@ -94,13 +94,14 @@ describe('Lease encoding', () => {
 class MemoryLease {
   lease: ReadLease | undefined;
   private rv = 0;
-  /** 'error': every call fails; 'hang': every call never answers. Per caller identity. */
-  faults = new Map<string, 'error' | 'hang'>();
+  /** 'error': every call fails; 'hang': every call never answers; 'forbidden': 403 (no RBAC). Per caller identity. */
+  faults = new Map<string, 'error' | 'hang' | 'forbidden'>();
 
   lockFor(caller: string): LeaseLock {
     const fault = async () => {
       const f = this.faults.get(caller);
       if (f === 'error') throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+      if (f === 'forbidden') throw Object.assign(new Error('leases.coordination.k8s.io "test" is forbidden'), { code: 403 });
       if (f === 'hang') await new Promise(() => {});
     };
     return {
@@ -251,6 +252,22 @@ describe('LeaderElector', () => {
     await advance(DEFAULT_TIMINGS.leaseDurationMs + 3_000, [a]);
     expect(a.leading).toBe(true);
     expect(a.terms).toBe(2);
+    a.stop.abort();
+    await a.done;
+  });
+
+  it('without RBAC for Leases (403): never acts, says what is missing and how to fix it, and leads once the permission is there', async () => {
+    const store = new MemoryLease();
+    store.faults.set('a_1', 'forbidden');
+    const a = start(store, 'a_1');
+    await advance(10_000, [a]);
+    expect(a.terms).toBe(0);
+    expect(store.lease).toBeUndefined(); // nothing written
+    const error = a.events.find((e) => e.type === 'error') as { type: 'error'; message: string } | undefined;
+    expect(error?.message).toMatch(/could not read or write Lease k8s-flow-lab\/test: .*forbidden.*403 Forbidden: .*Role and RoleBinding .* missing: .*manifests\/rbac/);
+    store.faults.delete('a_1'); // the Role is applied
+    await advance(5_000, [a]);
+    expect(a.leading).toBe(true);
     a.stop.abort();
     await a.done;
   });
