@@ -19,8 +19,10 @@ export async function runDoctor(probes: DoctorProbes, settings: DoctorSettings, 
     try {
       outcome = await check.run(ctx);
     } catch (error) {
-      // A probe that blew up is a failed check, not a crashed doctor.
-      outcome = { name: check.name, ok: false, detail: (error as Error).message, fix: 'run with LAB_DEBUG=1 and report it' };
+      // A probe that blew up is a failed check, not a crashed doctor. A lab error (a bad setting,
+      // say) carries its own fix; anything else is a bug to report.
+      const fix = (error as { fix?: unknown }).fix;
+      outcome = { name: check.name, ok: false, detail: (error as Error).message, fix: typeof fix === 'string' && fix ? fix : 'run with LAB_DEBUG=1 and report it' };
     }
     report.checks.push(outcome);
     if ('skipped' in outcome) continue;

@@ -370,3 +370,13 @@ describe('online or offline', () => {
     expect(probes.calls).not.toContain('registries');
   });
 });
+
+describe('a check that throws', () => {
+  it('a lab error (a bad LAB_IMAGE_MODE) fails the check with its own fix; the doctor goes on', async () => {
+    const report = await runDoctor(probesFor(healthyMachine()), { ...SETTINGS, imageMode: 'bogus' });
+    const images = report.checks.find((c) => c.name === 'images: online or offline') as CheckResult;
+    expect(images).toMatchObject({ ok: false, detail: 'LAB_IMAGE_MODE=bogus is not a mode' });
+    expect(images.fix).toContain('LAB_IMAGE_MODE=online');
+    expect(report.checks.at(-1)?.name).toBe('disk space: Docker');
+  });
+});
