@@ -1,4 +1,5 @@
 import chalk from 'chalk';
+import { Option } from 'commander';
 
 /** How a command prints its result: for people, or as JSON for scripts (`--output json`). */
 export type OutputFormat = 'text' | 'json';
@@ -6,6 +7,11 @@ export type OutputFormat = 'text' | 'json';
 export function parseOutputFormat(value: string): OutputFormat {
   if (value === 'text' || value === 'json') return value;
   throw new Error(`--output must be "text" or "json", not "${value}"`);
+}
+
+/** The `-o, --output text|json` option every command that prints results takes. */
+export function outputOption(): Option {
+  return new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 }
 
 /** Prints `data` as JSON, or calls `renderText` for people. */

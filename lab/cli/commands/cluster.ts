@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import chalk from 'chalk';
 import { down, up } from '../../cluster/lifecycle.js';
 import { ensureMachineReady } from '../../cluster/setup.js';
@@ -15,9 +15,8 @@ import { BadInputError } from '../errors.js';
 import { describeActivity, readLabActivity } from '../../run/presence.js';
 import { clientsFor, loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { WORKLOAD } from '../../cluster/workload-image.js';
-import { emit, parseOutputFormat, Progress, seconds } from '../output.js';
+import { emit, outputOption, Progress, seconds } from '../output.js';
 
-const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 
 export function register(program: Command): void {
   program

@@ -1,10 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import chalk from 'chalk';
 import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
 import { BadInputError } from '../errors.js';
-import { emit, parseOutputFormat, Progress, type OutputFormat } from '../output.js';
+import { emit, outputOption, Progress, type OutputFormat } from '../output.js';
 
-const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 
 const onOff = (on: boolean) => (on ? chalk.yellow('on') : chalk.green('off'));
 

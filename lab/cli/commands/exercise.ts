@@ -3,16 +3,15 @@
  * and, through the trace, how it came about; progress lives in <state>/exercises/progress.json.
  */
 import chalk from 'chalk';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { stateDir } from '../../cluster/paths.js';
 import { createDefaultEngine } from '../../exercises/default-engine.js';
 import type { CheckReport, ExerciseListing, HintResult, ResetResult, SolutionResult, StartResult, StepResult } from '../../exercises/engine.js';
 import { withPlaceholders } from '../../exercises/action-schema.js';
 import { currentTracePath } from '../../exercises/trace-source.js';
 import { BadInputError, ExitCode, LabError } from '../errors.js';
-import { emit, parseOutputFormat, type OutputFormat } from '../output.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
 
-const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;

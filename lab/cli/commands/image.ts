@@ -1,11 +1,10 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { buildNodeImage } from '../../cluster/image/build.js';
 import { loadArchive } from '../../cluster/image/archive/load.js';
 import { saveImageArchive } from '../../cluster/image/archive/save.js';
 import { formatBytes } from '../../cluster/image/archive/transfer-meter.js';
-import { emit, parseOutputFormat, Progress, seconds, type OutputFormat } from '../output.js';
+import { emit, outputOption, Progress, seconds, type OutputFormat } from '../output.js';
 
-const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 
 export function register(program: Command): void {
   const image = program.command('image').description('the offline kind node image and the lab\'s workload images');

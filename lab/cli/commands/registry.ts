@@ -1,13 +1,12 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import chalk from 'chalk';
 import { registryDown } from '../../cluster/registry/down.js';
 import { parseListen } from '../../cluster/registry/mirror-url.js';
 import { parsePort } from '../../cluster/registry/port.js';
 import { registryStatus } from '../../cluster/registry/status.js';
 import { registryUp } from '../../cluster/registry/up.js';
-import { emit, parseOutputFormat, Progress, seconds, type OutputFormat } from '../output.js';
+import { emit, outputOption, Progress, seconds, type OutputFormat } from '../output.js';
 
-const outputOption = () => new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat);
 
 export function register(program: Command): void {
   const registry = program
