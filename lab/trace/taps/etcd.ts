@@ -8,14 +8,21 @@
  * a write) and are not traced, so they are left out at the source: etcd watches key ranges, and
  * the interactive mode takes one `watch KEY RANGE_END` per range around them. Their values then
  * never cross etcd → etcdctl → dockerd → the lab, which is most of what this tap used to carry.
+ *
+ * The exception is the lab's own namespace, where each component's leader-election Lease lives:
+ * those are watched, their values decoded (lease-value.ts), and only the writes that change who
+ * leads are kept (created, acquired, released, deleted); a renewal every 2 s tells nothing new.
  */
 import { CLUSTER_SCOPED_RESOURCES, kindOfResource } from '../kinds.js';
 import type { ObjectRef, TraceInput } from '../schema.js';
 import { readingStdin, STOP_ON_STDIN_EOF } from './in-node.js';
+import { decodeLeaseValue } from './lease-value.js';
 import { SupervisedProcess } from './supervised-process.js';
 import type { TapOptions, TraceTap } from './types.js';
 
 const SKIPPED_BY_DEFAULT = ['events', 'leases', 'masterleases'];
+/** The lab's namespace (LAB_NAMESPACE in lab/run/components.ts, which lab/trace may not import; a unit test keeps them equal). */
+export const LEASE_NAMESPACES_TRACED = ['k8s-flow-lab'];
 
 /** '/registry/pods/default/web-1' → Pod default/web-1; '/registry/minions/kind-worker' → Node kind-worker. */
 export function objectOfEtcdKey(key: string): (ObjectRef & { resource: string }) | undefined {
@@ -38,7 +45,7 @@ interface EtcdWatchJson {
   Header?: { revision?: string };
   Events?: Array<{
     type?: number | string; // absent (0) = PUT, 1 = DELETE
-    kv?: { key?: string; create_revision?: string; mod_revision?: string; version?: number };
+    kv?: { key?: string; create_revision?: string; mod_revision?: string; version?: number; value?: string };
   }>;
 }
 
@@ -55,24 +62,59 @@ function quoteRevisions(line: string): string {
 export interface EtcdParseOptions {
   /** Resources to skip (default events, leases, masterleases: they change all the time). */
   skipResources?: string[];
+  /** Namespaces whose Lease writes are kept when they change the holder (default: the lab's). */
+  leaseNamespaces?: string[];
+}
+
+type LeaseWrite = 'created' | 'acquired' | 'released' | 'deleted';
+
+/**
+ * Pure: which leader-election change a Lease write is, or undefined for a renewal (or a value that
+ * cannot be read, which is not guessed at). The rule is the audit tap's: an acquisition writes
+ * acquireTime equal to renewTime, a release empties the holder.
+ */
+export function classifyLeaseWrite(
+  isDelete: boolean,
+  created: boolean,
+  value: string | undefined,
+): { write: LeaseWrite; holder?: string; leaseTransitions?: number } | undefined {
+  if (isDelete) return { write: 'deleted' };
+  const facts = value ? decodeLeaseValue(Buffer.from(value, 'base64')) : undefined;
+  if (!facts) return undefined;
+  const { holder, leaseTransitions } = facts;
+  if (created) return { write: 'created', holder, leaseTransitions };
+  if (holder === '') return { write: 'released', holder, leaseTransitions };
+  if (facts.acquiredNow) return { write: 'acquired', holder, leaseTransitions };
+  return undefined;
 }
 
 /** Pure: one line of etcdctl's JSON watch output → timeline inputs. Throws on non-JSON. */
 export function parseEtcdWatchLine(line: string, opts: EtcdParseOptions = {}): TraceInput[] {
   const msg = JSON.parse(quoteRevisions(line)) as EtcdWatchJson;
   const skip = new Set(opts.skipResources ?? SKIPPED_BY_DEFAULT);
+  const leaseNamespaces = new Set(opts.leaseNamespaces ?? LEASE_NAMESPACES_TRACED);
   const inputs: TraceInput[] = [];
   for (const ev of msg.Events ?? []) {
     const kv = ev.kv;
     if (!kv?.key) continue;
     const key = Buffer.from(kv.key, 'base64').toString('utf8');
     const obj = objectOfEtcdKey(key);
-    if (!obj || skip.has(obj.resource)) continue;
+    if (!obj) continue;
+    const tracedLease = obj.resource === 'leases' && obj.namespace !== undefined && leaseNamespaces.has(obj.namespace);
+    if (skip.has(obj.resource) && !tracedLease) continue;
     const isDelete = ev.type === 1 || ev.type === 'DELETE';
+    const created = !isDelete && kv.create_revision !== undefined && kv.create_revision === kv.mod_revision;
     const { resource: _resource, ...object } = obj;
     const details: Record<string, unknown> = { key };
+    if (tracedLease) {
+      const change = classifyLeaseWrite(isDelete, created, kv.value);
+      if (!change) continue;
+      details.lease = change.write;
+      if (change.holder !== undefined) details.holder = change.holder || '(released)';
+      if (change.leaseTransitions !== undefined) details.leaseTransitions = change.leaseTransitions;
+    }
     if (!isDelete) {
-      details.created = kv.create_revision !== undefined && kv.create_revision === kv.mod_revision;
+      details.created = created;
       if (kv.version !== undefined) details.version = kv.version;
     }
     const input: TraceInput = { tap: 'etcd', actor: 'etcd', verb: isDelete ? 'DELETE' : 'PUT', object, details };
@@ -113,9 +155,19 @@ export function watchRangesExcluding(prefix: string, skip: readonly string[]): A
   return ranges;
 }
 
-/** The interactive watch commands for etcdctl's stdin, one range per line. */
-export function etcdctlWatchCommands(skip: readonly string[] = SKIPPED_BY_DEFAULT): string {
-  return watchRangesExcluding(REGISTRY, skip).map(([start, end]) => `watch ${start} ${end}\n`).join('');
+/**
+ * The interactive watch commands for etcdctl's stdin, one range per line: everything but the
+ * skipped resources, and back inside the leases hole, the traced namespaces' Leases.
+ */
+export function etcdctlWatchCommands(skip: readonly string[] = SKIPPED_BY_DEFAULT, leaseNamespaces: readonly string[] = LEASE_NAMESPACES_TRACED): string {
+  const ranges = watchRangesExcluding(REGISTRY, skip);
+  if (skip.includes('leases')) {
+    for (const namespace of leaseNamespaces) {
+      const prefix = `${REGISTRY}leases/${namespace}/`;
+      ranges.push([prefix, prefixEnd(prefix)]);
+    }
+  }
+  return ranges.map(([start, end]) => `watch ${start} ${end}\n`).join('');
 }
 
 /**
@@ -159,7 +211,7 @@ export class EtcdTap implements TraceTap {
     this.process = new SupervisedProcess({
       command: opts.docker ?? 'docker',
       args: etcdctlWatchArgs(opts.controlPlane),
-      stdinOnStart: etcdctlWatchCommands(opts.skipResources ?? SKIPPED_BY_DEFAULT),
+      stdinOnStart: etcdctlWatchCommands(opts.skipResources ?? SKIPPED_BY_DEFAULT, opts.leaseNamespaces ?? LEASE_NAMESPACES_TRACED),
       onLine: (line) => {
         try {
           for (const input of parseEtcdWatchLine(line, opts)) opts.timeline.append(input);
