@@ -11,6 +11,15 @@ export class StateKey<T> {
   constructor(readonly name: string) {}
 }
 
+/** Upstream's StateData: cycle state a plugin changes after PreFilter must know how to copy itself. */
+export interface StateData {
+  clone(): StateData;
+}
+
+function isStateData(value: unknown): value is StateData {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as StateData).clone === 'function';
+}
+
 export class CycleState {
   private readonly values = new Map<StateKey<unknown>, unknown>();
   /** Plugins whose PreFilter returned Skip: their Filter is not called this cycle. */
@@ -37,12 +46,14 @@ export class CycleState {
   }
 
   /**
-   * A copy for a what-if run (preemption's dry run on one node): its own key map and skip sets,
-   * sharing the stored values themselves, which plugins treat as read-only after PreFilter.
+   * A copy for a what-if run (nominated pods added, preemption's dry run on one node): its own key
+   * map and skip sets. A value with a clone() method (StateData) is copied with it, so a plugin
+   * whose PreFilterExtensions change their counts change only the copy; other values are shared
+   * and must be treated as read-only after PreFilter.
    */
   clone(): CycleState {
     const copy = new CycleState();
-    for (const [key, value] of this.values) copy.values.set(key, value);
+    for (const [key, value] of this.values) copy.values.set(key, isStateData(value) ? value.clone() : value);
     for (const name of this.skipFilterPlugins) copy.skipFilterPlugins.add(name);
     for (const name of this.skipScorePlugins) copy.skipScorePlugins.add(name);
     return copy;

@@ -91,6 +91,20 @@ export interface PreFilterResult {
  */
 export interface PreFilterPlugin extends NamedPlugin {
   preFilter(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): MaybePromise<PreFilterResult | Status | undefined | void>;
+  /** Optional: keep what PreFilter computed in step when a pod is added to or removed from a node copy. */
+  readonly preFilterExtensions?: PreFilterExtensions;
+}
+
+/**
+ * PreFilterExtensions (upstream's AddPod/RemovePod): a PreFilter that precomputes counts over the
+ * cluster's pods (topology spread, inter-pod affinity) must update them when the runtime evaluates
+ * the pod on a what-if node: nominated pods added before Filter, preemption victims removed and
+ * reprieved. `nodeInfo` is the copy the pod was (or is about to be) added to or removed from; the
+ * state is the cycle state copy of that what-if run, so plugins may change what they stored.
+ */
+export interface PreFilterExtensions {
+  addPod(state: CycleState, podToSchedule: V1Pod, podToAdd: V1Pod, nodeInfo: NodeInfo): StatusResult;
+  removePod(state: CycleState, podToSchedule: V1Pod, podToRemove: V1Pod, nodeInfo: NodeInfo): StatusResult;
 }
 
 /**
@@ -125,6 +139,13 @@ export interface PostFilterHandle {
    * Pass a copy (`nodeInfo.clone()`) and a copy of the state (`state.clone()`) to try changes.
    */
   runFilters(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
+  /**
+   * Tell the PreFilter plugins (their PreFilterExtensions) that `podToAdd` was just added to the
+   * what-if `nodeInfo`, so their precomputed counts in `state` follow (upstream RunPreFilterExtensionAddPod).
+   */
+  runPreFilterExtensionAddPod(state: CycleState, pod: V1Pod, podToAdd: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
+  /** The same for a pod just removed from the what-if `nodeInfo` (a preemption victim). */
+  runPreFilterExtensionRemovePod(state: CycleState, pod: V1Pod, podToRemove: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
 }
 
 /**
@@ -280,14 +301,17 @@ export const implementsPoint = {
 export type ExtensionPoint = keyof typeof implementsPoint;
 export const EXTENSION_POINTS = Object.keys(implementsPoint) as ExtensionPoint[];
 
+/** Members that are objects holding methods, not methods themselves (upstream's XxxExtensions()). */
+const EXTENSION_OBJECTS: readonly string[] = ['scoreExtensions', 'preFilterExtensions'];
+
 /**
  * The members a plugin defines to take part in each extension point. All are methods except
- * `scoreExtensions`, an object holding normalizeScore (as upstream's ScoreExtensions()).
+ * `scoreExtensions` (holding normalizeScore) and `preFilterExtensions` (holding addPod/removePod).
  */
 export const POINT_MEMBERS: Record<ExtensionPoint, readonly string[]> = {
   preEnqueue: ['preEnqueue'],
   queueSort: ['less'],
-  preFilter: ['preFilter'],
+  preFilter: ['preFilter', 'preFilterExtensions'],
   filter: ['filter'],
   postFilter: ['postFilter'],
   preScore: ['preScore'],
@@ -299,5 +323,5 @@ export const POINT_MEMBERS: Record<ExtensionPoint, readonly string[]> = {
   postBind: ['postBind'],
 };
 
-/** Every plugin method name an extension point can call (scoreExtensions is an object, not here). */
-export const PLUGIN_METHODS: readonly string[] = [...new Set(Object.values(POINT_MEMBERS).flat())].filter((m) => m !== 'scoreExtensions');
+/** Every plugin method name an extension point can call (the extension objects are not here). */
+export const PLUGIN_METHODS: readonly string[] = [...new Set(Object.values(POINT_MEMBERS).flat())].filter((m) => !EXTENSION_OBJECTS.includes(m));

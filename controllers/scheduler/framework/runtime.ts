@@ -15,6 +15,7 @@ import { CycleState } from './cycle-state.js';
 import { fitErrorMessage } from './fit-error.js';
 import { describeThrown, pluginError } from './plugin-error.js';
 import { ALL_NODES_KEY } from './normalize.js';
+import { EMPTY_LISTERS, LISTERS_KEY, type ClusterListers } from './listers.js';
 import {
   MAX_NODE_SCORE,
   MIN_NODE_SCORE,
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   random?: () => number;
   /** Where to report non-fatal problems (failed Unreserve/PostBind). */
   onWarning?: (message: string) => void;
+  /** Namespaces, Services, ReplicaSets... lent to the plugins each cycle (default: empty). */
+  listers?: ClusterListers;
 }
 
 /** One Score plugin's contribution: normalised scores (0..100) per node, and its weight. */
@@ -113,6 +116,7 @@ export class FrameworkRuntime {
   readonly timeoutMs: number;
   private readonly random: () => number;
   private readonly warn: (message: string) => void;
+  private readonly listers: ClusterListers;
 
   constructor(
     readonly profile: Profile,
@@ -121,6 +125,7 @@ export class FrameworkRuntime {
     this.timeoutMs = opts.timeoutMs ?? profile.pluginTimeoutMs ?? DEFAULT_PLUGIN_TIMEOUT_MS;
     this.random = opts.random ?? Math.random;
     this.warn = opts.onWarning ?? (() => {});
+    this.listers = opts.listers ?? EMPTY_LISTERS;
   }
 
   /** Call one plugin method with the throw and timeout guard. */
@@ -208,8 +213,10 @@ export class FrameworkRuntime {
   /**
    * Filter with the node's nominated pods counted (upstream RunFilterPluginsWithNominatedPods):
    * pending pods of equal or higher priority nominated to this node by a preemption are added to a
-   * copy of it first, so a pod does not take the room freed for a more important one. The pod must
-   * pass both with them and (as upstream, for the sake of pod affinity) without them.
+   * copy of it first (and to a copy of the cycle state through the PreFilterExtensions, so counts
+   * such as topology spread's include them), so a pod does not take the room freed for a more
+   * important one. The pod must pass both with them and (as upstream, for the sake of pod
+   * affinity) without them.
    */
   async runFilterWithNominatedPods(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
     const priority = pod.spec?.priority ?? 0;
@@ -217,16 +224,46 @@ export class FrameworkRuntime {
     const ahead = nodeInfo.nominatedPods.filter((p) => podKey(p) !== key && (p.spec?.priority ?? 0) >= priority);
     if (ahead.length > 0) {
       const withNominated = nodeInfo.clone();
-      for (const nominated of ahead) withNominated.addPod(nominated);
-      const status = await this.runFilter(state, pod, withNominated);
+      const stateWithNominated = state.clone();
+      for (const nominated of ahead) {
+        withNominated.addPod(nominated);
+        const added = await this.runPreFilterExtensionAddPod(stateWithNominated, pod, nominated, withNominated);
+        if (!added.isSuccess()) return added;
+      }
+      const status = await this.runFilter(stateWithNominated, pod, withNominated);
       if (!status.isSuccess()) return status;
     }
     return this.runFilter(state, pod, nodeInfo);
   }
 
+  /**
+   * Every PreFilter plugin's AddPod (or RemovePod) extension, skipping plugins whose PreFilter
+   * returned Skip, as upstream. Any non-success is an Error: the counts could not be kept in step.
+   */
+  private async runPreFilterExtension(kind: 'AddPod' | 'RemovePod', state: CycleState, pod: V1Pod, changed: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    for (const plugin of this.profile.plugins.preFilter) {
+      const extensions = plugin.preFilterExtensions;
+      if (!extensions || state.skipFilterPlugins.has(plugin.name)) continue;
+      const call = kind === 'AddPod' ? () => extensions.addPod(state, pod, changed, nodeInfo) : () => extensions.removePod(state, pod, changed, nodeInfo);
+      const status = await this.guardStatus(`PreFilterExtension${kind}`, plugin.name, call);
+      if (!status.isSuccess()) return status.code === Code.Error ? status : pluginError(`PreFilterExtension${kind}`, plugin.name, status.message());
+    }
+    return asStatus(undefined);
+  }
+
+  runPreFilterExtensionAddPod(state: CycleState, pod: V1Pod, podToAdd: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    return this.runPreFilterExtension('AddPod', state, pod, podToAdd, nodeInfo);
+  }
+
+  runPreFilterExtensionRemovePod(state: CycleState, pod: V1Pod, podToRemove: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    return this.runPreFilterExtension('RemovePod', state, pod, podToRemove, nodeInfo);
+  }
+
   /** What a PostFilter plugin may call back into: the profile's filters, as the cycle runs them. */
   private readonly postFilterHandle: PostFilterHandle = {
     runFilters: (state, pod, nodeInfo) => this.runFilterWithNominatedPods(state, pod, nodeInfo),
+    runPreFilterExtensionAddPod: (state, pod, podToAdd, nodeInfo) => this.runPreFilterExtensionAddPod(state, pod, podToAdd, nodeInfo),
+    runPreFilterExtensionRemovePod: (state, pod, podToRemove, nodeInfo) => this.runPreFilterExtensionRemovePod(state, pod, podToRemove, nodeInfo),
   };
 
   /** PostFilter plugins in order until one succeeds (e.g. finds preemption victims). */
@@ -327,6 +364,7 @@ export class FrameworkRuntime {
     }
 
     state.write(ALL_NODES_KEY, nodes);
+    state.write(LISTERS_KEY, this.listers);
     const pre = await this.runPreFilter(state, pod, nodes);
     if (pre.status.code === Code.Error) return { ...result, status: pre.status, message: pre.status.message() };
     const feasibleNodes: NodeInfo[] = [];

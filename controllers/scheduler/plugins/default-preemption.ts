@@ -45,6 +45,19 @@ export const REASON_PREEMPTION_BY_SCHEDULER = 'PreemptionByScheduler';
 /** Runs the profile's Filter plugins for the pod on a node (the runtime's, via PostFilterHandle). */
 export type RunFilters = (state: CycleState, pod: V1Pod, nodeInfo: NodeInfo) => Promise<Status>;
 
+/**
+ * The PreFilterExtensions (via PostFilterHandle): told when the dry run removes a victim from its
+ * node copy or puts one back, so precomputed counts (topology spread, anti-affinity) follow, as
+ * upstream's SelectVictimsOnNode does with RunPreFilterExtensionRemovePod/AddPod.
+ */
+export interface PodChanges {
+  addPod(state: CycleState, pod: V1Pod, podToAdd: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
+  removePod(state: CycleState, pod: V1Pod, podToRemove: V1Pod, nodeInfo: NodeInfo): Promise<Status>;
+}
+
+/** For callers with no PreFilter extensions to tell (plain filter tests). */
+const NO_POD_CHANGES: PodChanges = { addPod: async () => success(), removePod: async () => success() };
+
 /** A node where preemption would make the pod fit, and the pods it would have to evict there. */
 export interface Candidate {
   nodeName: string;
@@ -132,11 +145,16 @@ export async function selectVictimsOnNode(
   nodeInfo: NodeInfo,
   runFilters: RunFilters,
   now: number,
+  podChanges: PodChanges = NO_POD_CHANGES,
 ): Promise<NodeVictims> {
   const copy = nodeInfo.clone();
   const potential = copy.pods.filter((p) => canPreempt(pod, p.pod));
   if (potential.length === 0) return { status: unresolvable(ERR_NO_VICTIMS), victims: [] };
-  for (const { pod: victim } of potential) copy.removePod(victim);
+  for (const { pod: victim } of potential) {
+    copy.removePod(victim);
+    const removed = await podChanges.removePod(state, pod, victim, copy);
+    if (!removed.isSuccess()) return { status: removed, victims: [] };
+  }
 
   // Even with every lower-priority pod gone the pod does not fit (e.g. the rest of the node is
   // taken by pods of equal or higher priority): this node cannot help. Its reasons are reported.
@@ -148,10 +166,14 @@ export async function selectVictimsOnNode(
   const victims: V1Pod[] = [];
   for (const candidate of mostImportantFirst) {
     copy.addPod(candidate.pod, candidate.assumed);
+    const added = await podChanges.addPod(state, pod, candidate.pod, copy);
+    if (!added.isSuccess()) return { status: added, victims: [] };
     const fits = await runFilters(state, pod, copy);
     if (!fits.isSuccess()) {
       // Putting it back leaves no room: it has to go.
       copy.removePod(candidate.pod);
+      const removed = await podChanges.removePod(state, pod, candidate.pod, copy);
+      if (!removed.isSuccess()) return { status: removed, victims: [] };
       victims.push(candidate.pod);
     }
   }
@@ -174,10 +196,11 @@ export async function dryRunPreemption(
   nodes: readonly NodeInfo[],
   runFilters: RunFilters,
   now: number,
+  podChanges: PodChanges = NO_POD_CHANGES,
 ): Promise<DryRunResult> {
   const result: DryRunResult = { candidates: [], nodeStatuses: new Map(), errors: [] };
   for (const nodeInfo of nodes) {
-    const selected = await selectVictimsOnNode(state.clone(), pod, nodeInfo, runFilters, now);
+    const selected = await selectVictimsOnNode(state.clone(), pod, nodeInfo, runFilters, now, podChanges);
     if (selected.status.isSuccess() && selected.victims.length > 0) {
       result.candidates.push({ nodeName: nodeInfo.name, victims: selected.victims, numPDBViolations: 0 });
       continue;
@@ -258,6 +281,8 @@ export interface PreemptionInput {
   runFilters: RunFilters;
   /** The time "now" (ms) for pods without a start time. */
   now: number;
+  /** The PreFilterExtensions to tell about each victim removed or reprieved (none: nothing to tell). */
+  podChanges?: PodChanges;
 }
 
 export type PreemptionOutcome =
@@ -268,12 +293,12 @@ export type PreemptionOutcome =
 
 /** The whole decision (upstream Evaluator.Preempt without its API calls). */
 export async function evaluatePreemption(input: PreemptionInput): Promise<PreemptionOutcome> {
-  const { state, pod, nodeStatuses, nodes, runFilters, now } = input;
+  const { state, pod, nodeStatuses, nodes, runFilters, now, podChanges } = input;
   const nominated = pod.status?.nominatedNodeName;
   const eligibility = podEligibleToPreemptOthers(pod, nodes, nominated ? nodeStatuses.get(nominated) : undefined);
   if (!eligibility.eligible) return { kind: 'not-eligible', reason: eligibility.reason };
 
-  const dryRun = await dryRunPreemption(state, pod, potentialNodes(nodes, nodeStatuses), runFilters, now);
+  const dryRun = await dryRunPreemption(state, pod, potentialNodes(nodes, nodeStatuses), runFilters, now, podChanges);
   if (dryRun.candidates.length === 0) {
     if (dryRun.errors.length > 0) return { kind: 'error', reason: dryRun.errors.length === 1 ? dryRun.errors[0]! : `[${dryRun.errors.join(', ')}]` };
     const names = nodes.map((n) => n.name);
@@ -313,7 +338,11 @@ export function createDefaultPreemption(opts: DefaultPreemptionOptions = {}): Po
   return {
     name: DEFAULT_PREEMPTION,
     async postFilter(state, pod, nodeStatuses, nodes, handle) {
-      const outcome = await evaluatePreemption({ state, pod, nodeStatuses, nodes, runFilters: (s, p, n) => handle.runFilters(s, p, n), now: now() });
+      const podChanges: PodChanges = {
+        addPod: (s, p, added, n) => handle.runPreFilterExtensionAddPod(s, p, added, n),
+        removePod: (s, p, removed, n) => handle.runPreFilterExtensionRemovePod(s, p, removed, n),
+      };
+      const outcome = await evaluatePreemption({ state, pod, nodeStatuses, nodes, runFilters: (s, p, n) => handle.runFilters(s, p, n), now: now(), podChanges });
       return postFilterResultOf(outcome);
     },
   };

@@ -70,6 +70,14 @@ const names = (pods: readonly V1Pod[] | undefined) => (pods ?? []).map((p) => p.
 const binder = { bind: async () => {} };
 const newRuntime = () => new FrameworkRuntime(defaultProfile({ binder }, 'lab-scheduler'));
 
+/** A cycle state after the profile's PreFilter plugins ran for `p` over `nodes`, as Filter expects it. */
+async function preFiltered(runtime: FrameworkRuntime, p: V1Pod, nodes: readonly NodeInfo[]): Promise<CycleState> {
+  const state = new CycleState();
+  const pre = await runtime.runPreFilter(state, p, nodes);
+  expect(pre.status.isSuccess()).toBe(true);
+  return state;
+}
+
 describe('DefaultPreemption: eligibility (cases from TestPodEligibleToPreemptOthers)', () => {
   const w1 = worker('node1');
   const cases: { name: string; preemptor: V1Pod; onNode: V1Pod[]; nominatedStatus?: Status; eligible: boolean; reason?: string }[] = [
@@ -286,7 +294,7 @@ describe('DefaultPreemption: victims are the fewest needed (reprieve)', () => {
   ];
   it.each(cases)('$name', async ({ node, onNode, preemptor, victims, code, reasons }) => {
     const original = nodeInfo(node, onNode);
-    const got = await selectVictimsOnNode(new CycleState(), preemptor, original, runFilters, NOW);
+    const got = await selectVictimsOnNode(await preFiltered(runtime, preemptor, [original]), preemptor, original, runFilters, NOW);
     expect(names(got.victims)).toEqual(victims);
     expect(got.status.code).toBe(code ?? Code.Success);
     if (reasons) expect(got.status.reasons).toEqual(reasons);
@@ -392,7 +400,8 @@ describe('nominated pods keep the room preemption freed (runtime filters)', () =
     { name: 'a higher-priority pod ignores it', p: pod('vip', { priority: 200, cpu: '500m' }), fits: true },
     { name: 'the nominated pod itself fits', p: nominated, fits: true },
   ])('$name', async ({ p, fits }) => {
-    const status = await newRuntime().runFilterWithNominatedPods(new CycleState(), p, withNomination());
+    const runtime = newRuntime();
+    const status = await runtime.runFilterWithNominatedPods(await preFiltered(runtime, p, [withNomination()]), p, withNomination());
     expect(status.isSuccess()).toBe(fits);
     if (!fits) expect(status.reasons).toEqual(['Insufficient cpu']);
   });

@@ -1,0 +1,62 @@
+/**
+ * What plugins may read about the cluster beyond nodes and pods: upstream's plugins get these
+ * through the framework Handle's SharedInformerFactory. InterPodAffinity needs namespaces (for
+ * namespaceSelector and the incoming pod's namespace labels); PodTopologySpread's default
+ * constraints need the Services, ReplicationControllers, ReplicaSets and StatefulSets that select
+ * a pod. The runtime lends them to every cycle through the cycle state (LISTERS_KEY); a runtime
+ * built without them (unit tests, a learner's bare runtime) lends empty ones.
+ */
+import type { KubernetesObject, V1Namespace, V1ReplicaSet, V1ReplicationController, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { StateKey, type CycleState } from './cycle-state.js';
+
+export interface ClusterListers {
+  namespaces(): readonly V1Namespace[];
+  namespace(name: string): V1Namespace | undefined;
+  services(namespace: string): readonly V1Service[];
+  replicationController(namespace: string, name: string): V1ReplicationController | undefined;
+  replicaSet(namespace: string, name: string): V1ReplicaSet | undefined;
+  statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
+}
+
+/** The read side of an informer's store (controllers/shared/informer.ts), or any map of objects. */
+export interface ObjectLister<T extends KubernetesObject> {
+  list(namespace?: string): T[];
+  get(namespace: string | undefined, name: string): T | undefined;
+}
+
+export interface ListerSources {
+  namespaces?: ObjectLister<V1Namespace>;
+  services?: ObjectLister<V1Service>;
+  replicationControllers?: ObjectLister<V1ReplicationController>;
+  replicaSets?: ObjectLister<V1ReplicaSet>;
+  statefulSets?: ObjectLister<V1StatefulSet>;
+}
+
+/** ClusterListers over informer stores; a missing source reads as empty. */
+export function clusterListers(sources: ListerSources): ClusterListers {
+  return {
+    namespaces: () => sources.namespaces?.list() ?? [],
+    namespace: (name) => sources.namespaces?.get(undefined, name),
+    services: (namespace) => sources.services?.list(namespace) ?? [],
+    replicationController: (namespace, name) => sources.replicationControllers?.get(namespace, name),
+    replicaSet: (namespace, name) => sources.replicaSets?.get(namespace, name),
+    statefulSet: (namespace, name) => sources.statefulSets?.get(namespace, name),
+  };
+}
+
+/** A lister over a fixed list of objects (tests, and anything that is not an informer). */
+export function listOf<T extends KubernetesObject>(objects: readonly T[]): ObjectLister<T> {
+  return {
+    list: (namespace) => objects.filter((o) => namespace === undefined || o.metadata?.namespace === namespace),
+    get: (namespace, name) => objects.find((o) => o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace)),
+  };
+}
+
+export const EMPTY_LISTERS: ClusterListers = clusterListers({});
+
+export const LISTERS_KEY = new StateKey<ClusterListers>('framework/listers');
+
+/** The listers the runtime lent this cycle (empty ones if none). */
+export function listersOf(state: CycleState): ClusterListers {
+  return state.read(LISTERS_KEY) ?? EMPTY_LISTERS;
+}
