@@ -3,7 +3,10 @@
  * - activeQ: pods ready to try, ordered by the profile's QueueSort (priority, then age);
  * - backoffQ: pods that failed recently, each waiting 1 s, 2 s, 4 s ... up to 10 s;
  * - unschedulable: pods no node fits; they wait for a cluster event that might help (a node
- *   added or changed, a pod deleted) or for 5 minutes, then go back to active or backoff.
+ *   added or changed, a pod deleted) or for 5 minutes, then go back to active or backoff;
+ * - gated: pods a PreEnqueue plugin turned away (spec.schedulingGates); upstream keeps them in
+ *   its unschedulable set marked gated. No cluster event and no timeout moves them: only an
+ *   update of the pod itself that passes PreEnqueue (the gates removed) does, straight to active.
  * Time comes from an injected clock; call flush() periodically to move due pods.
  */
 import type { V1Pod } from '@kubernetes/client-node';
@@ -32,6 +35,7 @@ export class SchedulingQueue {
   private readonly active = new Map<string, Entry>();
   private readonly backoff = new Map<string, Entry>();
   private readonly unschedulable = new Map<string, Entry>();
+  private readonly gated = new Map<string, Entry>();
   /** Pods popped and being scheduled, so an update during the attempt is not queued twice. */
   private readonly inFlight = new Map<string, Entry>();
   private readonly clock: () => number;
@@ -58,14 +62,40 @@ export class SchedulingQueue {
     const now = this.clock();
     this.backoff.delete(key);
     this.unschedulable.delete(key);
+    this.gated.delete(key);
     const existing = this.active.get(key);
     this.active.set(key, { pod, timestamp: existing?.timestamp ?? now, attempts: existing?.attempts ?? 0, initialAttemptTimestamp: existing?.initialAttemptTimestamp ?? now });
     this.wake();
   }
 
-  /** The pod changed: refresh it where it is; an unschedulable pod is retried (its spec may now fit). */
+  /**
+   * A pending pod that did not pass PreEnqueue: park it (or refresh it) in the gated set, out of
+   * every other queue, until an update passes PreEnqueue. A pod being scheduled is left alone.
+   */
+  addGated(pod: V1Pod): void {
+    const key = podKey(pod);
+    if (this.inFlight.has(key)) return;
+    const existing = this.active.get(key) ?? this.backoff.get(key) ?? this.unschedulable.get(key) ?? this.gated.get(key);
+    this.active.delete(key);
+    this.backoff.delete(key);
+    this.unschedulable.delete(key);
+    const now = this.clock();
+    this.gated.set(key, { pod, timestamp: existing?.timestamp ?? now, attempts: existing?.attempts ?? 0, initialAttemptTimestamp: existing?.initialAttemptTimestamp ?? now });
+  }
+
+  /**
+   * The pod changed (and passed PreEnqueue): refresh it where it is; an unschedulable pod is
+   * retried (its spec may now fit); a gated one goes to active (upstream moveToActiveQ).
+   */
   update(pod: V1Pod): void {
     const key = podKey(pod);
+    const wasGated = this.gated.get(key);
+    if (wasGated) {
+      this.gated.delete(key);
+      this.active.set(key, { ...wasGated, pod, timestamp: this.clock() });
+      this.wake();
+      return;
+    }
     for (const queue of [this.active, this.backoff, this.inFlight]) {
       const entry = queue.get(key);
       if (entry) {
@@ -87,6 +117,7 @@ export class SchedulingQueue {
     this.active.delete(key);
     this.backoff.delete(key);
     this.unschedulable.delete(key);
+    this.gated.delete(key);
     this.inFlight.delete(key);
   }
 
@@ -197,8 +228,9 @@ export class SchedulingQueue {
   }
 
   /** Where a pod currently is, for tests and the trace. */
-  whereIs(pod: V1Pod): 'active' | 'backoff' | 'unschedulable' | 'in-flight' | undefined {
+  whereIs(pod: V1Pod): 'active' | 'backoff' | 'unschedulable' | 'gated' | 'in-flight' | undefined {
     const key = podKey(pod);
+    if (this.gated.has(key)) return 'gated';
     if (this.active.has(key)) return 'active';
     if (this.backoff.has(key)) return 'backoff';
     if (this.unschedulable.has(key)) return 'unschedulable';
@@ -206,8 +238,8 @@ export class SchedulingQueue {
     return undefined;
   }
 
-  lengths(): { active: number; backoff: number; unschedulable: number } {
-    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size };
+  lengths(): { active: number; backoff: number; unschedulable: number; gated: number } {
+    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size, gated: this.gated.size };
   }
 
   close(): void {

@@ -29,7 +29,10 @@ import { EventReason } from './constants.js';
 import type { PostFilterResult, Profile } from './framework/interfaces.js';
 import { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, type ScheduleOneHooks, type ScheduleOneResult } from './framework/runtime.js';
 import { Code } from './framework/status.js';
+import { podKey } from './framework/node-info.js';
 import { InFlight } from './in-flight.js';
+import { createListerInformers, type ListerAppsClient } from './cluster-informers.js';
+import { clusterListers, type ListerSources } from './framework/listers.js';
 import type { Binder } from './plugins/default-binder.js';
 import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
 import { podPriority } from './plugins/priority-sort.js';
@@ -38,6 +41,9 @@ import { SchedulingQueue, type PoppedPod } from './queue.js';
 type CoreClient = Pick<
   CoreV1Api,
   | 'listNode'
+  | 'listNamespace'
+  | 'listServiceForAllNamespaces'
+  | 'listReplicationControllerForAllNamespaces'
   | 'listPodForAllNamespaces'
   | 'createNamespacedPodBinding'
   | 'patchNamespacedPodStatus'
@@ -51,7 +57,8 @@ export type PodStore = Pick<Informer<V1Pod>, 'get'>;
 
 export interface LabSchedulerOptions {
   kc: KubeConfig;
-  clients: { core: CoreClient };
+  /** `apps` feeds the ReplicaSet and StatefulSet listers (PodTopologySpread's default constraints); without it they read empty. */
+  clients: { core: CoreClient; apps?: ListerAppsClient };
   recorder?: EventRecorder;
   decisions?: DecisionSink;
   /** Defaults to defaultProfile() binding through the API. */
@@ -125,6 +132,11 @@ export class LabScheduler {
   private readonly bindingCycles = new InFlight();
   /** Events and PodScheduled patches being written in the background. */
   private readonly apiWrites = new InFlight();
+  /** Per pod key, the number of the PreEnqueue run whose verdict is awaited (see enqueue). */
+  private readonly preEnqueueGeneration = new Map<string, number>();
+  private preEnqueueCount = 0;
+  /** Filled by run() with the informers' stores; the runtime's listers read them at each call. */
+  private readonly listerSources: ListerSources = {};
   /** The runtime assumes and forgets pods in our cache. */
   private readonly cacheHooks: ScheduleOneHooks = {
     assume: (pod, nodeName) => this.cache.assumePod(pod, nodeName),
@@ -138,7 +150,7 @@ export class LabScheduler {
     this.recorder = opts.recorder ?? new EventRecorder(this.core, this.profile.schedulerName);
     this.log = opts.log ?? consoleLogger(this.profile.schedulerName);
     this.decisions = opts.decisions ?? (() => {});
-    this.runtime = new FrameworkRuntime(this.profile, { onWarning: (m) => this.log.warn(m) });
+    this.runtime = new FrameworkRuntime(this.profile, { onWarning: (m) => this.log.warn(m), listers: clusterListers(this.listerSources) });
     this.cache = new SchedulerCache({ clock: opts.clock });
     this.queue = new SchedulingQueue({
       less: (a, b) => this.runtime.less(a, b),
@@ -175,11 +187,15 @@ export class LabScheduler {
     });
     this.wireNodes(nodes);
     this.wirePods(pods);
+    const apps = this.opts.clients.apps;
+    const listed = apps ? createListerInformers(this.opts.kc, this.core, apps, this.log) : undefined;
+    if (listed) Object.assign(this.listerSources, listed.sources);
 
     const stop = () => {
       this.queue.close();
       nodes.stop();
       pods.stop();
+      for (const informer of listed?.all ?? []) informer.stop();
     };
     signal.addEventListener('abort', stop, { once: true });
     const ticker = setInterval(() => {
@@ -187,7 +203,7 @@ export class LabScheduler {
       for (const key of this.cache.cleanupExpired()) this.log.warn('assumed pod expired without confirmation', { pod: key });
     }, 1000);
     try {
-      await Promise.all([nodes.start(), pods.start()]);
+      await Promise.all([nodes.start(), pods.start(), ...(listed?.all ?? []).map((i) => i.start())]);
       this.log.info('caches synced; scheduling', { schedulerName: this.profile.schedulerName });
       await this.scheduleUntilStopped(signal, pods);
     } finally {
@@ -246,7 +262,7 @@ export class LabScheduler {
       this.cache.addPod(pod);
       if (this.responsibleFor(pod)) {
         this.cache.updateNominatedPod(pod);
-        this.enqueue(pod);
+        this.enqueue(pod, 'add');
       }
     });
     pods.onUpdate((oldPod, newPod) => {
@@ -254,26 +270,48 @@ export class LabScheduler {
       if (this.responsibleFor(newPod)) {
         // Neither copy names a node: keep a nomination made here whose patch is not visible yet.
         if (oldPod.status?.nominatedNodeName || newPod.status?.nominatedNodeName) this.cache.updateNominatedPod(newPod);
-        this.queue.update(newPod);
+        this.enqueue(newPod, 'update');
       } else {
         this.cache.deleteNominatedPod(newPod);
-        this.queue.delete(newPod);
+        this.forgetPending(newPod);
       }
       // A pod that finished gave its resources back: parked pods may fit now.
       if (oldPod.spec?.nodeName && !isPodTerminal(oldPod) && isPodTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
     });
     pods.onDelete((pod) => {
       this.cache.removePod(pod);
-      this.queue.delete(pod);
+      this.forgetPending(pod);
       if (pod.spec?.nodeName) this.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
     });
   }
 
-  private enqueue(pod: V1Pod): void {
+  /**
+   * Every added or updated pending pod passes the PreEnqueue plugins first (upstream runs them in
+   * moveToActiveQ): one that does not (SchedulingGates: spec.schedulingGates not empty) is parked
+   * as gated and never tried; the update that removes its gates brings it to the active queue.
+   * PreEnqueue is asynchronous, so only the verdict on the newest copy of a pod counts.
+   */
+  private enqueue(pod: V1Pod, how: 'add' | 'update'): void {
+    const key = podKey(pod);
+    const generation = ++this.preEnqueueCount;
+    this.preEnqueueGeneration.set(key, generation);
     void this.runtime.runPreEnqueue(pod).then((status) => {
-      if (status.isSuccess()) this.queue.add(pod);
-      else this.log.info('pod gated by PreEnqueue', { pod: podName(pod), status: status.toString() });
+      if (this.preEnqueueGeneration.get(key) !== generation) return; // a newer copy (or a delete) came since
+      this.preEnqueueGeneration.delete(key);
+      if (status.isSuccess()) {
+        if (how === 'add') this.queue.add(pod);
+        else this.queue.update(pod);
+        return;
+      }
+      this.queue.addGated(pod);
+      this.log.info('pod gated by PreEnqueue', { pod: podName(pod), status: status.toString() });
     });
+  }
+
+  /** The pod is no longer ours to schedule: out of the queue, and any PreEnqueue verdict still coming is void. */
+  private forgetPending(pod: V1Pod): void {
+    this.preEnqueueGeneration.delete(podKey(pod));
+    this.queue.delete(pod);
   }
 
   /** The scheduling cycle for one popped pod; its binding cycle is started, not awaited. */

@@ -10,6 +10,7 @@ import { NodePorts } from './node-ports.js';
 import { createNodeResourcesFit, type NodeResourcesFitArgs } from './node-resources-fit.js';
 import { NodeUnschedulable } from './node-unschedulable.js';
 import { PrioritySort } from './priority-sort.js';
+import { SchedulingGates } from './scheduling-gates.js';
 import { TaintToleration } from './taint-toleration.js';
 
 export interface PluginContext {
@@ -18,6 +19,7 @@ export interface PluginContext {
 }
 
 export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
+  SchedulingGates: () => SchedulingGates,
   PrioritySort: () => PrioritySort,
   NodeUnschedulable: () => NodeUnschedulable,
   NodeName: () => NodeName,
@@ -32,10 +34,14 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
 };
 
 /**
- * Default plugin order: filters cheap and unresolvable first, as upstream; DefaultPreemption (the
- * only PostFilter) sits where upstream's default MultiPoint list has it, after the filters.
+ * Default plugin order: upstream v1.34's default MultiPoint list
+ * (pkg/scheduler/apis/config/v1/default_plugins.go) without the volume plugins (VolumeRestrictions,
+ * NodeVolumeLimits, VolumeBinding, VolumeZone), which the lab does not have, and (still to come)
+ * PodTopologySpread and InterPodAffinity. Filters run cheap and
+ * unresolvable first; DefaultPreemption (the only PostFilter) comes after the filters.
  */
 export const DEFAULT_PLUGIN_NAMES = [
+  'SchedulingGates',
   'PrioritySort',
   'NodeUnschedulable',
   'NodeName',

@@ -26,6 +26,10 @@ const PERMISSION_OF: Record<string, { group: string; resource: string; verb: str
   patchNamespacedPodStatus: { group: '', resource: 'pods/status', verb: 'patch' },
   createNamespacedPodBinding: { group: '', resource: 'pods/binding', verb: 'create' },
   listNode: { group: '', resource: 'nodes', verb: 'list' },
+  listNamespace: { group: '', resource: 'namespaces', verb: 'list' },
+  listServiceForAllNamespaces: { group: '', resource: 'services', verb: 'list' },
+  listReplicationControllerForAllNamespaces: { group: '', resource: 'replicationcontrollers', verb: 'list' },
+  listStatefulSetForAllNamespaces: { group: 'apps', resource: 'statefulsets', verb: 'list' },
   createNamespacedEvent: { group: '', resource: 'events', verb: 'create' },
   patchNamespacedEvent: { group: '', resource: 'events', verb: 'patch' },
   readNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'get' },
@@ -39,12 +43,16 @@ const WATCH_OF: Record<string, { group: string; resource: string }> = {
   '/apis/apps/v1/replicasets': { group: 'apps', resource: 'replicasets' },
   '/api/v1/pods': { group: '', resource: 'pods' },
   '/api/v1/nodes': { group: '', resource: 'nodes' },
+  '/api/v1/namespaces': { group: '', resource: 'namespaces' },
+  '/api/v1/services': { group: '', resource: 'services' },
+  '/api/v1/replicationcontrollers': { group: '', resource: 'replicationcontrollers' },
+  '/apis/apps/v1/statefulsets': { group: 'apps', resource: 'statefulsets' },
 };
 
 const COMPONENTS = [
   { sa: 'deployment-controller', files: ['controllers/deployment/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
   { sa: 'replicaset-controller', files: ['controllers/replicaset/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
-  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
+  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/scheduler/cluster-informers.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
 ];
 
 type Grants = Map<string, Set<string>>; // 'group/resource' → verbs
@@ -121,8 +129,13 @@ describe('RBAC manifests', () => {
   it('the scan finds what each component is known to need', () => {
     expect(sorted(grantsUsedBy(COMPONENTS[2]!.files).grants)).toEqual({
       '/events': ['create', 'patch'],
+      '/namespaces': ['list', 'watch'],
       '/nodes': ['list', 'watch'],
       '/pods': ['delete', 'list', 'watch'],
+      '/replicationcontrollers': ['list', 'watch'],
+      '/services': ['list', 'watch'],
+      'apps/replicasets': ['list', 'watch'],
+      'apps/statefulsets': ['list', 'watch'],
       '/pods/binding': ['create'],
       '/pods/status': ['patch'],
       'coordination.k8s.io/leases': ['create', 'get', 'update'],

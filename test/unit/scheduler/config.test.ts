@@ -11,8 +11,9 @@ describe('scheduler config', () => {
     expect(config).toMatchObject({ schedulerName: 'lab-scheduler', pluginTimeoutMs: 5000, backoff: { initialMs: 1000, maxMs: 10000 }, scoringStrategy: { type: 'LeastAllocated' } });
   });
 
-  it('the default profile has upstream plugins and weights', () => {
+  it('the default profile has upstream plugins and weights (v1.34 default_plugins.go, without the volume plugins)', () => {
     const d = describeProfile(defaultProfile(ctx));
+    expect(d.preEnqueue).toEqual(['SchedulingGates']);
     expect(d.queueSort).toEqual(['PrioritySort']);
     expect(d.filter).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
     expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×1', 'NodeResourcesBalancedAllocation×1', 'ImageLocality×1']);

@@ -112,7 +112,7 @@ describe('SchedulingQueue', () => {
     const pod = makePod({ name: 'p' });
     q.add(pod);
     q.delete(pod);
-    expect(q.lengths()).toEqual({ active: 0, backoff: 0, unschedulable: 0 });
+    expect(q.lengths()).toEqual({ active: 0, backoff: 0, unschedulable: 0, gated: 0 });
     q.add(pod);
     q.addUnschedulable((await q.pop())!);
     q.update({ ...pod, metadata: { ...pod.metadata, labels: { x: 'y' } } });

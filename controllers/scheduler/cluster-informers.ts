@@ -1,0 +1,57 @@
+/**
+ * The informers behind the plugins' ClusterListers (framework/listers.ts), as kube-scheduler's
+ * SharedInformerFactory serves its plugins: namespaces (InterPodAffinity's namespaceSelector and
+ * the pod's namespace labels) and the Services, ReplicationControllers, ReplicaSets and
+ * StatefulSets whose selectors PodTopologySpread's default constraints use. Read-only: list and
+ * watch (manifests/rbac/scheduler.yaml grants exactly that).
+ */
+import type {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  V1Namespace,
+  V1ReplicaSet,
+  V1ReplicationController,
+  V1Service,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import { createInformer, type Informer } from '../shared/informer.js';
+import type { Logger } from '../shared/log.js';
+import type { ListerSources } from './framework/listers.js';
+
+export type ListerCoreClient = Pick<CoreV1Api, 'listNamespace' | 'listServiceForAllNamespaces' | 'listReplicationControllerForAllNamespaces'>;
+export type ListerAppsClient = Pick<AppsV1Api, 'listReplicaSetForAllNamespaces' | 'listStatefulSetForAllNamespaces'>;
+
+export interface ListerInformers {
+  /** Fills a ListerSources object (the one the runtime's listers read). */
+  sources: Required<ListerSources>;
+  all: Informer<V1Namespace | V1Service | V1ReplicationController | V1ReplicaSet | V1StatefulSet>[];
+}
+
+export function createListerInformers(kc: KubeConfig, core: ListerCoreClient, apps: ListerAppsClient, log?: Logger): ListerInformers {
+  const namespaces = createInformer<V1Namespace>(kc, { name: 'namespaces', path: '/api/v1/namespaces', list: (s) => core.listNamespace(s), deserializeAs: 'V1Namespace', log });
+  const services = createInformer<V1Service>(kc, { name: 'services', path: '/api/v1/services', list: (s) => core.listServiceForAllNamespaces(s), deserializeAs: 'V1Service', log });
+  const replicationControllers = createInformer<V1ReplicationController>(kc, {
+    name: 'replicationcontrollers',
+    path: '/api/v1/replicationcontrollers',
+    list: (s) => core.listReplicationControllerForAllNamespaces(s),
+    deserializeAs: 'V1ReplicationController',
+    log,
+  });
+  const replicaSets = createInformer<V1ReplicaSet>(kc, {
+    name: 'replicasets',
+    path: '/apis/apps/v1/replicasets',
+    list: (s) => apps.listReplicaSetForAllNamespaces(s),
+    deserializeAs: 'V1ReplicaSet',
+    log,
+  });
+  const statefulSets = createInformer<V1StatefulSet>(kc, {
+    name: 'statefulsets',
+    path: '/apis/apps/v1/statefulsets',
+    list: (s) => apps.listStatefulSetForAllNamespaces(s),
+    deserializeAs: 'V1StatefulSet',
+    log,
+  });
+  const sources = { namespaces, services, replicationControllers, replicaSets, statefulSets };
+  return { sources, all: Object.values(sources) as ListerInformers['all'] };
+}
