@@ -9,13 +9,14 @@ import type {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
   V1Namespace,
   V1ReplicaSet,
   V1ReplicationController,
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import { createInformer, type Informer } from '../shared/informer.js';
+import { createInformer, type Informer, type InformerOptions } from '../shared/informer.js';
 import type { Logger } from '../shared/log.js';
 import type { ListerSources } from './framework/listers.js';
 
@@ -29,29 +30,13 @@ export interface ListerInformers {
 }
 
 export function createListerInformers(kc: KubeConfig, core: ListerCoreClient, apps: ListerAppsClient, log?: Logger): ListerInformers {
-  const namespaces = createInformer<V1Namespace>(kc, { name: 'namespaces', path: '/api/v1/namespaces', list: (s) => core.listNamespace(s), deserializeAs: 'V1Namespace', log });
-  const services = createInformer<V1Service>(kc, { name: 'services', path: '/api/v1/services', list: (s) => core.listServiceForAllNamespaces(s), deserializeAs: 'V1Service', log });
-  const replicationControllers = createInformer<V1ReplicationController>(kc, {
-    name: 'replicationcontrollers',
-    path: '/api/v1/replicationcontrollers',
-    list: (s) => core.listReplicationControllerForAllNamespaces(s),
-    deserializeAs: 'V1ReplicationController',
-    log,
-  });
-  const replicaSets = createInformer<V1ReplicaSet>(kc, {
-    name: 'replicasets',
-    path: '/apis/apps/v1/replicasets',
-    list: (s) => apps.listReplicaSetForAllNamespaces(s),
-    deserializeAs: 'V1ReplicaSet',
-    log,
-  });
-  const statefulSets = createInformer<V1StatefulSet>(kc, {
-    name: 'statefulsets',
-    path: '/apis/apps/v1/statefulsets',
-    list: (s) => apps.listStatefulSetForAllNamespaces(s),
-    deserializeAs: 'V1StatefulSet',
-    log,
-  });
-  const sources = { namespaces, services, replicationControllers, replicaSets, statefulSets };
+  const make = <T extends KubernetesObject>(opts: Pick<InformerOptions<T>, 'name' | 'path' | 'list' | 'deserializeAs'>) => createInformer<T>(kc, { ...opts, log });
+  const sources = {
+    namespaces: make<V1Namespace>({ name: 'namespaces', path: '/api/v1/namespaces', list: (s) => core.listNamespace(s), deserializeAs: 'V1Namespace' }),
+    services: make<V1Service>({ name: 'services', path: '/api/v1/services', list: (s) => core.listServiceForAllNamespaces(s), deserializeAs: 'V1Service' }),
+    replicationControllers: make<V1ReplicationController>({ name: 'replicationcontrollers', path: '/api/v1/replicationcontrollers', list: (s) => core.listReplicationControllerForAllNamespaces(s), deserializeAs: 'V1ReplicationController' }),
+    replicaSets: make<V1ReplicaSet>({ name: 'replicasets', path: '/apis/apps/v1/replicasets', list: (s) => apps.listReplicaSetForAllNamespaces(s), deserializeAs: 'V1ReplicaSet' }),
+    statefulSets: make<V1StatefulSet>({ name: 'statefulsets', path: '/apis/apps/v1/statefulsets', list: (s) => apps.listStatefulSetForAllNamespaces(s), deserializeAs: 'V1StatefulSet' }),
+  };
   return { sources, all: Object.values(sources) as ListerInformers['all'] };
 }
