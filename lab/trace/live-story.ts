@@ -48,6 +48,7 @@ export function formatStoryLine(step: StoryStep, chalk: ChalkInstance = new Chal
   const text = `  ${stepSummary(step)}`;
   if (step.state === 'missing') return chalk.red(text);
   if (step.state === 'out-of-order') return chalk.yellow(text);
+  if (step.state === 'simulated') return chalk.dim(text);
   return text;
 }
 

@@ -58,7 +58,10 @@ function sentence(title: string): string {
 
 function judge(d: Draft, number: number, chapterStartMs: number, byId: ReadonlyMap<number, TraceEntry>): StoryStep {
   const step: StoryStep = { number, title: sentence(d.title), actors: actorsOfStep(d), from: d.from, to: d.to, entryIds: [], state: 'missing' };
-  if (d.primary.length === 0) return step;
+  if (d.primary.length === 0) {
+    if (d.byDesign) Object.assign(step, { state: 'simulated', note: d.byDesign });
+    return step;
+  }
   // A trigger from before the request (the watch event a controller acted on long ago) is not part of this chapter.
   const all = [...d.context.filter((e) => e.tMs >= chapterStartMs), ...d.primary];
   step.entryIds = [...new Set(all.map((e) => e.id))].sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import { escapeHtml, TIMELINE_HEAD } from './html-rows.js';
 import { formatDuration } from './story-views.js';
 
 function stepHtml(step: StoryStep, byId: ReadonlyMap<number, TraceEntry>): string {
-  const timing = step.durationMs === undefined ? 'missing' : formatDuration(step.durationMs);
+  const timing = step.state === 'simulated' ? 'simulated' : step.durationMs === undefined ? 'missing' : formatDuration(step.durationMs);
   const actors = step.actors.length ? ` <span class="actors">${escapeHtml(step.actors.join(', '))}</span>` : '';
   const note = step.note ? ` <span class="note">(${escapeHtml(step.note)})</span>` : '';
   // The rows are copied from the timeline table when the step is first opened (STEP_ROWS_SCRIPT):
@@ -18,7 +18,9 @@ function stepHtml(step: StoryStep, byId: ReadonlyMap<number, TraceEntry>): strin
   const ids = step.entryIds.filter((id) => byId.has(id));
   const body = ids.length
     ? `<table class="rows" data-ids="${ids.join(' ')}"><thead>${TIMELINE_HEAD}</thead><tbody></tbody></table>`
-    : '<p class="none">The trace holds no entry for this step: it did not happen, or a tap that would see it was off.</p>';
+    : step.state === 'simulated'
+      ? `<p class="none">No entry for this step, by design: ${escapeHtml(step.note ?? '')}.</p>`
+      : '<p class="none">The trace holds no entry for this step: it did not happen, or a tap that would see it was off.</p>';
   return `<li class="step ${step.state}"><details><summary><span class="num">${step.number}.</span> ${escapeHtml(step.title)} <span class="time">${timing}</span>${step.state === 'out-of-order' ? ' <span class="badge">out of order</span>' : ''}${note}${actors}</summary>${body}</details></li>`;
 }
 

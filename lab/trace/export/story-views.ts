@@ -20,6 +20,7 @@ function laneRank(lane: Lane): number {
 
 /** '3. The lab's Deployment controller ... · 8 ms', '7. ... · missing', '9. ... · 40 ms · out of order'. */
 export function stepSummary(step: StoryStep): string {
+  if (step.state === 'simulated') return `${step.number}. ${step.title} · ${step.note ?? 'simulated'}`;
   const timing = step.durationMs === undefined ? 'missing' : formatDuration(step.durationMs);
   const order = step.state === 'out-of-order' ? ` · out of order (${step.note ?? ''})` : '';
   return `${step.number}. ${step.title} · ${timing}${order}`;
@@ -42,6 +43,7 @@ export function storyToMermaid(story: Story, title?: string): string {
       const to = participantId(step.to as Actor);
       // A step that did not happen is a note, not an arrow: the diagram draws only what the trace shows.
       if (step.state === 'missing') body.push(`Note over ${from}: ${mermaidText(`${step.number}. missing: ${step.title}`)}`);
+      else if (step.state === 'simulated') body.push(`Note over ${from}: ${mermaidText(stepSummary(step))}`);
       else body.push(`${from}->>${to}: ${mermaidText(stepSummary(step))}`);
     }
   }

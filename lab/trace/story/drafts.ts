@@ -14,6 +14,8 @@ export interface Draft {
   context: TraceEntry[];
   /** The step that must come first (per object where both are about the same objects). */
   after?: Draft;
+  /** Why the step leaves no entries by design (pods on simulated nodes): it is then not missing. */
+  byDesign?: string;
 }
 
 /** Every distinct actor of the entries, in order of first appearance. */

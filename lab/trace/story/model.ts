@@ -6,7 +6,11 @@
  */
 import type { Actor } from '../schema.js';
 
-export type StepState = 'done' | 'missing' | 'out-of-order';
+/**
+ * `simulated`: a step that cannot leave entries by design — the sandbox and containers of pods on
+ * simulated nodes (kwok's: no kubelet, no containerd) — told as such instead of as missing.
+ */
+export type StepState = 'done' | 'missing' | 'out-of-order' | 'simulated';
 
 /** What a chapter of the story was about, read from what the request caused (not from its verb alone). */
 export type Scenario = 'create' | 'scale-up' | 'scale-down' | 'rolling-update' | 'delete' | 'update';
@@ -31,7 +35,7 @@ export interface StoryStep {
   endMs?: number;
   durationMs?: number;
   state: StepState;
-  /** For out-of-order: which step it came before, and for which object. */
+  /** For out-of-order: which step it came before, and for which object; for simulated: why it has no entries. */
   note?: string;
 }
 

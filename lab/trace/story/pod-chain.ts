@@ -3,6 +3,7 @@
  * started → Running → Ready; or deleted → marked terminating in etcd → containers stopped → deleted
  * for good by the kubelet → gone from etcd.
  */
+import { isSimulatedNodeName } from '../../cluster/simulated-nodes/options.js';
 import { namePattern } from '../export/mermaid.js';
 import { nodeOfActor, objectKeyOf, type TraceEntry } from '../schema.js';
 import { about, actorsOf, draft, laneOf, triggersOf, type Draft } from './drafts.js';
@@ -32,6 +33,9 @@ function setLabel(set: PodSet): string {
   return `${plural(names.length, 'pod')} ${namePattern(names)}`;
 }
 
+/** What a step that no simulated node can show says instead of "missing". */
+export const SIMULATED_BY_DESIGN = 'simulated node: no kubelet or containerd entries, by design';
+
 /** Drafts for pods being created, their evidence searched in `tree` (entries after the request). */
 export function creationDrafts(set: PodSet, tree: readonly TraceEntry[], byId: ReadonlyMap<number, TraceEntry>, after: Draft): Draft[] {
   const keys = new Set(set.requests.map((e) => objectKeyOf(e.object)));
@@ -48,6 +52,10 @@ export function creationDrafts(set: PodSet, tree: readonly TraceEntry[], byId: R
   const oneRecordEach = bindings.some((b) => b.tap === 'write') ? bindings.filter((b) => b.tap === 'write') : bindings;
   const boundTo = countedList(oneRecordEach.flatMap((e) => (typeof e.details.node === 'string' ? [e.details.node] : [])));
   const bound = draft(`${who(binders, 'the scheduler')} picks a node for each pod and binds it${boundTo ? ` (${boundTo})` : ''}`, laneOf(binders[0], 'scheduler'), 'api-server', bindings, triggersOf(bindings, byId), stored);
+  // Pods bound only to simulated nodes (kwok's) have no sandbox or containers, and kwok, not a kubelet, reports them.
+  const boundNodes = oneRecordEach.map((e) => e.details.node);
+  const simulated = boundNodes.length > 0 && boundNodes.every((n) => typeof n === 'string' && isSimulatedNodeName(n));
+  const reporter = simulated ? 'kwok (for the simulated nodes)' : 'The kubelet';
   const sandboxes = pick((e) => isContainerdStep(e, 'sandbox'));
   const sandbox = draft(`The kubelet on each pod's node has containerd start the pod's sandbox${sandboxes.length ? ` (${nodesOf(sandboxes)})` : ''}`, 'kubelet', 'containerd', sandboxes, [], bound);
   const containerSteps = pick((e) => isContainerdStep(e, 'container'));
@@ -56,8 +64,9 @@ export function creationDrafts(set: PodSet, tree: readonly TraceEntry[], byId: R
   const started = containerSteps.length > 0
     ? draft('containerd creates and starts the containers', 'kubelet', 'containerd', containerSteps, startEvents, sandbox)
     : draft('The kubelet has the containers started', 'kubelet', 'containerd', startEvents, [], sandbox);
-  const running = draft('The kubelet reports the pods Running', 'kubelet', 'api-server', pick((e) => isKubeletStatus(e, 'status.phase', 'Running')), [], started);
-  const ready = draft('The kubelet reports the pods Ready', 'kubelet', 'api-server', pick((e) => isKubeletStatus(e, 'condition.Ready', 'True')), [], running);
+  if (simulated) for (const d of [sandbox, started]) d.byDesign = SIMULATED_BY_DESIGN;
+  const running = draft(`${reporter} reports the pods Running`, 'kubelet', 'api-server', pick((e) => isKubeletStatus(e, 'status.phase', 'Running')), [], started);
+  const ready = draft(`${reporter} reports the pods Ready`, 'kubelet', 'api-server', pick((e) => isKubeletStatus(e, 'condition.Ready', 'True')), [], running);
   return [created, stored, bound, sandbox, started, running, ready];
 }
 
