@@ -6,7 +6,7 @@
  */
 import { isBinding } from './correlate.js';
 import type { TraceEntry } from './schema.js';
-import { changeOf, isApiWrite, isEtcd, isNodeAgent } from './story/evidence.js';
+import { changeOf, isApiWrite, isEtcd, isNodeAgent, replicasWritten } from './story/evidence.js';
 
 export const STATE_KINDS = ['Deployment', 'ReplicaSet', 'Pod'] as const;
 export type StateField = 'exists' | 'replicas' | 'phase' | 'node';
@@ -46,7 +46,7 @@ function factsOf(e: TraceEntry, kind: string): Array<[StateField, string]> {
   if (isApiWrite(e) && e.verb === 'delete' && !isNodeAgent(e.actor)) facts.push(kind === 'Pod' ? ['phase', 'Terminating'] : ['exists', 'deleting']);
   if (isEtcd(e, 'DELETE')) facts.push(['exists', 'deleted']);
   if (isBinding(e) && isApiWrite(e) && typeof e.details.node === 'string') facts.push(['node', e.details.node]);
-  const replicas = changeOf(e, 'spec.replicas')?.to;
+  const replicas = changeOf(e, 'spec.replicas')?.to ?? replicasWritten(e);
   if (replicas !== undefined && kind !== 'Pod') facts.push(['replicas', String(replicas)]);
   const node = changeOf(e, 'spec.nodeName')?.to;
   if (node !== undefined && kind === 'Pod') facts.push(['node', String(node)]);

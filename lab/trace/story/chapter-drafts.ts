@@ -8,7 +8,7 @@ import type { OwnerIndex } from '../correlate.js';
 import { objectKeyOf, type TraceEntry } from '../schema.js';
 import type { ChapterScope } from './chapters.js';
 import { actorsOf, draft, laneOf, triggersOf, type Draft } from './drafts.js';
-import { changeOf, isEtcd, isSpecWrite } from './evidence.js';
+import { changeOf, isEtcd, isSpecWrite, replicasWritten } from './evidence.js';
 import type { Scenario } from './model.js';
 import { creationDrafts, deletionDrafts, type PodSet } from './pod-chain.js';
 import { who } from './words.js';
@@ -31,11 +31,27 @@ function requestVerb(request: TraceEntry): string {
   return request.verb;
 }
 
-/** spec.replicas before and after a scale write, from a watch event of the same resourceVersion. */
-function replicasChange(write: TraceEntry, tree: readonly TraceEntry[]): { from?: string; to?: string } | undefined {
-  const seen = tree.find((e) => e.tap === 'informer' && e.resourceVersion !== undefined && e.resourceVersion === write.resourceVersion && objectKeyOf(e.object) === objectKeyOf(write.object));
-  if (!seen) return undefined;
-  return changeOf(seen, 'spec.replicas') ?? {};
+/** ' to 5 replicas' for a scale request whose body the audit log kept. */
+function scaleTarget(request: TraceEntry): string {
+  const replicas = requestVerb(request) === 'scale' ? replicasWritten(request) : undefined;
+  return replicas === undefined ? '' : ` to ${replicas} replica${replicas === 1 ? '' : 's'}`;
+}
+
+/**
+ * spec.replicas before and after a scale write: from a watch event of the same resourceVersion
+ * where the lab's informers saw it, else from the count the write itself carried (the audit log's
+ * body) and the last count written before it. An empty change: the write left the count as it was.
+ */
+function replicasChange(write: TraceEntry, scope: Pick<ChapterScope, 'tree' | 'earlier'>): { from?: string; to?: string } | undefined {
+  const key = objectKeyOf(write.object);
+  const seen = scope.tree.find((e) => e.tap === 'informer' && e.resourceVersion !== undefined && e.resourceVersion === write.resourceVersion && objectKeyOf(e.object) === key);
+  if (seen) return changeOf(seen, 'spec.replicas') ?? {};
+  const to = replicasWritten(write);
+  if (to === undefined) return undefined;
+  const before = [...scope.earlier, ...scope.tree].filter((e) => objectKeyOf(e.object) === key && e.id !== write.id && (e.tMs < write.tMs || (e.tMs === write.tMs && e.id < write.id)));
+  const from = before.map(replicasWritten).filter((n) => n !== undefined).at(-1);
+  if (from === to) return {};
+  return from === undefined ? { to: String(to) } : { from: String(from), to: String(to) };
 }
 
 function replicaSetActions(scope: ChapterScope, owners: OwnerIndex): ReplicaSetActions[] {
@@ -55,7 +71,7 @@ function replicaSetActions(scope: ChapterScope, owners: OwnerIndex): ReplicaSetA
       else if (isSpecWrite(e, 'ReplicaSet', ['delete'])) slot(e.object.name, key).deleted.push(e);
       else if (isSpecWrite(e, 'ReplicaSet', ['update', 'patch'])) {
         // A write that changed no replica count (labels, annotations) is not a step of the chain.
-        const change = replicasChange(e, scope.tree);
+        const change = replicasChange(e, scope);
         if (!change || change.to !== undefined) slot(e.object.name, key).scaled.push(e);
       }
     } else if (e.object.kind === 'Pod') {
@@ -86,16 +102,25 @@ interface Scaling {
 }
 
 /** Which way a ReplicaSet was scaled: from the watched replica counts, else from what happened to its pods. */
-function scalingOf(rs: ReplicaSetActions, tree: readonly TraceEntry[]): Scaling {
-  const changes = rs.scaled.map((e) => replicasChange(e, tree)).filter((c) => c?.to !== undefined);
+function scalingOf(rs: ReplicaSetActions, scope: ChapterScope): Scaling {
+  const changes = rs.scaled.map((e) => replicasChange(e, scope)).filter((c) => c?.to !== undefined);
+  const firstFrom = changes[0]?.from;
+  // A count written before the trace began: where it went is known, not where it came from.
+  if (changes.length > 0 && firstFrom === undefined && rs.created.length === 0) {
+    return { ...podDirection(rs), counts: `to ${changes.at(-1)!.to}` };
+  }
   if (changes.length > 0) {
-    const from = Number(changes[0]!.from ?? 0);
+    const from = Number(firstFrom ?? 0);
     const to = Number(changes.at(-1)!.to);
     const counts = `${from}→${to}`;
     return to > from ? { direction: 'up', counts } : to < from ? { direction: 'down', counts } : { counts };
   }
   // A ReplicaSet created in this chapter gains pods from its creation: they tell nothing of a later write.
   if (rs.created.length > 0) return {};
+  return podDirection(rs);
+}
+
+function podDirection(rs: ReplicaSetActions): Scaling {
   if (rs.podsCreated.length > 0 && rs.podsDeleted.length === 0) return { direction: 'up' };
   if (rs.podsDeleted.length > 0 && rs.podsCreated.length === 0) return { direction: 'down' };
   return {};
@@ -109,7 +134,7 @@ function podSet(requests: TraceEntry[], replicaSet: string): PodSet {
 function replicaSetDrafts(rs: ReplicaSetActions, scope: ChapterScope, byId: ReadonlyMap<number, TraceEntry>, after: Draft): Draft[] {
   const drafts: Draft[] = [];
   const rsEntries = scope.tree.filter((e) => objectKeyOf(e.object) === rs.key);
-  const scaling = scalingOf(rs, scope.tree);
+  const scaling = scalingOf(rs, scope);
   let last = after;
   if (rs.created.length > 0) {
     const actors = actorsOf(rs.created);
@@ -149,7 +174,7 @@ export function chapterDrafts(scope: ChapterScope, owners: OwnerIndex, byId: Rea
   const actions = replicaSetActions(scope, owners);
   const scenario = scenarioOf(request, actions);
   const kind = `Deployment ${request.object.name}`;
-  const asked = draft(`${who([request.actor], request.actor)} asks the API server to ${requestVerb(request)} ${kind}`, laneOf(request.actor, 'kubectl'), 'api-server', [request]);
+  const asked = draft(`${who([request.actor], request.actor)} asks the API server to ${requestVerb(request)} ${kind}${scaleTarget(request)}`, laneOf(request.actor, 'kubectl'), 'api-server', [request]);
   const deploymentInEtcd = scope.tree.filter((e) => objectKeyOf(e.object) === scope.deploymentKey && e.tap === 'etcd' && e.tMs < scope.untilMs);
   // The request's own write: the etcd entry with its resourceVersion, else the first one after it.
   const ownWrite = deploymentInEtcd.find((e) => request.resourceVersion !== undefined && e.resourceVersion === request.resourceVersion) ?? deploymentInEtcd[0];

@@ -12,6 +12,8 @@ export interface ChapterScope {
   deploymentKey: string;
   /** Entries about the Deployment's tree from the request on, by occurrence. */
   tree: TraceEntry[];
+  /** Entries about the same tree before the request (what the objects were when it came). */
+  earlier: TraceEntry[];
   /** Session time of the next request about the same Deployment (Infinity if none). */
   untilMs: number;
 }
@@ -21,7 +23,9 @@ export function chapterScopes(ordered: readonly TraceEntry[], owners: OwnerIndex
   return requests.map((request, i) => {
     const deploymentKey = objectKeyOf(request.object);
     const next = requests.slice(i + 1).find((r) => objectKeyOf(r.object) === deploymentKey);
-    const tree = ordered.filter((e) => e.tMs >= request.tMs && e.id !== request.id && owners.isWithin(objectKeyOf(e.object), deploymentKey));
-    return { request, deploymentKey, tree, untilMs: next?.tMs ?? Number.POSITIVE_INFINITY };
+    const inTree = ordered.filter((e) => e.id !== request.id && owners.isWithin(objectKeyOf(e.object), deploymentKey));
+    const tree = inTree.filter((e) => e.tMs >= request.tMs);
+    const earlier = inTree.filter((e) => e.tMs < request.tMs);
+    return { request, deploymentKey, tree, earlier, untilMs: next?.tMs ?? Number.POSITIVE_INFINITY };
   });
 }

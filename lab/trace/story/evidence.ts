@@ -31,6 +31,18 @@ export function isSpecWrite(e: TraceEntry, kind: string, verbs: readonly string[
   return !isNodeAgent(e.actor) && !isPersonRequest(e);
 }
 
+/**
+ * The replica count a write of a Deployment or ReplicaSet (or its scale) set, as the audit tap
+ * read it from the request or response body: the built-in controllers' side has no watch of ours
+ * whose diff would tell it.
+ */
+export function replicasWritten(e: TraceEntry): number | undefined {
+  if (e.object.kind !== 'Deployment' && e.object.kind !== 'ReplicaSet') return undefined;
+  if (!isApiWrite(e) || e.verb === 'delete') return undefined;
+  if (e.details.subresource !== undefined && e.details.subresource !== 'scale') return undefined;
+  return typeof e.details.replicas === 'number' ? e.details.replicas : undefined;
+}
+
 export function diffOf(e: TraceEntry): FieldChange[] {
   return Array.isArray(e.details.diff) ? (e.details.diff as FieldChange[]) : [];
 }

@@ -47,6 +47,21 @@ export function isLeaseRenewal(verb: string, request: LooseObject | undefined): 
   return spec.acquireTime !== spec.renewTime;
 }
 
+const SCALABLE = new Set(['deployments', 'replicasets']);
+
+/**
+ * The spec.replicas a write of a Deployment or ReplicaSet (or its scale) left, from the response
+ * body (what was stored), else the request's: the built-in controllers' writes are seen only here.
+ * A patch's request is partial, so only its response counts.
+ */
+function replicasOf(resource: string, subresource: string | undefined, verb: string, request: LooseObject | undefined, response: LooseObject | undefined): number | undefined {
+  if (!SCALABLE.has(resource) || (subresource !== undefined && subresource !== 'scale')) return undefined;
+  if (verb !== 'create' && verb !== 'update' && verb !== 'patch') return undefined;
+  const specReplicas = (o: LooseObject | undefined) => (o?.spec as { replicas?: unknown } | undefined)?.replicas;
+  const replicas = response?.kind === 'Status' ? undefined : specReplicas(response) ?? (verb === 'patch' ? undefined : specReplicas(request));
+  return typeof replicas === 'number' && Number.isInteger(replicas) ? replicas : undefined;
+}
+
 /** Pure: one audit log line → a timeline input, or undefined when the line is skipped. Throws on non-JSON. */
 export function parseAuditLine(line: string, opts: AuditParseOptions = {}): TraceInput | undefined {
   const ev = JSON.parse(line) as AuditEvent;
@@ -83,6 +98,8 @@ export function parseAuditLine(line: string, opts: AuditParseOptions = {}): Trac
     const spec = request.spec as { holderIdentity?: string };
     details.holder = spec.holderIdentity || '(released)';
   }
+  const replicas = replicasOf(resource, ref.subresource, verb, request, response);
+  if (replicas !== undefined) details.replicas = replicas;
   if (ref.subresource === 'binding') {
     const target = request?.target as { name?: string } | undefined;
     if (target?.name) details.node = target.name;

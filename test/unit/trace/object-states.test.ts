@@ -31,12 +31,21 @@ describe.each<Controllers>(['lab', 'builtin'])('object states over a scale-up (%
     expect(pods(end).map((p) => p.phase)).toEqual(Array(4).fill('Running'));
   });
 
-  it('replicas as watched: the lab\'s informers see spec.replicas; the built-in side\'s audit log does not say', () => {
-    const rs = statesAt(timeline, timeline.endMs).find((s) => s.kind === 'ReplicaSet')!;
-    if (controllers === 'lab') {
-      expect(rs.replicas).toBe('4');
-      expect(statesAt(timeline, scaleAt - 1).find((s) => s.kind === 'ReplicaSet')!.replicas).toBe('2');
-    } else expect(rs.replicas).toBeUndefined();
+  it('replicas on both sides: the lab\'s informers see spec.replicas, the audit log\'s bodies tell it for the built-ins', () => {
+    const rs = (t: number) => statesAt(timeline, t).find((s) => s.kind === 'ReplicaSet')!;
+    const dep = (t: number) => statesAt(timeline, t).find((s) => s.kind === 'Deployment')!;
+    expect(rs(timeline.endMs).replicas).toBe('4');
+    expect(rs(scaleAt - 1).replicas).toBe('2');
+    expect(dep(scaleAt - 1).replicas).toBe('2');
+    expect(dep(timeline.endMs).replicas).toBe('4');
+  });
+
+  it('a built-in trace whose audit lines carry no bodies (recorded before) shows no replicas rather than a guess', () => {
+    const old = new TraceBuilder(controllers, 'demo', false);
+    old.scaleDeployment(old.createDeployment(200, 'web', 2, '77df657bb8') + 2000, 'web', 'web-77df657bb8', 4);
+    const tl = stateTimeline(old.entries());
+    const rs = statesAt(tl, tl.endMs).find((s) => s.kind === 'ReplicaSet')!;
+    expect(rs.replicas).toBe(controllers === 'lab' ? '4' : undefined);
   });
 });
 

@@ -118,6 +118,23 @@ describe('parseAuditLine', () => {
   });
 });
 
+describe('audit: replica counts from request and response bodies', () => {
+  const rsRef = { resource: 'replicasets', namespace: 'demo', name: 'web-7d9f', apiGroup: 'apps', apiVersion: 'v1' };
+  it.each([
+    ['a Deployment create (the stored, defaulted count)', { verb: 'create', requestObject: { spec: {} }, responseObject: { kind: 'Deployment', spec: { replicas: 1 } } }, 1],
+    ['a ReplicaSet update by the built-in Deployment controller', { verb: 'update', objectRef: rsRef, requestObject: { spec: { replicas: 5 } }, responseObject: { kind: 'ReplicaSet', spec: { replicas: 5 } } }, 5],
+    ['an update whose response the policy did not keep', { verb: 'update', objectRef: rsRef, requestObject: { spec: { replicas: 0 } } }, 0],
+    ['kubectl scale (a patch of the scale subresource)', { verb: 'patch', objectRef: { ...rsRef, resource: 'deployments', subresource: 'scale' }, requestObject: { spec: { replicas: 7 } }, responseObject: { kind: 'Scale', spec: { replicas: 7 } } }, 7],
+    ['a patch with no response: its request is partial, not the stored count', { verb: 'patch', objectRef: rsRef, requestObject: { spec: { replicas: 2 } } }, undefined],
+    ['a status write', { verb: 'update', objectRef: { ...rsRef, subresource: 'status' }, requestObject: { spec: { replicas: 3 } }, responseObject: { spec: { replicas: 3 } } }, undefined],
+    ['a failed write (a Status in the response)', { verb: 'update', objectRef: rsRef, requestObject: { spec: { replicas: 3 } }, responseObject: { kind: 'Status', code: 409 }, responseStatus: { code: 409 } }, undefined],
+    ['a Pod create', { verb: 'create', objectRef: { resource: 'pods', namespace: 'demo', name: 'p', apiVersion: 'v1' }, requestObject: { spec: { replicas: 3 } } }, undefined],
+    ['a count that is not an integer', { verb: 'update', objectRef: rsRef, responseObject: { kind: 'ReplicaSet', spec: { replicas: '3' } } }, undefined],
+  ])('%s', (_label, over, replicas) => {
+    expect(parseAuditLine(auditLine({ level: 'RequestResponse', ...over }))!.details.replicas).toBe(replicas);
+  });
+});
+
 describe('etcd watch JSON', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   it.each([

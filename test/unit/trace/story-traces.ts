@@ -22,7 +22,15 @@ export class TraceBuilder {
   private readonly replicas = new Map<string, number>();
   private readonly nodeOfPod = new Map<string, string>();
 
-  constructor(readonly controllers: Controllers, readonly ns = 'demo') {}
+  /**
+   * auditReplicas: the audit tap reads spec.replicas from the bodies of Deployment and ReplicaSet
+   * writes (traces recorded before it did have none).
+   */
+  constructor(readonly controllers: Controllers, readonly ns = 'demo', readonly auditReplicas = true) {}
+
+  private replicasDetail(replicas: number): Record<string, unknown> {
+    return this.auditReplicas ? { replicas } : {};
+  }
 
   private get dc(): Actor { return this.controllers === 'lab' ? 'deployment-controller' : 'kube-controller-manager/deployment-controller'; }
   private get rsc(): Actor { return this.controllers === 'lab' ? 'replicaset-controller' : 'kube-controller-manager/replicaset-controller'; }
@@ -34,13 +42,13 @@ export class TraceBuilder {
   private add(ms: number, input: Omit<TraceInput, 'at'>): void { this.inputs.push({ ...input, at: new Date(START + ms) }); }
 
   /** A controller's API write: the lab's as the client saw it plus its audit line; a built-in's audit line only. */
-  private write(ms: number, actor: Actor, verb: string, object: ObjectRef, details: Record<string, unknown> = {}, rv?: string, latencyMs = 3): void {
+  private write(ms: number, actor: Actor, verb: string, object: ObjectRef, details: Record<string, unknown> = {}, rv?: string, latencyMs = 3, auditOnly: Record<string, unknown> = {}): void {
     const withRv = rv ? { resourceVersion: rv } : {};
     if (this.lab && !actor.startsWith('kubelet@') && !actor.startsWith('kube-controller-manager/generic')) {
       // The write tap places a request at its start; the API server receives it a moment later.
       this.add(ms - 1, { tap: 'write', actor, verb, object, details, latencyMs, ...withRv });
     }
-    const audit = { code: verb === 'create' ? 201 : 200, userAgent: `${actor}/v1.34.4`, ...details };
+    const audit = { code: verb === 'create' ? 201 : 200, userAgent: `${actor}/v1.34.4`, ...details, ...auditOnly };
     this.add(ms, { tap: 'audit', actor, verb: verb === 'bind' ? 'create' : verb, object, details: audit, latencyMs, ...withRv });
   }
 
@@ -67,7 +75,7 @@ export class TraceBuilder {
     this.noise(ms - 100);
     const dep = this.ref('Deployment', name);
     const rv = this.nextRv();
-    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'create', object: dep, resourceVersion: rv, details: { code: 201 }, latencyMs: 6 });
+    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'create', object: dep, resourceVersion: rv, details: { code: 201, ...this.replicasDetail(replicas) }, latencyMs: 6 });
     this.etcd(ms + 4, 'PUT', dep, rv, true);
     this.watch(ms + 8, this.dc, 'ADDED', dep, rv, [{ field: 'spec.replicas', to: String(replicas) }]);
     return this.newReplicaSet(ms + 9, name, hash, replicas);
@@ -79,7 +87,7 @@ export class TraceBuilder {
     const owner: Owner = { kind: 'Deployment', name: deployment, uid: `Deployment-${deployment}` };
     this.decide(ms, this.dc, 'createReplicaSet', this.ref('Deployment', deployment), 'no ReplicaSet has the current pod template');
     const rv = this.nextRv();
-    this.write(ms + 1, this.dc, 'create', rs, { owner }, rv);
+    this.write(ms + 1, this.dc, 'create', rs, { owner }, rv, 3, this.replicasDetail(replicas));
     this.etcd(ms + 30, 'PUT', rs, rv, true);
     this.watch(ms + 35, this.rsc, 'ADDED', rs, rv, [{ field: 'spec.replicas', to: String(replicas) }], owner);
     this.watch(ms + 36, this.dc, 'ADDED', rs, rv, [], owner);
@@ -155,7 +163,7 @@ export class TraceBuilder {
   scaleDeployment(ms: number, name: string, rsName: string, to: number): number {
     const dep = this.ref('Deployment', name);
     const rv = this.nextRv();
-    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'patch', object: dep, resourceVersion: rv, details: { code: 200, subresource: 'scale' }, latencyMs: 5 });
+    this.add(ms, { tap: 'audit', actor: 'kubectl', verb: 'patch', object: dep, resourceVersion: rv, details: { code: 200, subresource: 'scale', ...this.replicasDetail(to) }, latencyMs: 5 });
     this.etcd(ms + 4, 'PUT', dep, rv);
     const from = this.replicas.get(rsName)!;
     this.watch(ms + 8, this.dc, 'MODIFIED', dep, rv, [{ field: 'spec.replicas', from: String(from), to: String(to) }]);
@@ -168,7 +176,7 @@ export class TraceBuilder {
     const owner: Owner = { kind: 'Deployment', name: deployment, uid: `Deployment-${deployment}` };
     this.decide(ms, this.dc, 'scale', rs, `replicas ${from}→${to}`);
     const rv = this.nextRv();
-    this.write(ms + 1, this.dc, 'update', rs, { owner }, rv);
+    this.write(ms + 1, this.dc, 'update', rs, { owner }, rv, 3, this.replicasDetail(to));
     this.etcd(ms + 6, 'PUT', rs, rv);
     this.watch(ms + 9, this.rsc, 'MODIFIED', rs, rv, [{ field: 'spec.replicas', from: String(from), to: String(to) }], owner);
     this.replicas.set(rsName, to);
@@ -250,15 +258,15 @@ export function createTrace(controllers: Controllers, replicas = 3): TraceEntry[
   return b.entries();
 }
 
-export function scaleTrace(controllers: Controllers, from: number, to: number): TraceEntry[] {
-  const b = new TraceBuilder(controllers);
+export function scaleTrace(controllers: Controllers, from: number, to: number, auditReplicas = true): TraceEntry[] {
+  const b = new TraceBuilder(controllers, 'demo', auditReplicas);
   const ready = b.createDeployment(200, 'web', from, '77df657bb8');
   b.scaleDeployment(ready + 2000, 'web', 'web-77df657bb8', to);
   return b.entries();
 }
 
-export function rollingUpdateTrace(controllers: Controllers, replicas = 3): TraceEntry[] {
-  const b = new TraceBuilder(controllers);
+export function rollingUpdateTrace(controllers: Controllers, replicas = 3, auditReplicas = true): TraceEntry[] {
+  const b = new TraceBuilder(controllers, 'demo', auditReplicas);
   const ready = b.createDeployment(200, 'web', replicas, '77df657bb8');
   b.rollingUpdate(ready + 2000, 'web', 'web-77df657bb8', '5c8f9d6b4');
   return b.entries();
