@@ -4,19 +4,16 @@
 import {
   PatchStrategy,
   setHeaderOptions,
-  type KubeConfig,
   type V1Deployment,
   type V1Pod,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import { Controller } from '../shared/controller.js';
-import { noopDecisionSink, type DecisionSink } from '../shared/decisions.js';
+import { Controller, DONE, watchConfigOf, type ComponentClients, type ComponentOptions, type SyncResult } from '../shared/controller.js';
 import { EventRecorder } from '../shared/events.js';
-import { createInformer, objectKey, splitKey, type Informer } from '../shared/informer.js';
+import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { addInt32 } from '../shared/int64.js';
-import type { Clients } from '../shared/kube.js';
 import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
-import type { Logger } from '../shared/log.js';
+import { deploymentInformer, podInformer, replicaSetInformer } from '../shared/workload-informers.js';
 import { controllerRefOf } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { COMPONENT, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
@@ -24,57 +21,41 @@ import { failedCreateMessage, failedCreateStatus } from './progress.js';
 import { planDeploymentSync, type DeploymentAction, type PlannedEvent } from './sync.js';
 import { equalIgnoreHash } from './templates.js';
 
-export interface DeploymentControllerOptions {
-  kc: KubeConfig;
-  clients: Clients;
-  recorder?: EventRecorder;
-  decisions?: DecisionSink;
-  workers?: number;
-  log?: Logger;
-  now?: () => Date;
+export interface DeploymentControllerInformers {
+  deployments: Informer<V1Deployment>;
+  replicaSets: Informer<V1ReplicaSet>;
+  pods: Informer<V1Pod>;
 }
 
-/** Thrown to end a sync early so the key is retried on fresher cache state. */
-class RequeueError extends Error {}
+export type DeploymentControllerOptions = ComponentOptions<DeploymentControllerInformers>;
+
+/**
+ * What carrying out one action left: the Deployment as last written, a requeue for the end of
+ * the sync, or a requeue that ends the sync now (the rest of the plan was made on stale state).
+ */
+type Executed = { deployment: V1Deployment } | { requeue: SyncResult } | { startOver: SyncResult };
+
+/** A sync again as soon as a worker is free, on fresher cache state. */
+const SYNC_AGAIN: SyncResult = Object.freeze({ requeueAfter: 0 });
 
 export class DeploymentController extends Controller {
-  private readonly clients: Clients;
+  private readonly clients: ComponentClients;
   private readonly recorder: EventRecorder;
-  private readonly decisions: DecisionSink;
   private readonly now: () => Date;
   readonly deployments: Informer<V1Deployment>;
   readonly replicaSets: Informer<V1ReplicaSet>;
   readonly pods: Informer<V1Pod>;
 
   constructor(opts: DeploymentControllerOptions) {
-    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log });
+    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log, decisions: opts.decisions });
     this.clients = opts.clients;
     this.recorder = opts.recorder ?? new EventRecorder(opts.clients.core, COMPONENT);
-    this.decisions = opts.decisions ?? noopDecisionSink;
     this.now = opts.now ?? (() => new Date());
-    const kc = opts.clients.kubeConfig ?? opts.kc;
+    const kc = watchConfigOf(opts);
     const { apps, core } = opts.clients;
-    this.deployments = createInformer<V1Deployment>(kc, {
-      name: 'deployments',
-      path: '/apis/apps/v1/deployments',
-      list: (s) => apps.listDeploymentForAllNamespaces(s),
-      deserializeAs: 'V1Deployment',
-      log: opts.log,
-    });
-    this.replicaSets = createInformer<V1ReplicaSet>(kc, {
-      name: 'replicasets',
-      path: '/apis/apps/v1/replicasets',
-      list: (s) => apps.listReplicaSetForAllNamespaces(s),
-      deserializeAs: 'V1ReplicaSet',
-      log: opts.log,
-    });
-    this.pods = createInformer<V1Pod>(kc, {
-      name: 'pods',
-      path: '/api/v1/pods',
-      list: (s) => core.listPodForAllNamespaces(s),
-      deserializeAs: 'V1Pod',
-      log: opts.log,
-    });
+    this.deployments = opts.informers?.deployments ?? deploymentInformer(kc, apps, opts.log);
+    this.replicaSets = opts.informers?.replicaSets ?? replicaSetInformer(kc, apps, opts.log);
+    this.pods = opts.informers?.pods ?? podInformer(kc, core, opts.log);
     this.registerHandlers();
   }
 
@@ -158,12 +139,12 @@ export class DeploymentController extends Controller {
 
   // ---- sync ----
 
-  protected async syncHandler(key: string): Promise<void> {
+  protected async syncHandler(key: string): Promise<SyncResult> {
     const { namespace, name } = splitKey(key);
     const cached = this.deployments.get(namespace, name);
     if (!cached) {
       this.log.debug('deployment has been deleted', { key });
-      return;
+      return DONE;
     }
     const actions = planDeploymentSync({
       deployment: cached,
@@ -171,20 +152,28 @@ export class DeploymentController extends Controller {
       pods: this.pods.list(namespace),
       now: this.now(),
     });
-    let current: V1Deployment = cached;
-    try {
-      for (const action of actions) current = await this.execute(action, current);
-    } catch (err) {
-      if (err instanceof RequeueError) {
-        this.queue.add(key);
-        return;
-      }
-      throw err;
-    }
+    return this.carryOut(cached, actions);
   }
 
-  /** Carries out one action; returns the Deployment as last written (for its resourceVersion). */
-  private async execute(action: DeploymentAction, d: V1Deployment): Promise<V1Deployment> {
+  /**
+   * The executor: carries the planned actions out in order against the API server. A failed
+   * action throws (the rest are not tried); an action may end the sync early with a requeue; the
+   * requeue actions become the result.
+   */
+  async carryOut(deployment: V1Deployment, actions: readonly DeploymentAction[]): Promise<SyncResult> {
+    let current = deployment;
+    let result: SyncResult = DONE;
+    for (const action of actions) {
+      const step = await this.execute(action, current);
+      if ('deployment' in step) current = step.deployment;
+      else if ('startOver' in step) return step.startOver;
+      else result = step.requeue;
+    }
+    return result;
+  }
+
+  /** Carries out one action: the Deployment as last written (for its resourceVersion), or a requeue. */
+  private async execute(action: DeploymentAction, d: V1Deployment): Promise<Executed> {
     const { apps } = this.clients;
     this.report(d, action);
     switch (action.kind) {
@@ -200,7 +189,7 @@ export class DeploymentController extends Controller {
           },
         };
         await apps.patchNamespacedReplicaSet(rsRef(action.rs, body), setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
-        return d;
+        return { deployment: d };
       }
       case 'releaseReplicaSet': {
         const body = { metadata: { uid: action.rs.metadata?.uid, ownerReferences: [{ $patch: 'delete', uid: d.metadata?.uid }] } };
@@ -210,18 +199,18 @@ export class DeploymentController extends Controller {
           // Gone, or recreated with another uid (422): nothing to release.
           if (!isNotFound(err) && httpStatusOf(err) !== 422) throw err;
         }
-        return d;
+        return { deployment: d };
       }
       case 'createReplicaSet':
-        await this.createReplicaSet(action.rs, d);
+        if (!(await this.createReplicaSet(action.rs, d))) return { startOver: SYNC_AGAIN };
         await this.emit(d, action.event);
-        return d;
+        return { deployment: d };
       case 'updateReplicaSetAnnotations':
         await this.mutateReplicaSet(action.rs, (fresh) => {
           fresh.metadata = { ...fresh.metadata, annotations: { ...action.rs.metadata?.annotations } };
           fresh.spec = { ...fresh.spec!, minReadySeconds: action.rs.spec?.minReadySeconds };
         });
-        return d;
+        return { deployment: d };
       case 'scaleReplicaSet':
         await this.mutateReplicaSet(action.rs, (fresh) => {
           const annotations = { ...(fresh.metadata?.annotations ?? {}) };
@@ -231,49 +220,51 @@ export class DeploymentController extends Controller {
           fresh.spec = { ...fresh.spec!, replicas: action.to };
         });
         await this.emit(d, action.event);
-        return d;
+        return { deployment: d };
       case 'deleteReplicaSet':
         try {
           await apps.deleteNamespacedReplicaSet({ name: action.rs.metadata!.name!, namespace: action.rs.metadata!.namespace! });
         } catch (err) {
           if (!isNotFound(err)) throw err;
         }
-        return d;
+        return { deployment: d };
       case 'updateDeploymentStatus': {
         // Carry our own last write's resourceVersion so consecutive status writes of one sync
         // do not conflict with each other.
         const body = { ...action.deployment, metadata: { ...action.deployment.metadata, resourceVersion: d.metadata?.resourceVersion } };
-        return await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
+        return { deployment: await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body }) };
       }
       case 'updateDeployment': {
         const body = { ...action.deployment, metadata: { ...action.deployment.metadata, resourceVersion: d.metadata?.resourceVersion } };
         const written = await apps.replaceNamespacedDeployment({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
         await this.emit(d, action.event);
-        return written;
+        return { deployment: written };
       }
       case 'recordEvent':
         await this.emit(d, action.event);
-        return d;
+        return { deployment: d };
       case 'requeueAfter':
-        this.queue.addAfter(objectKey(d), action.delayMs);
-        return d;
+        return { requeue: { requeueAfter: action.delayMs } };
       case 'requeueRateLimited':
-        this.queue.addRateLimited(objectKey(d));
-        return d;
+        return { requeue: { retry: action.why } };
     }
   }
 
-  /** Create; on AlreadyExists decide between "it is ours already" and a hash collision. */
-  private async createReplicaSet(rs: V1ReplicaSet, d: V1Deployment): Promise<void> {
+  /**
+   * Create; on AlreadyExists decide between "it is ours already" (false: the plan was made
+   * without it, so sync again) and a hash collision (bump collisionCount, throw).
+   */
+  private async createReplicaSet(rs: V1ReplicaSet, d: V1Deployment): Promise<boolean> {
     const { apps } = this.clients;
     try {
       await apps.createNamespacedReplicaSet({ namespace: rs.metadata!.namespace!, body: rs });
+      return true;
     } catch (err) {
       const status = httpStatusOf(err);
       if (status === 409) {
         const existing = this.replicaSets.get(rs.metadata?.namespace, rs.metadata!.name!);
         if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && equalIgnoreHash(d.spec?.template, existing.spec?.template)) {
-          throw new RequeueError('new ReplicaSet already exists');
+          return false;
         }
         // Same name, different template: bump collisionCount so the next hash differs
         // (an int32 upstream, where the increment wraps).
@@ -282,7 +273,7 @@ export class DeploymentController extends Controller {
         try {
           await apps.replaceNamespacedDeploymentStatus({ name: d.metadata!.name!, namespace: d.metadata!.namespace!, body });
           this.log.info('hash collision, bumped collisionCount', { deployment: objectKey(d), collisionCount });
-          this.decisions({ component: COMPONENT, object: deploymentRef(d), verb: 'bumpCollisionCount', reason: `ReplicaSet ${rs.metadata?.name} exists with another template`, details: { collisionCount } });
+          this.reportDecision({ component: COMPONENT, object: deploymentRef(d), verb: 'bumpCollisionCount', reason: `ReplicaSet ${rs.metadata?.name} exists with another template`, details: { collisionCount } });
         } catch (statusErr) {
           this.log.warn('could not record collisionCount', { deployment: objectKey(d), error: String(statusErr) });
         }
@@ -326,7 +317,7 @@ export class DeploymentController extends Controller {
     if (action.kind === 'createReplicaSet') details.replicas = action.rs.spec?.replicas;
     if (action.kind === 'requeueAfter') details.delayMs = action.delayMs;
     if (action.kind === 'updateDeploymentStatus') details.status = action.deployment.status;
-    this.decisions({ component: COMPONENT, object: deploymentRef(d), verb: action.kind, reason: action.why, details });
+    this.reportDecision({ component: COMPONENT, object: deploymentRef(d), verb: action.kind, reason: action.why, details });
   }
 }
 

@@ -6,17 +6,15 @@ import {
   setHeaderOptions,
   type AppsV1Api,
   type CoreV1Api,
-  type KubeConfig,
   type V1Pod,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import { Controller } from '../shared/controller.js';
-import { noopDecisionSink, type Decision, type DecisionSink } from '../shared/decisions.js';
+import { Controller, DONE, watchConfigOf, type ComponentOptions, type SyncResult } from '../shared/controller.js';
 import { EventRecorder } from '../shared/events.js';
 import { UIDTrackingControllerExpectations } from '../shared/expectations.js';
-import { createInformer, objectKey, splitKey, type Informer } from '../shared/informer.js';
+import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { selectorMatches } from '../shared/labels.js';
-import type { Logger } from '../shared/log.js';
+import { podInformer, replicaSetInformer } from '../shared/workload-informers.js';
 import { controllerRefOf } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { adoptPatch, planClaims, releasePatch } from './claim.js';
@@ -28,18 +26,13 @@ import { computeStatus, statusChanged } from './status.js';
 
 export const COMPONENT = 'replicaset-controller';
 
-export interface ReplicaSetControllerOptions {
-  kc: KubeConfig;
-  /** From clientsFor(kc, userAgent); its kubeConfig (if any) is used for the watches. */
-  clients: { core: CoreV1Api; apps: AppsV1Api; kubeConfig?: KubeConfig };
-  recorder?: EventRecorder;
-  decisions?: DecisionSink;
-  workers?: number;
+export interface ReplicaSetControllerInformers {
+  replicaSets: Informer<V1ReplicaSet>;
+  pods: Informer<V1Pod>;
+}
+
+export interface ReplicaSetControllerOptions extends ComponentOptions<ReplicaSetControllerInformers> {
   burstReplicas?: number;
-  log?: Logger;
-  now?: () => Date;
-  /** Ready-made informers (tests, or a process sharing informers between controllers). */
-  informers?: { replicaSets: Informer<V1ReplicaSet>; pods: Informer<V1Pod> };
 }
 
 const strategicMerge = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -51,32 +44,19 @@ export class ReplicaSetController extends Controller {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly recorder: EventRecorder;
-  private readonly decide: DecisionSink;
   private readonly burstReplicas: number;
   private readonly now: () => Date;
 
   constructor(opts: ReplicaSetControllerOptions) {
-    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log });
+    super({ name: COMPONENT, workers: opts.workers ?? 5, log: opts.log, decisions: opts.decisions });
     this.core = opts.clients.core;
     this.apps = opts.clients.apps;
     this.recorder = opts.recorder ?? new EventRecorder(this.core, COMPONENT);
-    this.decide = opts.decisions ?? noopDecisionSink;
     this.burstReplicas = opts.burstReplicas ?? BURST_REPLICAS;
     this.now = opts.now ?? (() => new Date());
 
-    const watchConfig = opts.clients.kubeConfig ?? opts.kc;
-    this.replicaSets = opts.informers?.replicaSets ?? createInformer<V1ReplicaSet>(watchConfig, {
-      name: 'replicasets',
-      path: '/apis/apps/v1/replicasets',
-      list: () => this.apps.listReplicaSetForAllNamespaces(),
-      deserializeAs: 'V1ReplicaSet',
-    });
-    this.pods = opts.informers?.pods ?? createInformer<V1Pod>(watchConfig, {
-      name: 'pods',
-      path: '/api/v1/pods',
-      list: () => this.core.listPodForAllNamespaces(),
-      deserializeAs: 'V1Pod',
-    });
+    this.replicaSets = opts.informers?.replicaSets ?? replicaSetInformer(watchConfigOf(opts), this.apps);
+    this.pods = opts.informers?.pods ?? podInformer(watchConfigOf(opts), this.core);
 
     this.replicaSets.onAdd((rs) => this.enqueue(rs));
     this.replicaSets.onUpdate((oldRs, rs) => this.replicaSetUpdated(oldRs, rs));
@@ -179,13 +159,13 @@ export class ReplicaSetController extends Controller {
 
   // ---- sync -----------------------------------------------------------------------------------
 
-  protected async syncHandler(key: string): Promise<void> {
+  protected async syncHandler(key: string): Promise<SyncResult> {
     const { namespace, name } = splitKey(key);
     const rs = this.replicaSets.get(namespace, name);
     if (!rs) {
       this.expectations.deleteExpectations(key);
       this.log.debug('replicaset gone, expectations dropped', { key });
-      return;
+      return DONE;
     }
     const now = this.now();
     const expectationsSatisfied = this.expectations.satisfiedExpectations(key);
@@ -210,12 +190,14 @@ export class ReplicaSetController extends Controller {
 
     const updated = await this.writeStatus(rs, owned, manageError, now);
 
+    if (manageError) throw manageError;
+    // Pods become available minReadySeconds after readiness without any further event: look again then.
     const minReadySeconds = updated.spec?.minReadySeconds ?? 0;
     const status = updated.status;
-    if (!manageError && minReadySeconds > 0 && status?.readyReplicas === status?.replicas && status?.availableReplicas !== status?.replicas) {
-      this.queue.addAfter(key, minReadySeconds * 1000);
+    if (minReadySeconds > 0 && status?.readyReplicas === status?.replicas && status?.availableReplicas !== status?.replicas) {
+      return { requeueAfter: minReadySeconds * 1000 };
     }
-    if (manageError) throw manageError;
+    return DONE;
   }
 
   /** Adopts matching orphans and releases non-matching pods; returns the pods the RS owns. */
@@ -316,19 +298,14 @@ export class ReplicaSetController extends Controller {
   }
 
   private report(rs: V1ReplicaSet, verb: string, reason: string, details?: Record<string, unknown>): void {
-    const decision: Decision = {
+    this.log.debug(`${verb}: ${reason}`, { rs: objectKey(rs) });
+    this.reportDecision({
       component: COMPONENT,
       object: { kind: 'ReplicaSet', namespace: rs.metadata?.namespace, name: rs.metadata?.name ?? '', uid: rs.metadata?.uid },
       verb,
       reason,
       ...(details ? { details } : {}),
-    };
-    this.log.debug(`${verb}: ${reason}`, { rs: objectKey(rs) });
-    try {
-      this.decide(decision);
-    } catch (err) {
-      this.log.warn('decision sink threw', { error: errorMessage(err) });
-    }
+    });
   }
 }
 

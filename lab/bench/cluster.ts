@@ -112,7 +112,7 @@ export async function startLabReplicaSetController(opts: { bucket?: TokenBucket;
   }
   const abort = new AbortController();
   const done = controller.run(abort.signal);
-  await Promise.race([Promise.all([controller.replicaSets.synced, controller.pods.synced]), done]);
+  await Promise.race([controller.synced, done]);
   return {
     async stop() {
       abort.abort();

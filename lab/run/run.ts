@@ -158,14 +158,14 @@ async function runComponent(run: ComponentRun): Promise<void> {
     watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
     watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
     watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
-    announceReady(component, Promise.all([controller.deployments.synced, controller.replicaSets.synced, controller.pods.synced]), signal, run.onReady);
+    announceReady(component, controller.synced, signal, run.onReady);
     return controller.run(signal);
   }
   if (component === 'replicaset') {
     const controller = new ReplicaSetController({ kc, clients, decisions, log });
     watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
     watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
-    announceReady(component, Promise.all([controller.replicaSets.synced, controller.pods.synced]), signal, run.onReady);
+    announceReady(component, controller.synced, signal, run.onReady);
     return controller.run(signal);
   }
   const config = run.prepared.schedulerConfig!;

@@ -5,37 +5,9 @@ import { ApiException, KubeConfig, type KubernetesObject, type V1Pod, type V1Rep
 import { ReplicaSetController } from '../../../controllers/replicaset/controller.js';
 import { recordingDecisionSink } from '../../../controllers/shared/decisions.js';
 import { EventRecorder, type EventsClient } from '../../../controllers/shared/events.js';
-import { objectKey, type Informer, type WatchEventType } from '../../../controllers/shared/informer.js';
 import { silentLogger } from '../../../controllers/shared/log.js';
-
-class MemoryInformer<T extends KubernetesObject> implements Informer<T> {
-  readonly synced = Promise.resolve();
-  private readonly objects = new Map<string, T>();
-  private readonly adds: Array<(o: T) => void> = [];
-  private readonly updates: Array<(o: T, n: T) => void> = [];
-  private readonly deletes: Array<(o: T) => void> = [];
-  constructor(readonly name: string) {}
-  onAdd(h: (o: T) => void) { this.adds.push(h); }
-  onUpdate(h: (o: T, n: T) => void) { this.updates.push(h); }
-  onDelete(h: (o: T) => void) { this.deletes.push(h); }
-  onEvent(_h: (type: WatchEventType, obj: T, old: T | undefined) => void) {}
-  onWatchRestart() {}
-  list(ns?: string) { return [...this.objects.values()].filter((o) => !ns || o.metadata?.namespace === ns); }
-  get(ns: string | undefined, name: string) { return this.objects.get(ns ? `${ns}/${name}` : name); }
-  start() { return this.synced; }
-  hasSynced() { return true; }
-  stop() {}
-  add(obj: T) {
-    const old = this.objects.get(objectKey(obj));
-    this.objects.set(objectKey(obj), obj);
-    if (old) this.updates.forEach((h) => h(old, obj));
-    else this.adds.forEach((h) => h(obj));
-  }
-  remove(obj: T) {
-    this.objects.delete(objectKey(obj));
-    this.deletes.forEach((h) => h(obj));
-  }
-}
+import type { SyncResult } from '../../../controllers/shared/controller.js';
+import { MemoryInformer } from '../shared/memory-informer.js';
 
 const now = new Date('2025-01-01T00:00:00Z');
 const rsRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-uid', controller: true, blockOwnerDeletion: true };
@@ -108,7 +80,7 @@ function setup(rs: V1ReplicaSet, pods: V1Pod[], opts: { failCreates?: boolean } 
     now: () => now,
     informers: { replicaSets, pods: podInformer },
   });
-  const sync = (key = 'demo/web') => (controller as unknown as { syncHandler(k: string): Promise<void> }).syncHandler(key);
+  const sync = (key = 'demo/web') => (controller as unknown as { syncHandler(k: string): Promise<SyncResult> }).syncHandler(key);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   return { controller, calls, events, decisions, sync, settle, podInformer, replicaSets };
 }
@@ -168,6 +140,17 @@ describe('ReplicaSetController sync', () => {
       'patch orphan {"metadata":{"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web","uid":"rs-uid","controller":true,"blockOwnerDeletion":true}],"uid":"orphan-uid"}}',
     ]);
     expect(t.calls.some((c) => c.startsWith('create'))).toBe(false);
+  });
+
+  it('returns done when nothing is pending, and asks to look again when ready pods become available minReadySeconds later', async () => {
+    const ready = (p: V1Pod, since: Date): V1Pod => ({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: since }] } });
+    const settled = setup(replicaSet(1), [ready(pod('web-a'), new Date(now.getTime() - 60_000))]);
+    await expect(settled.sync()).resolves.toEqual({ done: true });
+
+    const rs = { ...replicaSet(1), spec: { ...replicaSet(1).spec!, minReadySeconds: 10 } };
+    const t = setup(rs, [ready(pod('web-a'), new Date(now.getTime() - 2_000))]);
+    await expect(t.sync()).resolves.toEqual({ requeueAfter: 10_000 });
+    expect(t.calls.at(-1)).toBe('status replicas=1 failure=-');
   });
 
   it('forgets expectations of a ReplicaSet that is gone', async () => {

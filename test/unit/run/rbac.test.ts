@@ -63,12 +63,29 @@ function add(grants: Grants, group: string, resource: string, verb: string): voi
   grants.get(key)!.add(verb);
 }
 
+/**
+ * The shared informer factories (controllers/shared/workload-informers.ts), name → its source:
+ * a component that calls one needs what that factory's source lists and watches.
+ */
+const INFORMER_FACTORIES = new Map(
+  readFileSync(join(ROOT, 'controllers/shared/workload-informers.ts'), 'utf8')
+    .split(/^export const /m)
+    .slice(1)
+    .map((part) => [part.slice(0, part.search(/\W/)), part] as const),
+);
+
+/** A file's source with the source of each shared informer factory it calls appended. */
+function withFactoriesCalled(source: string): string {
+  const called = [...INFORMER_FACTORIES].filter(([name]) => new RegExp(`\\b${name}\\s*\\(`).test(source));
+  return [source, ...called.map(([, factory]) => factory)].join('\n');
+}
+
 /** What the code calls: client methods on `core`/`apps`, and informer watch paths. */
 function grantsUsedBy(files: string[]): { grants: Grants; unknown: string[] } {
   const grants: Grants = new Map();
   const unknown: string[] = [];
   for (const file of files) {
-    const source = readFileSync(join(ROOT, file), 'utf8');
+    const source = withFactoriesCalled(readFileSync(join(ROOT, file), 'utf8'));
     for (const [, method] of source.matchAll(/\b(?:core|apps|coordination)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
       const permission = PERMISSION_OF[method!];
       if (!permission) unknown.push(method!);
@@ -141,5 +158,9 @@ describe('RBAC manifests', () => {
       'coordination.k8s.io/leases': ['create', 'get', 'update'],
     });
     expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['/pods']).toEqual(['create', 'delete', 'list', 'patch', 'watch']);
+    // Informers made by the shared factories count for the component that calls them, and only those.
+    expect(INFORMER_FACTORIES.size).toBe(3);
+    expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['apps/deployments']).toBeUndefined();
+    expect(sorted(grantsUsedBy(COMPONENTS[0]!.files).grants)['apps/deployments']).toEqual(['get', 'list', 'update', 'watch']);
   });
 });

@@ -1,0 +1,20 @@
+// The cluster-wide informers the controllers watch, made one way: the same name, path, list call
+// and deserialization for every component that watches the same kind.
+import type { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObject, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { createInformer, type Informer, type InformerOptions } from './informer.js';
+import type { Logger } from './log.js';
+
+type Watched<T extends KubernetesObject> = Pick<InformerOptions<T>, 'name' | 'path' | 'deserializeAs' | 'list'>;
+
+function clusterWide<T extends KubernetesObject>(kc: KubeConfig, watched: Watched<T>, log: Logger | undefined): Informer<T> {
+  return createInformer<T>(kc, { ...watched, log });
+}
+
+export const deploymentInformer = (kc: KubeConfig, apps: AppsV1Api, log?: Logger): Informer<V1Deployment> =>
+  clusterWide(kc, { name: 'deployments', path: '/apis/apps/v1/deployments', deserializeAs: 'V1Deployment', list: (s) => apps.listDeploymentForAllNamespaces(s) }, log);
+
+export const replicaSetInformer = (kc: KubeConfig, apps: AppsV1Api, log?: Logger): Informer<V1ReplicaSet> =>
+  clusterWide(kc, { name: 'replicasets', path: '/apis/apps/v1/replicasets', deserializeAs: 'V1ReplicaSet', list: (s) => apps.listReplicaSetForAllNamespaces(s) }, log);
+
+export const podInformer = (kc: KubeConfig, core: CoreV1Api, log?: Logger): Informer<V1Pod> =>
+  clusterWide(kc, { name: 'pods', path: '/api/v1/pods', deserializeAs: 'V1Pod', list: (s) => core.listPodForAllNamespaces(s) }, log);
