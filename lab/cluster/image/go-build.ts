@@ -17,6 +17,8 @@ export interface GoBuildGroup {
   /** Packages to build (import paths or ./relative to moduleDir). */
   packages: string[];
   ldflags: string;
+  /** Compile the one package's tests with `go test -c` into a binary of this name instead of `go build`. */
+  testBinary?: string;
 }
 
 const GO_ROOT = join(REPO_ROOT, 'scripts', 'node-image', 'go');
@@ -54,6 +56,18 @@ export const GO_GROUPS: GoBuildGroup[] = [
  */
 export const AGNHOST_GROUP: GoBuildGroup = { name: 'agnhost', moduleDir: 'agnhost', packages: ['k8s.io/kubernetes/test/images/agnhost'], ldflags: '-s -w' };
 
+/**
+ * e2e.test, upstream's Ginkgo e2e suite (test/e2e of the same k8s.io/kubernetes version) for
+ * `lab conformance`, in a module of its own so that it never changes the node image's inputs.
+ */
+export const E2E_GROUP: GoBuildGroup = {
+  name: 'e2e',
+  moduleDir: 'e2e',
+  packages: ['k8s.io/kubernetes/test/e2e'],
+  ldflags: kubernetesLdflags(KUBERNETES_VERSION),
+  testBinary: 'e2e.test',
+};
+
 /** The module directory a group builds in (for `go list` questions about its dependencies). */
 export function goModuleDir(group: GoBuildGroup): string {
   if (!group.moduleDir) throw new Error(`Go group ${group.name} has no module directory`);
@@ -70,6 +84,8 @@ export function groupKey(group: GoBuildGroup, goVersionText: string): string {
     .add('go', goVersionText)
     .add('packages', group.packages.join(' '))
     .add('ldflags', group.ldflags);
+  // Only test builds add this, so the node image's groups keep the keys they always had.
+  if (group.testBinary) hash.add('test', group.testBinary);
   if (group.moduleDir) hash.addTree('module', join(GO_ROOT, group.moduleDir));
   return hash.key();
 }
@@ -83,7 +99,12 @@ export async function buildGoGroup(group: GoBuildGroup, goVersionText: string, l
   mkdirSync(staging, { recursive: true });
   const env = { CGO_ENABLED: '0', GOFLAGS: '-mod=mod' };
   log(`go build ${group.name}: ${group.packages.length} package(s)`);
-  if (group.moduleDir) {
+  if (group.moduleDir && group.testBinary) {
+    await run('go', ['test', '-c', '-vet=off', '-trimpath', '-ldflags', group.ldflags, '-o', join(staging, group.testBinary), ...group.packages], {
+      cwd: join(GO_ROOT, group.moduleDir),
+      env,
+    });
+  } else if (group.moduleDir) {
     await run('go', ['build', '-trimpath', '-ldflags', group.ldflags, '-o', staging + '/', ...group.packages], {
       cwd: join(GO_ROOT, group.moduleDir),
       env,
