@@ -1,12 +1,13 @@
 import chalk from 'chalk';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** How a command prints its result: for people, or as JSON for scripts (`--output json`). */
 export type OutputFormat = 'text' | 'json';
 
+/** commander turns an InvalidArgumentError into a usage error: exit code 2, with the help hint. */
 export function parseOutputFormat(value: string): OutputFormat {
   if (value === 'text' || value === 'json') return value;
-  throw new Error(`--output must be "text" or "json", not "${value}"`);
+  throw new InvalidArgumentError(`--output must be "text" or "json", not "${value}"`);
 }
 
 /** The `-o, --output text|json` option every command that prints results takes. */

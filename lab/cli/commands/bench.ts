@@ -1,9 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { MEASUREMENT_IDS, runBench, type MeasurementId } from '../../bench/bench.js';
 import { renderResults } from '../../bench/results.js';
 import { parseRuns } from '../../bench/workloads.js';
 import { BadInputError } from '../errors.js';
-import { emit, parseOutputFormat, Progress } from '../output.js';
+import { emit, outputOption, Progress } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--runs <n>', 'rollouts per side for the medians', '3')
     .option('--timeout <seconds>', 'how long any one wait may take', '300')
     .option('--only <ids>', `comma-separated measurements to run (${MEASUREMENT_IDS.join(', ')}); default all`)
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

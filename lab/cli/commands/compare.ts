@@ -1,9 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { runComparison } from '../../compare/compare.js';
 import { renderComparison } from '../../compare/report.js';
 import { scenarioNamed, SCENARIO_NAMES } from '../../compare/scenarios.js';
 import { BadInputError } from '../errors.js';
-import { emit, parseOutputFormat, Progress } from '../output.js';
+import { emit, outputOption, Progress } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description("run a scenario with Kubernetes' built-in controllers, then with the lab's, and show the differences side by side")
     .argument('<scenario>', `one of ${SCENARIO_NAMES.join(', ')}`)
     .option('--timeout <seconds>', 'how long each wait (rollout, pods Running or gone) may take', '180')
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

@@ -1,12 +1,12 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { doctorExitCode, formatReport, runDoctor, systemProbes, systemSettings } from '../../doctor/index.js';
-import { emit, parseOutputFormat, type OutputFormat } from '../output.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
 
 export function register(program: Command): void {
   program
     .command('doctor')
     .description('check that this machine has what the lab needs (Node, Docker, capabilities, build tools, image, cluster, disk)')
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

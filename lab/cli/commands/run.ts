@@ -3,7 +3,7 @@ import { ensureClusterReachable } from '../../cluster/kind.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
 import { stopLabProcesses } from '../../run/stop.js';
 import type { StopOutcome } from '../../run/lab-pids.js';
-import { emit, parseOutputFormat } from '../output.js';
+import { emit, outputOption } from '../output.js';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
 import { armExitAfterStop } from '../../run/exit-after-stop.js';
 import { runLab } from '../../run/run.js';
@@ -52,7 +52,7 @@ Examples:
     .command('stop')
     .description('stop every lab process on this machine that runs against the cluster (lab run, and the labs demo/compare/bench start)')
     .option('--grace <seconds>', 'how long to wait after SIGTERM before SIGKILL', parseGrace, 20)
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

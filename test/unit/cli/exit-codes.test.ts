@@ -25,6 +25,12 @@ describe('lab CLI exit codes', { timeout: 60_000 }, () => {
     expect(result.exitCode).toBe(2);
   });
 
+  it.each([['status'], ['doctor'], ['compare', 'scale'], ['bench']])('a bad --output value is bad input (2), named, before any work (%s)', async (...command) => {
+    const result = await runLab([...command, '--output', 'yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--output must be "text" or "json", not "yaml"');
+  });
+
   it('a kind-config.yaml that does not parse: exit 2, the file, and a fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cfg-'));
     const file = join(dir, 'kind-config.yaml');
