@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ApiException, KubeConfig, type KubernetesObject, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
 import { ReplicaSetController } from '../../../controllers/replicaset/controller.js';
 import { recordingDecisionSink } from '../../../controllers/shared/decisions.js';
-import { EventRecorder, type EventsClient } from '../../../controllers/shared/events.js';
 import { silentLogger } from '../../../controllers/shared/log.js';
 import type { SyncResult } from '../../../controllers/shared/controller.js';
-import { MemoryInformer } from '../shared/memory-informer.js';
+import { MemoryInformer, recordingEventRecorder } from '../shared/controller-fakes.js';
 
 const now = new Date('2025-01-01T00:00:00Z');
 const rsRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-uid', controller: true, blockOwnerDeletion: true };
@@ -30,7 +29,7 @@ function pod(name: string, owned = true, created = now): V1Pod {
 
 function setup(rs: V1ReplicaSet, pods: V1Pod[], opts: { failCreates?: boolean } = {}) {
   const calls: string[] = [];
-  const events: string[] = [];
+  const { recorder, events } = recordingEventRecorder('replicaset-controller');
   let created = 0;
   const core = {
     async createNamespacedPod({ body }: { body: V1Pod }) {
@@ -57,15 +56,6 @@ function setup(rs: V1ReplicaSet, pods: V1Pod[], opts: { failCreates?: boolean } 
       return body;
     },
   };
-  const eventsClient = {
-    async createNamespacedEvent({ body }: { body: { type: string; reason: string; message: string } }) {
-      events.push(`${body.type} ${body.reason} ${body.message}`);
-      return body;
-    },
-    async patchNamespacedEvent() {
-      return {};
-    },
-  } as unknown as EventsClient;
   const replicaSets = new MemoryInformer<V1ReplicaSet>('replicasets');
   const podInformer = new MemoryInformer<V1Pod>('pods');
   replicaSets.add(rs);
@@ -74,7 +64,7 @@ function setup(rs: V1ReplicaSet, pods: V1Pod[], opts: { failCreates?: boolean } 
   const controller = new ReplicaSetController({
     kc: new KubeConfig(),
     clients: { core: core as never, apps: apps as never },
-    recorder: new EventRecorder(eventsClient, 'replicaset-controller', '', { log: silentLogger }),
+    recorder,
     decisions,
     log: silentLogger,
     now: () => now,

@@ -1,7 +1,11 @@
-// An informer kept in memory for controller tests: add() and remove() change the store and call
-// the handlers as a watch event would (an add of a known object is an update).
+// Fakes for the controllers' tests: an informer kept in memory, and an event recorder whose
+// Events land in a list.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { EventRecorder, type EventsClient } from '../../../controllers/shared/events.js';
 import { objectKey, type Informer, type WatchEventType } from '../../../controllers/shared/informer.js';
+import { silentLogger } from '../../../controllers/shared/log.js';
+
+/** add() and remove() change the store and call the handlers as a watch event would (an add of a known object is an update). */
 
 export class MemoryInformer<T extends KubernetesObject> implements Informer<T> {
   readonly synced = Promise.resolve();
@@ -30,4 +34,19 @@ export class MemoryInformer<T extends KubernetesObject> implements Informer<T> {
     this.objects.delete(objectKey(obj));
     this.deletes.forEach((h) => h(obj));
   }
+}
+
+/** An EventRecorder for `component` whose Events are written to `events` as 'type reason message'. */
+export function recordingEventRecorder(component: string): { recorder: EventRecorder; events: string[] } {
+  const events: string[] = [];
+  const client = {
+    async createNamespacedEvent({ body }: { body: { type: string; reason: string; message: string } }) {
+      events.push(`${body.type} ${body.reason} ${body.message}`);
+      return body;
+    },
+    async patchNamespacedEvent() {
+      return {};
+    },
+  } as unknown as EventsClient;
+  return { recorder: new EventRecorder(client, component, '', { log: silentLogger }), events };
 }
