@@ -4,11 +4,13 @@ import { createBalancedAllocation } from './balanced-allocation.js';
 import { createDefaultBinder, type Binder } from './default-binder.js';
 import { createDefaultPreemption } from './default-preemption.js';
 import { ImageLocality } from './image-locality.js';
+import { createInterPodAffinity, type InterPodAffinityArgs } from './inter-pod-affinity.js';
 import { NodeAffinity } from './node-affinity.js';
 import { NodeName } from './node-name.js';
 import { NodePorts } from './node-ports.js';
 import { createNodeResourcesFit, type NodeResourcesFitArgs } from './node-resources-fit.js';
 import { NodeUnschedulable } from './node-unschedulable.js';
+import { createPodTopologySpread, type PodTopologySpreadArgs } from './pod-topology-spread.js';
 import { PrioritySort } from './priority-sort.js';
 import { SchedulingGates } from './scheduling-gates.js';
 import { TaintToleration } from './taint-toleration.js';
@@ -16,6 +18,8 @@ import { TaintToleration } from './taint-toleration.js';
 export interface PluginContext {
   binder: Binder;
   nodeResourcesFit?: NodeResourcesFitArgs;
+  podTopologySpread?: PodTopologySpreadArgs;
+  interPodAffinity?: InterPodAffinityArgs;
 }
 
 export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
@@ -27,6 +31,8 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
   NodeAffinity: () => NodeAffinity,
   NodePorts: () => NodePorts,
   NodeResourcesFit: (ctx) => createNodeResourcesFit(ctx.nodeResourcesFit),
+  PodTopologySpread: (ctx) => createPodTopologySpread(ctx.podTopologySpread),
+  InterPodAffinity: (ctx) => createInterPodAffinity(ctx.interPodAffinity),
   DefaultPreemption: () => createDefaultPreemption(),
   NodeResourcesBalancedAllocation: (ctx) => createBalancedAllocation({ resources: ctx.nodeResourcesFit?.scoringStrategy?.resources }),
   ImageLocality: () => ImageLocality,
@@ -36,8 +42,7 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
 /**
  * Default plugin order: upstream v1.34's default MultiPoint list
  * (pkg/scheduler/apis/config/v1/default_plugins.go) without the volume plugins (VolumeRestrictions,
- * NodeVolumeLimits, VolumeBinding, VolumeZone), which the lab does not have, and (still to come)
- * PodTopologySpread and InterPodAffinity. Filters run cheap and
+ * NodeVolumeLimits, VolumeBinding, VolumeZone), which the lab does not have. Filters run cheap and
  * unresolvable first; DefaultPreemption (the only PostFilter) comes after the filters.
  */
 export const DEFAULT_PLUGIN_NAMES = [
@@ -49,6 +54,8 @@ export const DEFAULT_PLUGIN_NAMES = [
   'NodeAffinity',
   'NodePorts',
   'NodeResourcesFit',
+  'PodTopologySpread',
+  'InterPodAffinity',
   'DefaultPreemption',
   'NodeResourcesBalancedAllocation',
   'ImageLocality',
@@ -59,6 +66,8 @@ export const DEFAULT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
   TaintToleration: 3,
   NodeAffinity: 2,
   NodeResourcesFit: 1,
+  PodTopologySpread: 2,
+  InterPodAffinity: 2,
   NodeResourcesBalancedAllocation: 1,
   ImageLocality: 1,
 };

@@ -15,10 +15,19 @@ describe('scheduler config', () => {
     const d = describeProfile(defaultProfile(ctx));
     expect(d.preEnqueue).toEqual(['SchedulingGates']);
     expect(d.queueSort).toEqual(['PrioritySort']);
-    expect(d.filter).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
-    expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×1', 'NodeResourcesBalancedAllocation×1', 'ImageLocality×1']);
+    expect(d.filter).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+    expect(d.score).toEqual([
+      'TaintToleration×3',
+      'NodeAffinity×2',
+      'NodeResourcesFit×1',
+      'PodTopologySpread×2',
+      'InterPodAffinity×2',
+      'NodeResourcesBalancedAllocation×1',
+      'ImageLocality×1',
+    ]);
+    expect(d.preScore).toEqual(['PodTopologySpread', 'InterPodAffinity']);
     expect(d.bind).toEqual(['DefaultBinder']);
-    expect(d.preFilter).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+    expect(d.preFilter).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
     expect(d.postFilter).toEqual(['DefaultPreemption']);
   });
 
@@ -33,7 +42,7 @@ plugins:
     const profile = profileFromConfig(config, ctx);
     const d = describeProfile(profile);
     expect(profile.schedulerName).toBe('bin-packer');
-    expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×5']);
+    expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×5', 'PodTopologySpread×2', 'InterPodAffinity×2']);
     expect(d.filter).not.toContain('NodePorts');
     expect(d.preFilter).toContain('NodePorts'); // disabled only at filter
   });
