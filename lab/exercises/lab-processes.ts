@@ -7,7 +7,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LAB_NAMESPACE } from '../run/components.js';
-import type { StopOutcome } from '../run/lab-pids.js';
+import type { StopOutcome } from '../base/stop-processes.js';
 import type { LabProcessRecord, LeaderRecord } from '../run/presence.js';
 
 export interface LeaderProcess {

@@ -7,7 +7,8 @@
  */
 import { hostname } from 'node:os';
 import type { CoordinationV1Api } from '@kubernetes/client-node';
-import { stopPids, type StopOutcome } from './lab-pids.js';
+import type { StopOutcome } from '../base/stop-processes.js';
+import { stopPids } from './lab-pids.js';
 import { pruneGoneProcesses, readLabActivity, type LabProcessRecord } from './presence.js';
 
 export interface StopResult {

@@ -3,6 +3,7 @@
 // - controllers/ imports nothing from lab/ (the controllers are the lab's subject, not its users);
 // - lab/cluster and lab/trace import nothing from the layers above them (lab/cli, run, exercises,
 //   compare, bench, demo);
+// - lab/base (helpers every layer shares) imports nothing from the rest of lab/;
 // - only lab/cli/commands registers commands (commander's `.command(`).
 // Today's exceptions are listed by name in KNOWN_EXCEPTIONS below; any other one fails, and so
 // does an exception that no longer happens, so the list can only shrink.
@@ -32,6 +33,11 @@ const RULES: Rule[] = [
     name: 'lab/cluster and lab/trace import nothing from the layers above them',
     from: anyUnder('lab/cluster', 'lab/trace'),
     forbids: anyUnder('lab/cli', 'lab/run', 'lab/exercises', 'lab/compare', 'lab/bench', 'lab/demo'),
+  },
+  {
+    name: 'lab/base, under every other layer of lab/, imports nothing from them',
+    from: under('lab/base'),
+    forbids: (target) => under('lab')(target) && !under('lab/base')(target),
   },
 ];
 

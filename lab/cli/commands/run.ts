@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ensureClusterReachable } from '../../cluster/kind.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
 import { stopLabProcesses } from '../../run/stop.js';
-import type { StopOutcome } from '../../run/lab-pids.js';
+import type { StopOutcome } from '../../base/stop-processes.js';
 import { emit, outputOption } from '../output.js';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
 import { armExitAfterStop } from '../../run/exit-after-stop.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { stopProcesses } from '../../base/stop-processes.js';
 
 /**
  * The registry runs detached from the lab (its own process group, output to a log file), so it
@@ -45,29 +46,9 @@ export function startDetached(binary: string, args: string[], logPath: string, e
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** SIGTERM to the process group, SIGKILL after `graceMs`; says which ended it. */
 export async function stopProcess(pid: number, binary: string, graceMs = 10_000): Promise<'not running' | 'SIGTERM' | 'SIGKILL'> {
-  if (!processRunsBinary(pid, binary)) return 'not running';
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* gone already */
-      }
-    }
-  };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!processRunsBinary(pid, binary)) return 'SIGTERM';
-    await sleep(100);
-  }
-  signal('SIGKILL');
-  for (let i = 0; i < 50 && processRunsBinary(pid, binary); i++) await sleep(100);
-  return 'SIGKILL';
+  const [outcome] = await stopProcesses([{ pid, command: binary }], { runs: (p) => processRunsBinary(p, binary), graceMs, group: true });
+  if (outcome!.stoppedBy === 'already gone') return 'not running';
+  return outcome!.stoppedBy === 'SIGTERM' ? 'SIGTERM' : 'SIGKILL';
 }

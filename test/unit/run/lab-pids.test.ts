@@ -1,6 +1,7 @@
 /** Stopping lab processes by pid (lab stop, the exercises' stopLab): the pid-reuse check and the SIGTERM → SIGKILL loop. */
 import { describe, expect, it } from 'vitest';
-import { isLabCommandLine, runsLab, stopPids, waitForExit, type ProcessTable } from '../../../lab/run/lab-pids.js';
+import type { ProcessTable } from '../../../lab/base/stop-processes.js';
+import { isLabCommandLine, runsLab, stopPids, waitForExit } from '../../../lab/run/lab-pids.js';
 
 const LAB = 'node /work/main/lab/bin/lab.mjs run';
 
