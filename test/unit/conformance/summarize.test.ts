@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { junitPathFor, summarize } from '../../../lab/conformance/conformance.js';
+import { junitPathFor, noSpecs, summarize } from '../../../lab/conformance/conformance.js';
 import type { SpecResult } from '../../../lab/conformance/report.js';
 
 const spec = (name: string, state: SpecResult['state'], extra: Partial<SpecResult> = {}): SpecResult => ({ name, state, ginkgoState: state, durationMs: 1000, log: '', ...extra });
@@ -39,5 +39,22 @@ describe('junitPathFor', () => {
     expect(junitPathFor('/tmp/j.xml', 'apps', ['apps', 'scheduling'])).toBe('/tmp/j.xml');
     expect(junitPathFor('/tmp/j.xml', 'scheduling', ['apps', 'scheduling'])).toBe('/tmp/j-scheduling.xml');
     expect(junitPathFor('/tmp.d/junit', 'scheduling', ['apps', 'scheduling'])).toBe('/tmp.d/junit-scheduling');
+  });
+});
+
+describe('noSpecs', () => {
+  it('a --focus that matches nothing points at the list', () => {
+    const err = noSpecs('apps', 20, 'nothing', false);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe('none of the 20 apps specs matches --focus "nothing"');
+    expect(err.fix).toBe('see their names: npx lab conformance apps --list');
+  });
+  it('a set whose specs are all [Serial] by default says to add --with-slow', () => {
+    const err = noSpecs('scheduling', 0, undefined, false);
+    expect(err.message).toMatch(/\[Serial\]/);
+    expect(err.fix).toContain('--with-slow');
+  });
+  it('nothing even with --with-slow means the set focus went stale', () => {
+    expect(noSpecs('scheduling', 0, undefined, true).fix).toMatch(/sets\.ts/);
   });
 });
