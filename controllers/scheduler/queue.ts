@@ -29,6 +29,8 @@ export interface PoppedPod extends QueuedPodInfo {
 
 interface Entry extends QueuedPodInfo {
   lastFailure?: number;
+  /** The plugins that rejected the pod in its last attempt (upstream's UnschedulablePlugins). */
+  rejectedBy?: ReadonlySet<string>;
 }
 
 export class SchedulingQueue {
@@ -45,6 +47,8 @@ export class SchedulingQueue {
   private schedulingCycle = 0;
   /** The cycle in which the last "move everything" event happened. */
   private moveRequestCycle = -1;
+  /** Per plugin, the cycle of the last event that may help pods it rejected (see moveRejectedBy). */
+  private readonly pluginEventCycle = new Map<string, number>();
   private waiters: (() => void)[] = [];
   private closed = false;
 
@@ -153,14 +157,16 @@ export class SchedulingQueue {
    * No node fits. Park the pod until an event — unless an event already arrived during this
    * attempt, in which case it might fit now, so it only backs off.
    */
-  addUnschedulable(popped: PoppedPod): void {
+  addUnschedulable(popped: PoppedPod, rejectedBy: Iterable<string> = []): void {
     const key = podKey(popped.pod);
     const entry = this.inFlight.get(key);
     if (!entry) return; // deleted while being scheduled
     this.inFlight.delete(key);
     const now = this.clock();
-    const parked: Entry = { ...entry, timestamp: now, lastFailure: now };
-    if (this.moveRequestCycle >= popped.cycle) this.backoff.set(key, parked);
+    const plugins = new Set(rejectedBy);
+    const parked: Entry = { ...entry, timestamp: now, lastFailure: now, rejectedBy: plugins };
+    const helpedMeanwhile = [...plugins].some((p) => (this.pluginEventCycle.get(p) ?? -1) >= popped.cycle);
+    if (this.moveRequestCycle >= popped.cycle || helpedMeanwhile) this.backoff.set(key, parked);
     else this.unschedulable.set(key, parked);
   }
 
@@ -207,6 +213,23 @@ export class SchedulingQueue {
     this.unschedulable.clear();
     for (const entry of moved) this.requeue(entry);
     return moved.length;
+  }
+
+  /**
+   * An event that can only help pods some plugins rejected (upstream's per-plugin events: a pod
+   * bound or relabelled may satisfy PodTopologySpread or InterPodAffinity, not NodeResourcesFit).
+   * Moves the unschedulable pods one of `plugins` rejected; others stay parked.
+   */
+  moveRejectedBy(_event: string, plugins: readonly string[]): number {
+    for (const p of plugins) this.pluginEventCycle.set(p, this.schedulingCycle);
+    let moved = 0;
+    for (const [key, entry] of this.unschedulable) {
+      if (!plugins.some((p) => entry.rejectedBy?.has(p))) continue;
+      this.unschedulable.delete(key);
+      this.requeue(entry);
+      moved++;
+    }
+    return moved;
   }
 
   /** Move pods whose backoff has passed to active, and pods parked too long out of unschedulable. */

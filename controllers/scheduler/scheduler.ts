@@ -35,6 +35,8 @@ import { createListerInformers, type ListerAppsClient } from './cluster-informer
 import { clusterListers, type ListerSources } from './framework/listers.js';
 import type { Binder } from './plugins/default-binder.js';
 import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
+import { INTER_POD_AFFINITY } from './plugins/inter-pod-affinity.js';
+import { POD_TOPOLOGY_SPREAD } from './plugins/pod-topology-spread.js';
 import { podPriority } from './plugins/priority-sort.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
 
@@ -110,6 +112,21 @@ function nominationOf(pod: V1Pod, postFilter: PostFilterResult | undefined): str
 function preemptionOf(postFilter: PostFilterResult | undefined): { nodeName: string; victims: V1Pod[] } | undefined {
   if (!postFilter?.status?.isSuccess() || !postFilter.nominatedNodeName || !postFilter.victims?.length) return undefined;
   return { nodeName: postFilter.nominatedNodeName, victims: postFilter.victims };
+}
+
+/** The plugins whose verdicts made the attempt fail (upstream's UnschedulablePlugins). */
+function rejectingPlugins(result: CycleResult): Set<string> {
+  const plugins = new Set<string>();
+  for (const status of result.nodeStatuses.values()) if (status.plugin) plugins.add(status.plugin);
+  if (result.status.plugin) plugins.add(result.status.plugin);
+  return plugins;
+}
+
+/** Plugins a bound pod's arrival (or relabelling) can change the verdict of: upstream registers Pod/Add and Pod/UpdatePodLabel for them. */
+const PLUGINS_HELPED_BY_ASSIGNED_PODS = [POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY] as const;
+
+function labelsChanged(oldPod: V1Pod, newPod: V1Pod): boolean {
+  return JSON.stringify(oldPod.metadata?.labels ?? {}) !== JSON.stringify(newPod.metadata?.labels ?? {});
 }
 
 /** Does this node change matter to pending pods? (labels, taints, cordon, allocatable) */
@@ -263,6 +280,8 @@ export class LabScheduler {
       if (this.responsibleFor(pod)) {
         this.cache.updateNominatedPod(pod);
         this.enqueue(pod, 'add');
+      } else if (pod.spec?.nodeName && !isPodTerminal(pod)) {
+        this.queue.moveRejectedBy('AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS);
       }
     });
     pods.onUpdate((oldPod, newPod) => {
@@ -277,6 +296,10 @@ export class LabScheduler {
       }
       // A pod that finished gave its resources back: parked pods may fit now.
       if (oldPod.spec?.nodeName && !isPodTerminal(oldPod) && isPodTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
+      // Bound just now, or relabelled while bound: spread counts and affinity matches may change.
+      else if (newPod.spec?.nodeName && !isPodTerminal(newPod) && (!oldPod.spec?.nodeName || labelsChanged(oldPod, newPod))) {
+        this.queue.moveRejectedBy(oldPod.spec?.nodeName ? 'AssignedPodUpdate' : 'AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS);
+      }
     });
     pods.onDelete((pod) => {
       this.cache.removePod(pod);
@@ -357,7 +380,7 @@ export class LabScheduler {
    */
   private failed(popped: PoppedPod, pod: V1Pod, result: ScheduleOneResult): void {
     this.report(pod, result.status.isRejected() ? 'unschedulable' : 'error', result);
-    if (result.status.isRejected()) this.queue.addUnschedulable(popped);
+    if (result.status.isRejected()) this.queue.addUnschedulable(popped, rejectingPlugins(result));
     else this.queue.addBackoff(popped);
     const preemption = preemptionOf(result.postFilter);
     if (preemption) this.preempt(pod, preemption.nodeName, preemption.victims);

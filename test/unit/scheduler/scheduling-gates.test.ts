@@ -4,15 +4,13 @@
  * is never tried (so its SchedulingGated condition, which the API server sets, is never replaced),
  * and the update that removes its gates gets it scheduled.
  */
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultProfile } from '../../../controllers/scheduler/config.js';
 import { Code } from '../../../controllers/scheduler/framework/status.js';
 import { SchedulingGates } from '../../../controllers/scheduler/plugins/scheduling-gates.js';
 import { SchedulingQueue } from '../../../controllers/scheduler/queue.js';
-import { LabScheduler } from '../../../controllers/scheduler/scheduler.js';
-import { silentLogger } from '../../../controllers/shared/log.js';
-import { makeNode, makePod } from './fixtures.js';
+import { makePod } from './fixtures.js';
+import { informerHarness as harness } from './informer-harness.js';
 
 const gated = (name: string, gates: string[]) => makePod({ name, requests: [{ cpu: '100m' }], spec: { schedulingGates: gates.map((g) => ({ name: g })), schedulerName: 'lab-scheduler' } as never });
 const ungate = (pod: V1Pod): V1Pod => ({ ...pod, spec: { ...pod.spec!, schedulingGates: undefined } });
@@ -69,23 +67,6 @@ describe('SchedulingQueue: the gated set', () => {
     expect(q.whereIs(pod)).toBeUndefined();
   });
 });
-
-/** The scheduler with fake informers: pod events go through its handlers as the informers deliver them. */
-function harness() {
-  const bound: string[] = [];
-  const patches: unknown[] = [];
-  const core = { patchNamespacedPodStatus: vi.fn(async (p: unknown) => void patches.push(p)) };
-  const recorder = { event: async () => {} };
-  const profile = defaultProfile({ binder: { bind: async (pod, node) => void bound.push(`${pod.metadata!.name}→${node}`) } }, 'lab-scheduler');
-  const scheduler = new LabScheduler({ kc: new KubeConfig(), clients: { core: core as never }, recorder: recorder as never, profile, log: silentLogger });
-  const handlers: { add?: (p: V1Pod) => void; update?: (o: V1Pod, n: V1Pod) => void; del?: (p: V1Pod) => void } = {};
-  const informer = { onAdd: (h: (p: V1Pod) => void) => (handlers.add = h), onUpdate: (h: (o: V1Pod, n: V1Pod) => void) => (handlers.update = h), onDelete: (h: (p: V1Pod) => void) => (handlers.del = h) };
-  (scheduler as unknown as { wirePods(i: unknown): void }).wirePods(informer);
-  scheduler.cache.addNode(makeNode('w1', { allocatable: { cpu: '1', memory: '1Gi' } }));
-  const abort = new AbortController();
-  const loop = scheduler.scheduleUntilStopped(abort.signal, { get: () => undefined });
-  return { scheduler, bound, patches, handlers, stop: async () => (abort.abort(), await loop) };
-}
 
 const stops: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
