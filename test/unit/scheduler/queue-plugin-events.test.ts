@@ -26,24 +26,17 @@ describe('SchedulingQueue.moveRejectedBy', () => {
     expect(q.whereIs(fit)).toBe('unschedulable');
   });
 
-  it('an event during the attempt sends a pod those plugins rejected to backoff, not to the unschedulable set', async () => {
+  it.each([
+    { rejectedBy: 'InterPodAffinity', want: 'backoff', why: 'a pod those plugins rejected goes to backoff, not to the unschedulable set' },
+    { rejectedBy: 'NodeResourcesFit', want: 'unschedulable', why: 'a pod other plugins rejected waits as before' },
+  ])('an event during the attempt: $why', async ({ rejectedBy, want }) => {
     const q = queue();
     const pod = makePod({ name: 'p' });
     q.add(pod);
     const popped = (await q.pop())!;
     q.moveRejectedBy('AssignedPodAdd', ['InterPodAffinity']);
-    q.addUnschedulable(popped, ['InterPodAffinity']);
-    expect(q.whereIs(pod)).toBe('backoff');
-  });
-
-  it('the same event does not shorten the wait of a pod other plugins rejected', async () => {
-    const q = queue();
-    const pod = makePod({ name: 'p' });
-    q.add(pod);
-    const popped = (await q.pop())!;
-    q.moveRejectedBy('AssignedPodAdd', ['InterPodAffinity']);
-    q.addUnschedulable(popped, ['NodeResourcesFit']);
-    expect(q.whereIs(pod)).toBe('unschedulable');
+    q.addUnschedulable(popped, [rejectedBy]);
+    expect(q.whereIs(pod)).toBe(want);
   });
 });
 
