@@ -1,15 +1,15 @@
 /**
  * The bench's cluster side: namespaces, a pod watch that timestamps what it sees, the lab's
- * ReplicaSet controller built directly (so its clients can be rate-limited), and the built-in
- * components' memory read from /proc on the control-plane node (read-only).
+ * ReplicaSet controller built as `lab run` builds it (labController) on clients that can be
+ * rate-limited, and the built-in components' memory read from /proc on the control-plane node
+ * (read-only).
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { controlPlaneContainer, execInNode } from '../cluster/nodes.js';
 import { adminKubeconfigPath } from '../cluster/paths.js';
-import { recordingClient } from '../run/record-writes.js';
+import { IDENTITIES } from '../run/components.js';
+import { labController, withWritesTraced } from '../run/lab-controllers.js';
 import type { TraceSession } from '../trace/session.js';
-import type { LooseObject, WatchEventSource } from '../trace/taps/types.js';
-import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { createInformer, type Informer } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
 import { silentLogger } from '../../controllers/shared/log.js';
@@ -98,18 +98,10 @@ export interface RunningController {
  * a token (the same limiter client-go puts in front of kube-controller-manager's clients).
  */
 export async function startLabReplicaSetController(opts: { bucket?: TokenBucket; trace?: TraceSession } = {}): Promise<RunningController> {
-  const kc = loadKubeConfig(adminKubeconfigPath());
-  let clients = clientsFor(kc, 'k8s-flow-lab/replicaset-controller');
+  let clients = clientsFor(loadKubeConfig(adminKubeconfigPath()), IDENTITIES.replicaset.userAgent);
   if (opts.bucket) clients = { ...clients, core: throttledClient(clients.core, opts.bucket), apps: throttledClient(clients.apps, opts.bucket) };
-  if (opts.trace) {
-    const record = opts.trace.recordWrites('replicaset-controller');
-    clients = { ...clients, core: recordingClient(clients.core, record), apps: recordingClient(clients.apps, record) };
-  }
-  const controller = new ReplicaSetController({ kc: clients.kubeConfig, clients, log: silentLogger, ...(opts.trace ? { decisions: opts.trace.decisionSink } : {}) });
-  if (opts.trace) {
-    opts.trace.informers.watch('replicaset-controller', controller.replicaSets as unknown as WatchEventSource<LooseObject>, 'ReplicaSet');
-    opts.trace.informers.watch('replicaset-controller', controller.pods as unknown as WatchEventSource<LooseObject>, 'Pod');
-  }
+  clients = withWritesTraced(clients, 'replicaset', opts.trace);
+  const controller = labController('replicaset', { kc: clients.kubeConfig, clients, log: silentLogger, trace: opts.trace });
   const abort = new AbortController();
   const done = controller.run(abort.signal);
   await Promise.race([controller.synced, done]);

@@ -3,6 +3,7 @@
  * ServiceAccount that is its identity, and the User-Agent the audit log shows for its requests.
  */
 import { BadInputError } from '../cli/errors.js';
+import type { LabComponent } from '../trace/schema.js';
 
 export const COMPONENTS = ['deployment', 'replicaset', 'scheduler'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -20,6 +21,13 @@ export const IDENTITIES: Record<Component, ComponentIdentity> = {
   deployment: { serviceAccount: 'deployment-controller', userAgent: 'k8s-flow-lab/deployment-controller' },
   replicaset: { serviceAccount: 'replicaset-controller', userAgent: 'k8s-flow-lab/replicaset-controller' },
   scheduler: { serviceAccount: 'scheduler', userAgent: 'k8s-flow-lab/scheduler' },
+};
+
+/** What the trace calls each component. */
+export const TRACE_ACTOR: Record<Component, LabComponent> = {
+  deployment: 'deployment-controller',
+  replicaset: 'replicaset-controller',
+  scheduler: 'scheduler',
 };
 
 export function isComponent(value: string): value is Component {

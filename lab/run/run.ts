@@ -11,21 +11,17 @@ import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { ensureClusterReachable } from '../cluster/kind.js';
 import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
-import type { LabComponent } from '../trace/schema.js';
 import { startTraceSession, type TraceSession } from '../trace/session.js';
-import type { LooseObject, WatchEventSource } from '../trace/taps/types.js';
-import { DeploymentController } from '../../controllers/deployment/controller.js';
-import { ReplicaSetController } from '../../controllers/replicaset/controller.js';
 import { apiBinder, LabScheduler } from '../../controllers/scheduler/scheduler.js';
 import { loadSchedulerConfig, parseSchedulerConfig, SchedulerConfigError, type SchedulerConfig } from '../../controllers/scheduler/config.js';
 import { noopDecisionSink, type DecisionSink } from '../../controllers/shared/decisions.js';
 import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
 import { consoleLogger, type Logger } from '../../controllers/shared/log.js';
-import { IDENTITIES, type Component } from './components.js';
+import { IDENTITIES, TRACE_ACTOR, type Component } from './components.js';
+import { labController, withWritesTraced } from './lab-controllers.js';
 import { ensureIdentities } from './identities.js';
 import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
 import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
-import { recordingClient } from './record-writes.js';
 import { buildSchedulerProfile } from './scheduler-profile.js';
 import { fencedClient, leaseNameFor, runElected } from './leadership.js';
 import { announcePresence, pruneGoneProcesses, readLabActivity, type Presence } from './presence.js';
@@ -54,13 +50,6 @@ export interface RunLabOptions {
   /** Called when a component leads and its informers have synced (it then acts on the cluster); again after each new term. */
   onReady?: (component: Component) => void;
 }
-
-/** Trace actor names: the trace knows the components by these. */
-const TRACE_ACTOR: Record<Component, string> = {
-  deployment: 'deployment-controller',
-  replicaset: 'replicaset-controller',
-  scheduler: 'scheduler',
-};
 
 /** Read and validate the scheduler's configuration (bad input before any cluster work). */
 export async function schedulerConfigFor(path: string | undefined, schedulerName: string | undefined): Promise<SchedulerConfig> {
@@ -120,16 +109,8 @@ function loggerSignallingSync(base: Logger, onSynced: () => void): Logger {
   };
 }
 
-/** The trace's informer tap reads objects loosely (every field optional); our informers are typed. */
-function watchInformer(trace: TraceSession | undefined, actor: LabComponent, informer: { readonly name: string }, kind: string): void {
-  trace?.informers.watch(actor, informer as unknown as WatchEventSource<LooseObject>, kind);
-}
-
 function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined): Clients {
-  const clients = clientsFor(kc, IDENTITIES[component].userAgent);
-  if (!trace) return clients;
-  const record = trace.recordWrites(TRACE_ACTOR[component]);
-  return { ...clients, core: recordingClient(clients.core, record), apps: recordingClient(clients.apps, record) };
+  return withWritesTraced(clientsFor(kc, IDENTITIES[component].userAgent), component, trace);
 }
 
 /** The scheduler's decisions carry its schedulerName; the trace knows it as "scheduler". */
@@ -153,18 +134,8 @@ async function runComponent(run: ComponentRun): Promise<void> {
   const { component, clients, trace, decisions, signal } = run;
   const kc = clients.kubeConfig;
   const log = consoleLogger(TRACE_ACTOR[component]);
-  if (component === 'deployment') {
-    const controller = new DeploymentController({ kc, clients, decisions, log });
-    watchInformer(trace, 'deployment-controller', controller.deployments, 'Deployment');
-    watchInformer(trace, 'deployment-controller', controller.replicaSets, 'ReplicaSet');
-    watchInformer(trace, 'deployment-controller', controller.pods, 'Pod');
-    announceReady(component, controller.synced, signal, run.onReady);
-    return controller.run(signal);
-  }
-  if (component === 'replicaset') {
-    const controller = new ReplicaSetController({ kc, clients, decisions, log });
-    watchInformer(trace, 'replicaset-controller', controller.replicaSets, 'ReplicaSet');
-    watchInformer(trace, 'replicaset-controller', controller.pods, 'Pod');
+  if (component === 'deployment' || component === 'replicaset') {
+    const controller = labController(component, { kc, clients, decisions, log, trace });
     announceReady(component, controller.synced, signal, run.onReady);
     return controller.run(signal);
   }
