@@ -13,7 +13,13 @@ describe('event reasons', () => {
     expect(SchedulerReason).toEqual({ Scheduled: 'Scheduled', FailedScheduling: 'FailedScheduling', Preempted: 'Preempted' });
   });
   it('the Deployment controller uses the built-in controller\'s reasons', () => {
-    expect(DeploymentReason.ScalingReplicaSet).toBe('ScalingReplicaSet');
-    expect(DeploymentReason.FailedRSCreate).toBe('ReplicaSetCreateError');
+    expect(DeploymentReason).toEqual({
+      ScalingReplicaSet: 'ScalingReplicaSet',
+      SelectingAll: 'SelectingAll',
+      RollbackRevisionNotFound: 'DeploymentRollbackRevisionNotFound',
+      RollbackTemplateUnchanged: 'DeploymentRollbackTemplateUnchanged',
+      RollbackDone: 'DeploymentRollback',
+      FailedRSCreate: 'ReplicaSetCreateError',
+    });
   });
 });
