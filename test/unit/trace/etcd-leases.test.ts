@@ -49,11 +49,19 @@ function watchLine(events: Array<{ type?: number; key: string; create: number; m
 }
 
 const KEY = `/registry/leases/${LAB_NAMESPACE}/deployment-controller`;
+const REAL_LEASE_VALUE =
+  'azhzAAofChZjb29yZGluYXRpb24uazhzLmlvL3YxEgVMZWFzZRKZBArMAwoVZGVwbG95bWVudC1jb250cm9sbGVyEgAaDGs4cy1mbG93LWxhYiIAKiQxNWQyYTE0OC0wM2VjLTQwN2EtOTZjYS0yN2YzZWY2OTEzZGQyADgAQggIjojC2AYQAFopChlhcHAua3ViZXJuZXRlcy5pby9wYXJ0LW9mEgxrOHMtZmxvdy1sYWJaHAoSazhzLWZsb3ctbGFiL2xlYXNlEgZsZWFkZXKKAaICCgxrOHMtZmxvdy1sYWISBlVwZGF0ZRoWY29vcmRpbmF0aW9uLms4cy5pby92MSIICLmIwtgGEAAyCEZpZWxkc1YxOtsBCtgBeyJmOm1ldGFkYXRhIjp7ImY6bGFiZWxzIjp7Ii4iOnt9LCJmOmFwcC5rdWJlcm5ldGVzLmlvL3BhcnQtb2YiOnt9LCJmOms4cy1mbG93LWxhYi9sZWFzZSI6e319fSwiZjpzcGVjIjp7ImY6YWNxdWlyZVRpbWUiOnt9LCJmOmhvbGRlcklkZW50aXR5Ijp7fSwiZjpsZWFzZUR1cmF0aW9uU2Vjb25kcyI6e30sImY6bGVhc2VUcmFuc2l0aW9ucyI6e30sImY6cmVuZXdUaW1lIjp7fX19QgASSAondm1fZGEzMmVjYzgtMTRlOC00MTg3LTllNzQtMzBjNzBjMTQwZDY2EA8aDAiOiMLYBhDAhNjuAiILCLmIwtgGEICdym8oABoAIgA=';
 
 describe('decodeLeaseValue (a Lease as stored in etcd)', () => {
   it('reads the holder, the transitions, and an acquisition (acquireTime = renewTime)', () => {
     const value = storedLease({ holder: 'host_1f2e', duration: 15, acquire: [1_700_000_000, 123_000], renew: [1_700_000_000, 123_000], transitions: 4 });
     expect(decodeLeaseValue(value)).toEqual({ holder: 'host_1f2e', leaseTransitions: 4, acquiredNow: true });
+  });
+
+  it('reads a value stored by the real API server (etcdctl get -w json on this lab\'s cluster, a renewed Lease)', () => {
+    // /registry/leases/k8s-flow-lab/deployment-controller, version 20: 19 renewals after its creation.
+    const value = Buffer.from(REAL_LEASE_VALUE, 'base64');
+    expect(decodeLeaseValue(value)).toEqual({ holder: 'vm_da32ecc8-14e8-4187-9e74-30c70c140d66', leaseTransitions: 0, acquiredNow: false });
   });
 
   it('a renewal has a later renewTime than its acquireTime', () => {
