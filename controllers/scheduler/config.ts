@@ -10,6 +10,11 @@
  * plugins:
  *   score: { disabled: [ImageLocality], weights: { TaintToleration: 3 } }
  *   filter: { disabled: [NodePorts] }
+ * pluginConfig:             # upstream's per-plugin args
+ *   - name: PodTopologySpread
+ *     args: { defaultingType: List, defaultConstraints: [{ maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }] }
+ *   - name: InterPodAffinity
+ *     args: { hardPodAffinityWeight: 1 }
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -33,6 +38,47 @@ const pointConfig = z
     weights: z.record(z.string(), z.number().int('weights must be whole numbers').min(1, 'weights must be at least 1').max(100, 'weights must be at most 100')).optional(),
   })
   .strict();
+
+/** One default constraint of PodTopologySpreadArgs; the selector is deduced per pod, so none may be given. */
+const defaultConstraint = z
+  .object({
+    maxSkew: z.number().int().min(1, 'maxSkew must be at least 1'),
+    topologyKey: z.string().min(1, 'topologyKey must not be empty'),
+    whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway']),
+    minDomains: z.number().int().min(1).optional(),
+    nodeAffinityPolicy: z.enum(['Honor', 'Ignore']).optional(),
+    nodeTaintsPolicy: z.enum(['Honor', 'Ignore']).optional(),
+  })
+  .strict();
+
+/** Upstream's pluginConfig entries for the plugins that take args, validated as upstream's validation.go does. */
+const pluginConfigEntry = z.discriminatedUnion('name', [
+  z
+    .object({
+      name: z.literal('PodTopologySpread'),
+      args: z
+        .object({ defaultingType: z.enum(['System', 'List']).default('System'), defaultConstraints: z.array(defaultConstraint).default([]) })
+        .strict()
+        .refine((a) => a.defaultingType === 'List' || a.defaultConstraints.length === 0, {
+          message: 'defaultConstraints must be empty when defaultingType is System (set defaultingType: List to give your own)',
+        })
+        .refine((a) => new Set(a.defaultConstraints.map((c) => `${c.topologyKey}/${c.whenUnsatisfiable}`)).size === a.defaultConstraints.length, {
+          message: 'defaultConstraints: each topologyKey and whenUnsatisfiable pair may appear once',
+        }),
+    })
+    .strict(),
+  z
+    .object({
+      name: z.literal('InterPodAffinity'),
+      args: z
+        .object({
+          hardPodAffinityWeight: z.number().int().min(0, 'hardPodAffinityWeight must be in 0..100').max(100, 'hardPodAffinityWeight must be in 0..100').default(1),
+          ignorePreferredTermsOfExistingPods: z.boolean().default(false),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
 
 const pluginsShape = Object.fromEntries(EXTENSION_POINTS.map((p) => [p, pointConfig.optional()])) as Record<ExtensionPoint, z.ZodOptional<typeof pointConfig>>;
 
@@ -62,6 +108,10 @@ export const schedulerConfigSchema = z
       .strict()
       .default({ type: 'LeastAllocated' }),
     plugins: z.object(pluginsShape).strict().default({}),
+    pluginConfig: z
+      .array(pluginConfigEntry)
+      .default([])
+      .refine((entries) => new Set(entries.map((e) => e.name)).size === entries.length, { message: 'each plugin may appear once in pluginConfig' }),
   })
   .strict();
 
@@ -80,7 +130,10 @@ export class SchedulerConfigError extends Error {
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known: schedulerName, pluginTimeoutMs, backoff, scoringStrategy, plugins.<extensionPoint>.{enabled,disabled,weights})`;
+    return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known: schedulerName, pluginTimeoutMs, backoff, scoringStrategy, plugins.<extensionPoint>.{enabled,disabled,weights}, pluginConfig[].{name,args})`;
+  }
+  if (issue.code === 'invalid_union' && issue.path[0] === 'pluginConfig') {
+    return `${path}: name must be PodTopologySpread or InterPodAffinity (the plugins that take args), each with its own args`;
   }
   return `${path}: ${issue.message}`;
 }
@@ -123,6 +176,10 @@ export async function loadSchedulerConfig(path: string): Promise<SchedulerConfig
  */
 export function profileFromConfig(config: SchedulerConfig, ctx: PluginContext, extraPlugins: readonly Plugin[] = []): Profile {
   const pluginCtx: PluginContext = { ...ctx, nodeResourcesFit: { scoringStrategy: config.scoringStrategy } };
+  for (const entry of config.pluginConfig) {
+    if (entry.name === 'PodTopologySpread') pluginCtx.podTopologySpread = entry.args;
+    else pluginCtx.interPodAffinity = entry.args;
+  }
   const all = new Map<string, Plugin>();
   for (const name of DEFAULT_PLUGIN_NAMES) all.set(name, IN_TREE_PLUGINS[name]!(pluginCtx));
   for (const plugin of extraPlugins) all.set(plugin.name, plugin);
