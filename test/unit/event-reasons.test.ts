@@ -13,13 +13,6 @@ describe('event reasons', () => {
     expect(SchedulerReason).toEqual({ Scheduled: 'Scheduled', FailedScheduling: 'FailedScheduling', Preempted: 'Preempted' });
   });
   it('the Deployment controller uses the built-in controller\'s reasons', () => {
-    expect(DeploymentReason).toEqual({
-      ScalingReplicaSet: 'ScalingReplicaSet',
-      SelectingAll: 'SelectingAll',
-      RollbackRevisionNotFound: 'DeploymentRollbackRevisionNotFound',
-      RollbackTemplateUnchanged: 'DeploymentRollbackTemplateUnchanged',
-      RollbackDone: 'DeploymentRollback',
-      FailedRSCreate: 'ReplicaSetCreateError',
-    });
+    expect(DeploymentReason).toEqual({ ScalingReplicaSet: 'ScalingReplicaSet', SelectingAll: 'SelectingAll', RollbackRevisionNotFound: 'DeploymentRollbackRevisionNotFound', RollbackTemplateUnchanged: 'DeploymentRollbackTemplateUnchanged', RollbackDone: 'DeploymentRollback', FailedRSCreate: 'ReplicaSetCreateError' });
   });
 });
