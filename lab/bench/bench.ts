@@ -7,7 +7,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Progress } from '../cli/output.js';
+import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { stateDir } from '../cluster/paths.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';

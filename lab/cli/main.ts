@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import chalk from 'chalk';
-import { describeError, exitCodeOf, ExitCode } from './errors.js';
+import { describeError, exitCodeOf, ExitCode } from '../base/errors.js';
 import { commandModules } from './commands/index.js';
 
 /** Builds the `lab` program: one module per command in ./commands, each with help and an example. */

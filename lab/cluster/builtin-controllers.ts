@@ -1,6 +1,6 @@
 import { parse, stringify } from 'yaml';
-import { LabError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { LabError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { kubectl } from './kubectl.js';
 import { controlPlaneContainer, execInNode } from './nodes.js';
 

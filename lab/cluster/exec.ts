@@ -1,5 +1,5 @@
 import { execa, type Options } from 'execa';
-import { BadInputError, LabError } from '../cli/errors.js';
+import { BadInputError, LabError } from '../base/errors.js';
 
 export interface RunResult {
   stdout: string;

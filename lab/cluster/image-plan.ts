@@ -1,4 +1,4 @@
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { NODE_IMAGE } from './image/build.js';
 import type { RegistryProbe } from './registry-probe.js';
 import { resolveWorkloadImage, type WorkloadImage } from './workload-image.js';

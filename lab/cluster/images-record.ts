@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Progress } from '../cli/output.js';
+import type { Progress } from '../base/progress.js';
 import { clusterHealth } from './health.js';
 import { modeOfNodeImage, planImages, type ImageMode, type ImagePlan } from './image-plan.js';
 import { NODE_IMAGE } from './image/build.js';

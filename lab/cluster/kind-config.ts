@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, stringify, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { auditDir, REPO_ROOT, stateDir } from './paths.js';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { BadInputError, LabError } from '../cli/errors.js';
+import { BadInputError, LabError } from '../base/errors.js';
 import { syncKubeconfigFromKind } from './checkout-sync.js';
 import { run } from './exec.js';
 import { listNodeContainers } from './nodes.js';

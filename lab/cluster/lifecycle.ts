@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { rmSync } from 'node:fs';
-import { BadInputError, LabError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { BadInputError, LabError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { run } from './exec.js';
 import { clusterHealth, type ClusterHealth } from './health.js';
 import { imageExists, requireDocker } from './image/docker-images.js';

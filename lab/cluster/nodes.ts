@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import { run, type RunResult } from './exec.js';
 import { CLUSTER_NAME } from './paths.js';
 

@@ -9,8 +9,8 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInputError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { BadInputError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { commandWorks } from './exec.js';
 import { clusterHealth } from './health.js';
 import { buildNodeImage, NODE_IMAGE } from './image/build.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import { KIND_VERSION, KUBERNETES_VERSION, toolsBinDir } from './paths.js';
 
 /**

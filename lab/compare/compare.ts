@@ -8,7 +8,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Progress } from '../cli/output.js';
+import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { kubectl } from '../cluster/kubectl.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';

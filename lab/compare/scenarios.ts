@@ -3,7 +3,7 @@
  * kubectl (so the audit log shows "kubectl" as the one who asked). The same steps run on both
  * sides; only the namespace and the pods' schedulerName differ.
  */
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { workloadContainer } from '../cluster/workload-image.js';
 
 export const DEPLOYMENT = 'web';

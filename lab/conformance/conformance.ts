@@ -6,8 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BadInputError, LabError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { BadInputError, LabError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { clusterHealth } from '../cluster/health.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { classifyFailure, environmentCauses, type Classified, type EnvironmentCause } from './classify.js';

@@ -3,8 +3,8 @@
  * (the built-ins off) or kube-controller-manager's built-ins (the reference run). The decision is
  * pure; `handOver` carries it out and returns how to put things back as they were.
  */
-import { BadInputError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { BadInputError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { adminKubeconfigPath } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';

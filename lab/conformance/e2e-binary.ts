@@ -3,8 +3,8 @@
  * machinery (lab/cluster/image/go-build.ts): keyed by its inputs, so a second run finds it built.
  */
 import { join } from 'node:path';
-import { BadInputError } from '../cli/errors.js';
-import type { Progress } from '../cli/output.js';
+import { BadInputError } from '../base/errors.js';
+import type { Progress } from '../base/progress.js';
 import { commandWorks } from '../cluster/exec.js';
 import { buildGoGroup, E2E_GROUP, goVersion } from '../cluster/image/go-build.js';
 import { KUBERNETES_VERSION } from '../cluster/paths.js';

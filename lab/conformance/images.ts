@@ -7,7 +7,7 @@
  * pods to run, never Apache itself. The stand-in says so in a label and in /etc/lab-stand-in.
  */
 import { join } from 'node:path';
-import type { Progress } from '../cli/output.js';
+import type { Progress } from '../base/progress.js';
 import { commitOnto, inspectImage, removeStage, saveImage, stage } from '../cluster/image/docker-images.js';
 import { execInNode, listNodeContainers, loadImageArchive } from '../cluster/nodes.js';
 import { cacheDir } from '../cluster/paths.js';

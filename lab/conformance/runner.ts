@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import { parseGinkgoReport, type SuiteResult } from './report.js';
 
 export interface E2eRun {

@@ -2,7 +2,7 @@
  * Which of upstream's e2e specs `lab conformance` runs: a named set is a Ginkgo focus (a regular
  * expression on the spec's full text) and the component of the lab it exercises. Pure.
  */
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 
 export type SetName = 'apps' | 'scheduling';
 export const SET_NAMES = ['apps', 'scheduling', 'all'] as const;

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Progress } from '../cli/output.js';
+import type { Progress } from '../base/progress.js';
 import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { clusterHealth } from '../cluster/health.js';
 import { kubectl } from '../cluster/kubectl.js';
@@ -16,7 +16,7 @@ import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { ensureMachineReady } from '../cluster/setup.js';
 import { decideImagePlan } from '../cluster/images-record.js';
 import { WORKLOAD } from '../cluster/workload-image.js';
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import { correlate } from '../trace/correlate.js';
 import { readJsonlFile } from '../trace/export/jsonl.js';
 import { filterEntries } from '../trace/filter.js';

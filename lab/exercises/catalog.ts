@@ -1,7 +1,7 @@
 /** The shipped exercises: every *.yaml in exercises/, parsed and validated, in file-name order. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { ExerciseFileError, parseExercise, type Exercise } from './schema.js';
 
 export interface ExerciseCatalog {

@@ -2,7 +2,7 @@
  * The exercise engine: list, start, check, hint, solution, reset. Pure bookkeeping around the
  * ports: it never runs kubectl itself, so the whole flow is tested with a fake cluster and trace.
  */
-import { BadInputError, LabError } from '../cli/errors.js';
+import { BadInputError, LabError } from '../base/errors.js';
 import { describeAction, withPlaceholders, type Action } from './action-schema.js';
 import { findExercise, type ExerciseCatalog } from './catalog.js';
 import { checkTitle, evaluateCheck, TRACE_CHECK_KINDS } from './checks/index.js';

@@ -1,5 +1,5 @@
 /** ClusterPort through the lab's kubectl (JSON output) and the cluster layer. */
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { kubectl } from '../cluster/kubectl.js';
 import type { ClusterPort } from './ports.js';

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 
 const checkRecordSchema = z.object({
   title: z.string(),

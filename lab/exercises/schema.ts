@@ -5,7 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { ACTION_TYPES, actionSchema } from './action-schema.js';
 import { CHECK_KINDS, checkSchema } from './checks/index.js';
 

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { CoordinationV1Api } from '@kubernetes/client-node';
-import { ExitCode, LabError } from '../cli/errors.js';
+import { ExitCode, LabError } from '../base/errors.js';
 import { howToStop, readLabActivity, type LabProcessRecord } from './presence.js';
 
 export class AnotherLabRunningError extends LabError {

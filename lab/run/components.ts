@@ -2,7 +2,7 @@
  * The lab's three components as `lab run` knows them: the name used on the command line, the
  * ServiceAccount that is its identity, and the User-Agent the audit log shows for its requests.
  */
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import type { LabComponent } from '../trace/schema.js';
 
 export const COMPONENTS = ['deployment', 'replicaset', 'scheduler'] as const;

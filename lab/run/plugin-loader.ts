@@ -15,7 +15,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { EXTENSION_POINTS, implementsPoint, PLUGIN_METHODS, POINT_MEMBERS, type ExtensionPoint, type Plugin, type Profile, type ProfilePlugins } from '../../controllers/scheduler/framework/interfaces.js';
 import { buildProfile, type BuildProfileOptions } from '../../controllers/scheduler/framework/profile.js';
 import type { Binder } from '../../controllers/scheduler/plugins/default-binder.js';

@@ -2,7 +2,7 @@
  * What must be true before `lab run` starts a component, as pure functions of what was asked and
  * what the cluster says, so every refusal and its fix is unit-tested.
  */
-import { LabError } from '../cli/errors.js';
+import { LabError } from '../base/errors.js';
 import type { Component } from './components.js';
 
 export interface BuiltinState {

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import chalk from 'chalk';
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';

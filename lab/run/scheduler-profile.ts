@@ -2,7 +2,7 @@
  * The profile `lab run` schedules with: the configured defaults, plus a learner's plugins, or a
  * learner's whole profile. Everything here is pure given the loaded file, so it is unit-tested.
  */
-import { BadInputError } from '../cli/errors.js';
+import { BadInputError } from '../base/errors.js';
 import { implementsPoint, type Plugin, type Profile } from '../../controllers/scheduler/framework/interfaces.js';
 import { buildProfile } from '../../controllers/scheduler/framework/profile.js';
 import { profileFromConfig, SchedulerConfigError, type SchedulerConfig } from '../../controllers/scheduler/config.js';

@@ -45,49 +45,7 @@ const RULES: Rule[] = [
  * Imports that break a rule today, as `importer -> imported`. Each is a debt, not a permission:
  * remove the line when the import goes.
  */
-const KNOWN_EXCEPTIONS: Record<string, { reason: string; imports: string[] }> = {
-  // lab/ has no base layer yet: the error classes and the Progress type live in lab/cli, so the
-  // cluster layer reaches up for them. Issue 16 item 2 moves them below lab/cluster; until then
-  // these (and only these) imports are allowed.
-  clusterUsesCliErrorsAndProgress: {
-    reason: 'errors.ts and output.ts (Progress) still live in lab/cli (issue 16, item 2)',
-    imports: [
-      'lab/cluster/builtin-controllers.ts -> lab/cli/errors.ts',
-      'lab/cluster/builtin-controllers.ts -> lab/cli/output.ts',
-      'lab/cluster/exec.ts -> lab/cli/errors.ts',
-      'lab/cluster/image-plan.ts -> lab/cli/errors.ts',
-      'lab/cluster/image/archive/docker-stream.ts -> lab/cli/errors.ts',
-      'lab/cluster/image/archive/load.ts -> lab/cli/errors.ts',
-      'lab/cluster/image/archive/load.ts -> lab/cli/output.ts',
-      'lab/cluster/image/archive/save.ts -> lab/cli/errors.ts',
-      'lab/cluster/image/archive/save.ts -> lab/cli/output.ts',
-      'lab/cluster/image/build.ts -> lab/cli/errors.ts',
-      'lab/cluster/image/build.ts -> lab/cli/output.ts',
-      'lab/cluster/image/docker-images.ts -> lab/cli/errors.ts',
-      'lab/cluster/images-record.ts -> lab/cli/output.ts',
-      'lab/cluster/kind-config.ts -> lab/cli/errors.ts',
-      'lab/cluster/kind.ts -> lab/cli/errors.ts',
-      'lab/cluster/lifecycle.ts -> lab/cli/errors.ts',
-      'lab/cluster/lifecycle.ts -> lab/cli/output.ts',
-      'lab/cluster/nodes.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/binary.ts -> lab/cli/output.ts',
-      'lab/cluster/registry/down.ts -> lab/cli/output.ts',
-      'lab/cluster/registry/gateway.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/image-path.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/mirror-url.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/new-cluster.ts -> lab/cli/output.ts',
-      'lab/cluster/registry/node-files.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/node-mirrors.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/port.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/start.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/up.ts -> lab/cli/errors.ts',
-      'lab/cluster/registry/up.ts -> lab/cli/output.ts',
-      'lab/cluster/setup.ts -> lab/cli/errors.ts',
-      'lab/cluster/setup.ts -> lab/cli/output.ts',
-      'lab/cluster/tool-download.ts -> lab/cli/errors.ts',
-    ],
-  },
-};
+const KNOWN_EXCEPTIONS: Record<string, { reason: string; imports: string[] }> = {};
 
 const COMMANDS_HOME = 'lab/cli/commands';
 

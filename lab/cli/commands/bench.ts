@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { MEASUREMENT_IDS, runBench, type MeasurementId } from '../../bench/bench.js';
 import { renderResults } from '../../bench/results.js';
 import { parseRuns } from '../../bench/workloads.js';
-import { BadInputError } from '../errors.js';
-import { emit, outputOption, Progress } from '../output.js';
+import { BadInputError } from '../../base/errors.js';
+import { emit, outputOption } from '../output.js';
+import { Progress } from '../../base/progress.js';
 
 export function register(program: Command): void {
   program

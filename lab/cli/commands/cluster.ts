@@ -11,11 +11,12 @@ import { execInNodeForeground, listNodeContainers } from '../../cluster/nodes.js
 import { kubectlPassthrough } from '../../cluster/kubectl.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from '../../cluster/paths.js';
 import { requireDocker } from '../../cluster/image/docker-images.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../../base/errors.js';
 import { describeActivity, readLabActivity } from '../../run/presence.js';
 import { clientsFor, loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { WORKLOAD } from '../../cluster/workload-image.js';
-import { emit, outputOption, Progress, seconds } from '../output.js';
+import { emit, outputOption } from '../output.js';
+import { Progress, seconds } from '../../base/progress.js';
 
 
 export function register(program: Command): void {

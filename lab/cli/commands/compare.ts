@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { runComparison } from '../../compare/compare.js';
 import { renderComparison } from '../../compare/report.js';
 import { scenarioNamed, SCENARIO_NAMES } from '../../compare/scenarios.js';
-import { BadInputError } from '../errors.js';
-import { emit, outputOption, Progress } from '../output.js';
+import { BadInputError } from '../../base/errors.js';
+import { emit, outputOption } from '../output.js';
+import { Progress } from '../../base/progress.js';
 
 export function register(program: Command): void {
   program

@@ -4,8 +4,9 @@ import type { Against } from '../../conformance/controllers.js';
 import { ensureE2eBinary } from '../../conformance/e2e-binary.js';
 import { renderConformance } from '../../conformance/render.js';
 import { checkFocus, parseSetArgument, SET_NAMES } from '../../conformance/sets.js';
-import { BadInputError } from '../errors.js';
-import { emit, outputOption, Progress, type OutputFormat } from '../output.js';
+import { BadInputError } from '../../base/errors.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
+import { Progress } from '../../base/progress.js';
 
 function parseAgainst(value: string): Against {
   if (value === 'lab' || value === 'builtin') return value;

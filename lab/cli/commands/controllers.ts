@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import chalk from 'chalk';
 import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
-import { BadInputError } from '../errors.js';
-import { emit, outputOption, Progress, type OutputFormat } from '../output.js';
+import { BadInputError } from '../../base/errors.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
+import { Progress } from '../../base/progress.js';
 
 
 const onOff = (on: boolean) => (on ? chalk.yellow('on') : chalk.green('off'));

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { runDemo } from '../../demo/demo.js';
-import { BadInputError } from '../errors.js';
-import { emit, parseOutputFormat, Progress, seconds } from '../output.js';
+import { BadInputError } from '../../base/errors.js';
+import { emit, parseOutputFormat } from '../output.js';
+import { Progress, seconds } from '../../base/progress.js';
 
 function positiveInt(flag: string, value: string, max: number): number {
   const n = Number(value);

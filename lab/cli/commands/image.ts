@@ -3,7 +3,8 @@ import { buildNodeImage } from '../../cluster/image/build.js';
 import { loadArchive } from '../../cluster/image/archive/load.js';
 import { saveImageArchive } from '../../cluster/image/archive/save.js';
 import { formatBytes } from '../../cluster/image/archive/transfer-meter.js';
-import { emit, outputOption, Progress, seconds, type OutputFormat } from '../output.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
+import { Progress, seconds } from '../../base/progress.js';
 
 
 export function register(program: Command): void {

@@ -5,7 +5,8 @@ import { parseListen } from '../../cluster/registry/mirror-url.js';
 import { parsePort } from '../../cluster/registry/port.js';
 import { registryStatus } from '../../cluster/registry/status.js';
 import { registryUp } from '../../cluster/registry/up.js';
-import { emit, outputOption, Progress, seconds, type OutputFormat } from '../output.js';
+import { emit, outputOption, type OutputFormat } from '../output.js';
+import { Progress, seconds } from '../../base/progress.js';
 
 
 export function register(program: Command): void {

@@ -13,8 +13,8 @@ import {
   type TraceEntry, type TraceFilter,
 } from '../../trace/index.js';
 import { loadKubeConfig } from '../../../controllers/shared/kube.js';
-import { BadInputError, LabError } from '../errors.js';
-import { Progress } from '../output.js';
+import { BadInputError, LabError } from '../../base/errors.js';
+import { Progress } from '../../base/progress.js';
 
 /**
  * `lab trace`: the live chain of events of the running cluster, streamed to a JSONL file;

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BadInputError } from '../../cli/errors.js';
-import type { Progress } from '../../cli/output.js';
+import { BadInputError } from '../../base/errors.js';
+import type { Progress } from '../../base/progress.js';
 import { commandWorks, run } from '../exec.js';
 import { cacheDir, KUBERNETES_VERSION, toolsBinDir } from '../paths.js';
 import { AGNHOST_IMAGE } from '../workload-image.js';

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { LabError } from '../../cli/errors.js';
+import { LabError } from '../../base/errors.js';
 import { run } from '../exec.js';
 
 /**

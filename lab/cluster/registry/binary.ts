@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Progress } from '../../cli/output.js';
+import type { Progress } from '../../base/progress.js';
 import { buildGoGroup, goVersion, type GoBuildGroup } from '../image/go-build.js';
 
 /** The registry server of the distribution project (the code behind Docker's `registry` image). */

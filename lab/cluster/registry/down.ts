@@ -1,4 +1,4 @@
-import type { Progress } from '../../cli/output.js';
+import type { Progress } from '../../base/progress.js';
 import { removeNodeMirrors } from './node-mirrors.js';
 import { cleanStaleState, observeRegistry } from './observe.js';
 import { registryDataDir } from './paths.js';

@@ -1,4 +1,4 @@
-import { LabError } from '../../cli/errors.js';
+import { LabError } from '../../base/errors.js';
 import { run } from '../exec.js';
 
 /**

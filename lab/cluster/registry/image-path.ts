@@ -1,4 +1,4 @@
-import { BadInputError } from '../../cli/errors.js';
+import { BadInputError } from '../../base/errors.js';
 
 /**
  * Where an image lives in the lab registry. containerd asks a mirror for the image's repository

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { BadInputError } from '../../cli/errors.js';
+import { BadInputError } from '../../base/errors.js';
 import { kindNetworkGateway } from './gateway.js';
 import type { RegistryState } from './state.js';
 

@@ -1,4 +1,4 @@
-import type { Progress } from '../../cli/output.js';
+import type { Progress } from '../../base/progress.js';
 import { registryAnswers } from './api.js';
 import { nodeMirrorUrl, parseMirrorEnv } from './mirror-url.js';
 import { configureNodeMirrors } from './node-mirrors.js';

@@ -1,4 +1,4 @@
-import { LabError } from '../../cli/errors.js';
+import { LabError } from '../../base/errors.js';
 import { execInNode } from '../nodes.js';
 
 /** Files inside a kind node, through `docker exec`. */

@@ -1,4 +1,4 @@
-import { LabError } from '../../cli/errors.js';
+import { LabError } from '../../base/errors.js';
 import { execInNode } from '../nodes.js';
 import { planConfigPath, type ConfigPathPlan } from './containerd-config.js';
 import { CERTS_DIR, hostsTomlPath, labMirrorUrlIn, MIRRORED_HOSTS, renderHostsToml } from './hosts-toml.js';

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { BadInputError } from '../../cli/errors.js';
+import { BadInputError } from '../../base/errors.js';
 import { run } from '../exec.js';
 
 /** Whether the registry can listen on listen:port; anything but "in use" or "not an address here" is bad input too. */

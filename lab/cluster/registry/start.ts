@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { LabError } from '../../cli/errors.js';
+import { LabError } from '../../base/errors.js';
 import { registryAnswers } from './api.js';
 import { REGISTRY_MODULE_VERSION } from './binary.js';
 import { REGISTRY_ENV, renderRegistryConfig } from './config.js';

@@ -1,5 +1,5 @@
-import { BadInputError, LabError } from '../../cli/errors.js';
-import type { Progress } from '../../cli/output.js';
+import { BadInputError, LabError } from '../../base/errors.js';
+import type { Progress } from '../../base/progress.js';
 import { requireDocker } from '../image/docker-images.js';
 import { listNodeContainers } from '../nodes.js';
 import { buildRegistryBinary } from './binary.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOnly } from '../../../lab/cli/commands/bench.js';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 
 describe('lab bench --only', () => {
   it('takes a comma-separated list of measurement ids, spaces and empty items ignored', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countNodes, parseKindConfig, renderKindConfig } from '../../../lab/cluster/kind-config.js';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 
 const shipped = readFileSync(join(REPO_ROOT, 'kind-config.yaml'), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import { renderRegistryConfig } from '../../../lab/cluster/registry/config.js';
 import { ipv4GatewayOf } from '../../../lab/cluster/registry/gateway.js';
 import { isLoopback, parseListen, parseMirrorEnv, pushAddress } from '../../../lab/cluster/registry/mirror-url.js';

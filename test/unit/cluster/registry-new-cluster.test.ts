@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
-import { Progress } from '../../../lab/cli/output.js';
+import { BadInputError } from '../../../lab/base/errors.js';
+import { Progress } from '../../../lab/base/progress.js';
 import { pointNewNodesAtRegistry } from '../../../lab/cluster/registry/new-cluster.js';
 import { useTempLabDirs } from './registry-temp-dirs.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import { mirrorPathOf, pushName } from '../../../lab/cluster/registry/image-path.js';
 
 describe('mirrorPathOf: where containerd asks a mirror for an image (no override_path)', () => {

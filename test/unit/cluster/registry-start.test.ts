@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readlinkSy
 import { createServer, type Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BadInputError, LabError } from '../../../lab/cli/errors.js';
+import { BadInputError, LabError } from '../../../lab/base/errors.js';
 import { portIsFree } from '../../../lab/cluster/registry/port.js';
 import { startRegistry } from '../../../lab/cluster/registry/start.js';
 import { readState } from '../../../lab/cluster/registry/state.js';

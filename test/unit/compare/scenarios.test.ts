@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import { WORKLOAD } from '../../../lab/cluster/workload-image.js';
 import { cordonTarget, deploymentManifest, kubectlFor, namespaceFor, runningPods, scenarioNamed, SCENARIO_NAMES, SCENARIOS, schedulerNameFor } from '../../../lab/compare/scenarios.js';
 

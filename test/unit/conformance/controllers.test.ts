@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, LabError } from '../../../lab/cli/errors.js';
+import { ExitCode, LabError } from '../../../lab/base/errors.js';
 import { planControllers } from '../../../lab/conformance/controllers.js';
 import type { LabProcessRecord } from '../../../lab/run/presence.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, LabError } from '../../../lab/cli/errors.js';
+import { ExitCode, LabError } from '../../../lab/base/errors.js';
 import { checkFocus, DEFAULT_SKIP, escapeRegExp, focusOnExactly, narrow, parseSetArgument, SETS } from '../../../lab/conformance/sets.js';
 
 const exitCodeOf = (fn: () => unknown): number | undefined => {

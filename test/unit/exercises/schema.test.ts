@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../../lab/cli/errors.js';
+import { ExitCode } from '../../../lab/base/errors.js';
 import { TRACE_CHECK_KINDS } from '../../../lab/exercises/checks/index.js';
 import { ExerciseFileError, parseExercise } from '../../../lab/exercises/schema.js';
 

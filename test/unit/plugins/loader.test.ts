@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import { loadSchedulerFile } from '../../../lab/run/plugin-loader.js';
 import { buildSchedulerProfile, configMakingRoomFor } from '../../../lab/run/scheduler-profile.js';
 import { parseSchedulerConfig } from '../../../controllers/scheduler/config.js';

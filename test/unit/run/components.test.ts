@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError, ExitCode } from '../../../lab/cli/errors.js';
+import { BadInputError, ExitCode } from '../../../lab/base/errors.js';
 import { IDENTITIES, parseOnly } from '../../../lab/run/components.js';
 
 describe('parseOnly (--only)', () => {

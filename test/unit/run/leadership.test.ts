@@ -4,7 +4,7 @@ import type { V1Lease } from '@kubernetes/client-node';
 import { decisionForElection, fencedClient, leaseNameFor, NotLeaderError } from '../../../lab/run/leadership.js';
 import { describeActivity, howToStop, humanDuration, leaderFromLease, pidAlive, processFromLease, processLeaseName } from '../../../lab/run/presence.js';
 import { AnotherLabRunningError, refuseIfAlive } from '../../../lab/run/another-lab.js';
-import { exitCodeOf } from '../../../lab/cli/errors.js';
+import { exitCodeOf } from '../../../lab/base/errors.js';
 
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../../../lab/cli/errors.js';
+import { LabError } from '../../../lab/base/errors.js';
 import type { Component } from '../../../lab/run/components.js';
 import { builtinConflicts, checkBuiltinControllers, checkSchedulerName } from '../../../lab/run/preflight.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../../lab/cli/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import {
   buildExport, liveFilter, parseActorOption, parseExportFormat, parseFilterOptions, parseLevel, parseObjectOption, parseSince, readTraceFile, selectEntries,
   LIVE_LEVELS,

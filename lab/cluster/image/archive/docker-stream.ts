@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { pipeline, Transform, type Readable, type Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { LabError } from '../../../cli/errors.js';
+import { LabError } from '../../../base/errors.js';
 import type { ArchiveManifest } from './manifest.js';
 
 /**

@@ -1,8 +1,8 @@
 import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BadInputError, LabError } from '../../../cli/errors.js';
-import type { Progress } from '../../../cli/output.js';
+import { BadInputError, LabError } from '../../../base/errors.js';
+import type { Progress } from '../../../base/progress.js';
 import { listNodeContainers, loadImageArchive } from '../../nodes.js';
 import { toolsBinDir } from '../../paths.js';
 import { NODE_IMAGE } from '../build.js';

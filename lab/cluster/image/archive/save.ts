@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BadInputError } from '../../../cli/errors.js';
-import type { Progress } from '../../../cli/output.js';
+import { BadInputError } from '../../../base/errors.js';
+import type { Progress } from '../../../base/progress.js';
 import { REPO_ROOT, toolsBinDir } from '../../paths.js';
 import { INPUTS_LABEL, NODE_IMAGE, WORKLOAD_IMAGES } from '../build.js';
 import { inspectImage, requireDocker } from '../docker-images.js';
