@@ -226,6 +226,12 @@ function satisfiesExistingPodsAntiAffinity(s: AffinityPreFilterState, node: V1No
   return !Object.entries(node.metadata?.labels ?? {}).some(([k, v]) => s.existingAntiAffinityCounts.get(k, v) > 0);
 }
 
+/** Any pod (anti-)affinity term at all: only such existing pods can score for an incoming pod without preferred terms. */
+function hasPodAffinity(pod: V1Pod): boolean {
+  const affinity = pod.spec?.affinity;
+  return affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined;
+}
+
 function hasRequiredAntiAffinity(pod: V1Pod): boolean {
   return (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
 }
@@ -306,7 +312,10 @@ export function createInterPodAffinity(args: InterPodAffinityArgs = {}): PreFilt
       const namespaceLabels = namespaceLabelsOf(pod, listers);
       const scores: TopologyScore = new Map();
       for (const nodeInfo of state.read(ALL_NODES_KEY) ?? filteredNodes) {
-        for (const { pod: existing } of nodeInfo.pods) scoreExistingPod(scores, incoming, namespaceLabels, existing, nodeInfo.node);
+        for (const { pod: existing } of nodeInfo.pods) {
+          // Without preferred terms of its own, only pods with affinity terms can count (upstream: HavePodsWithAffinityList).
+          if (hasPreferred || hasPodAffinity(existing)) scoreExistingPod(scores, incoming, namespaceLabels, existing, nodeInfo.node);
+        }
       }
       if (scores.size === 0) return skip();
       state.write(PRE_SCORE_STATE, scores);
