@@ -43,3 +43,6 @@ export const EventReason = {
 export const MAX_INT32 = 2147483647;
 
 export const COMPONENT = 'deployment-controller';
+
+/** What a ReplicaSet's controller reference names for its Deployment. */
+export const DEPLOYMENT_GVK = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;

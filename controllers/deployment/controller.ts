@@ -2,8 +2,6 @@
 // of Deployment keys; a sync reads the caches, asks sync.ts what to do, and carries the actions
 // out in order against the API server (deployment_controller.go).
 import {
-  PatchStrategy,
-  setHeaderOptions,
   type V1Deployment,
   type V1Pod,
   type V1ReplicaSet,
@@ -12,11 +10,12 @@ import { Controller, DONE, watchConfigOf, type ComponentClients, type ComponentO
 import { EventRecorder } from '../shared/events.js';
 import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { addInt32 } from '../shared/int64.js';
+import { strategicMergePatch } from '../shared/kube.js';
 import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
 import { deploymentInformer, podInformer, replicaSetInformer } from '../shared/workload-informers.js';
-import { controllerRefOf } from '../shared/owner-refs.js';
+import { adoptPatch, controllerRefOf, releasePatch } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
-import { COMPONENT, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
+import { COMPONENT, DEPLOYMENT_GVK, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
 import { failedCreateMessage, failedCreateStatus } from './progress.js';
 import { planDeploymentSync, type DeploymentAction, type PlannedEvent } from './sync.js';
 import { equalIgnoreHash } from './templates.js';
@@ -116,7 +115,7 @@ export class DeploymentController extends Controller {
   }
 
   private resolveControllerRef(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): V1Deployment | undefined {
-    if (ref.kind !== 'Deployment') return undefined;
+    if (ref.kind !== DEPLOYMENT_GVK.kind) return undefined;
     const d = this.deployments.get(namespace, ref.name);
     return d?.metadata?.uid === ref.uid ? d : undefined;
   }
@@ -182,19 +181,12 @@ export class DeploymentController extends Controller {
         const fresh = await apps.readNamespacedDeployment({ name: d.metadata!.name!, namespace: d.metadata!.namespace! });
         if (fresh.metadata?.uid !== d.metadata?.uid) throw new Error(`original Deployment ${objectKey(d)} is gone: got uid ${fresh.metadata?.uid}, wanted ${d.metadata?.uid}`);
         if (fresh.metadata?.deletionTimestamp) throw new Error(`${objectKey(d)} has just been deleted at ${String(fresh.metadata.deletionTimestamp)}`);
-        const body = {
-          metadata: {
-            uid: action.rs.metadata?.uid,
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata!.name!, uid: d.metadata!.uid!, controller: true, blockOwnerDeletion: true }],
-          },
-        };
-        await apps.patchNamespacedReplicaSet(rsRef(action.rs, body), setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+        await apps.patchNamespacedReplicaSet(rsRef(action.rs, adoptPatch(d, DEPLOYMENT_GVK, action.rs)), strategicMergePatch());
         return { deployment: d };
       }
       case 'releaseReplicaSet': {
-        const body = { metadata: { uid: action.rs.metadata?.uid, ownerReferences: [{ $patch: 'delete', uid: d.metadata?.uid }] } };
         try {
-          await apps.patchNamespacedReplicaSet(rsRef(action.rs, body), setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+          await apps.patchNamespacedReplicaSet(rsRef(action.rs, releasePatch(d, action.rs)), strategicMergePatch());
         } catch (err) {
           // Gone, or recreated with another uid (422): nothing to release.
           if (!isNotFound(err) && httpStatusOf(err) !== 422) throw err;
@@ -326,6 +318,6 @@ function rsRef(rs: V1ReplicaSet, body: object) {
 }
 
 function deploymentRef(d: V1Deployment) {
-  return { kind: 'Deployment', namespace: d.metadata?.namespace, name: d.metadata?.name ?? '', uid: d.metadata?.uid };
+  return { kind: DEPLOYMENT_GVK.kind, namespace: d.metadata?.namespace, name: d.metadata?.name ?? '', uid: d.metadata?.uid };
 }
 

@@ -1,7 +1,8 @@
 // Pod templates and the ReplicaSets built from them (sync.go getNewReplicaSet,
 // deployment_util.go EqualIgnoreHash/FindNewReplicaSet/FindOldReplicaSets).
 import type { V1Deployment, V1LabelSelector, V1OwnerReference, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import { MAX_REVISION_HISTORY_LENGTH_IN_CHARS, POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { newControllerRef } from '../shared/owner-refs.js';
+import { DEPLOYMENT_GVK, MAX_REVISION_HISTORY_LENGTH_IN_CHARS, POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { canonicalJson } from './hash.js';
 import { byCreationTimestamp, sameReplicaSet, specReplicas } from './replicasets.js';
 import { withNewReplicaSetAnnotations } from './revisions.js';
@@ -67,14 +68,7 @@ export function generateReplicaSetName(deploymentName: string, hash: string): st
 }
 
 export function controllerRefTo(d: V1Deployment): V1OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    name: d.metadata!.name!,
-    uid: d.metadata!.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  return newControllerRef(d, DEPLOYMENT_GVK);
 }
 
 function selectorWithHash(selector: V1LabelSelector | undefined, hash: string): V1LabelSelector {

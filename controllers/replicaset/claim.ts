@@ -3,7 +3,7 @@
 // that no longer match are released. Returned as actions for controller.ts to carry out.
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { selectorMatches } from '../shared/labels.js';
-import { controllerRefOf, newControllerRef } from '../shared/owner-refs.js';
+import { adoptPatch as ownerAdoptPatch, controllerRefOf, releasePatch as ownerReleasePatch } from '../shared/owner-refs.js';
 import { REPLICASET_GVK } from './pod-template.js';
 
 export interface ClaimPlan {
@@ -37,15 +37,12 @@ export function planClaims(rs: V1ReplicaSet, pods: V1Pod[]): ClaimPlan {
   return plan;
 }
 
-/**
- * Strategic merge patch adding our controller reference; metadata.uid makes the apiserver
- * refuse it if the pod was replaced by another with the same name.
- */
+/** Strategic merge patch adding the ReplicaSet's controller reference to the pod (guarded by the pod's uid). */
 export function adoptPatch(rs: V1ReplicaSet, pod: V1Pod): object {
-  return { metadata: { ownerReferences: [newControllerRef(rs, REPLICASET_GVK)], uid: pod.metadata?.uid } };
+  return ownerAdoptPatch(rs, REPLICASET_GVK, pod);
 }
 
-/** Strategic merge patch deleting our owner reference (list items are keyed by uid). */
+/** Strategic merge patch deleting the ReplicaSet's reference from the pod. */
 export function releasePatch(rs: V1ReplicaSet, pod: V1Pod): object {
-  return { metadata: { ownerReferences: [{ $patch: 'delete', uid: rs.metadata?.uid }], uid: pod.metadata?.uid } };
+  return ownerReleasePatch(rs, pod);
 }

@@ -2,8 +2,6 @@
 // the ReplicaSets a pod change concerns, and sync(key), which asks the pure modules what to do and
 // does it (adopt/release, create in slow-start batches, delete, write status, record events).
 import {
-  PatchStrategy,
-  setHeaderOptions,
   type AppsV1Api,
   type CoreV1Api,
   type V1Pod,
@@ -13,6 +11,7 @@ import { Controller, DONE, watchConfigOf, type ComponentOptions, type SyncResult
 import { EventRecorder } from '../shared/events.js';
 import { UIDTrackingControllerExpectations } from '../shared/expectations.js';
 import { objectKey, splitKey, type Informer } from '../shared/informer.js';
+import { strategicMergePatch } from '../shared/kube.js';
 import { selectorMatches } from '../shared/labels.js';
 import { podInformer, replicaSetInformer } from '../shared/workload-informers.js';
 import { controllerRefOf } from '../shared/owner-refs.js';
@@ -34,8 +33,6 @@ export interface ReplicaSetControllerInformers {
 export interface ReplicaSetControllerOptions extends ComponentOptions<ReplicaSetControllerInformers> {
   burstReplicas?: number;
 }
-
-const strategicMerge = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
 export class ReplicaSetController extends Controller {
   readonly expectations = new UIDTrackingControllerExpectations();
@@ -211,7 +208,7 @@ export class ReplicaSetController extends Controller {
       if (canAdopt) {
         for (const pod of plan.adopt) {
           try {
-            await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: adoptPatch(rs, pod) }, strategicMerge());
+            await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: adoptPatch(rs, pod) }, strategicMergePatch());
             owned.push(pod);
             this.report(rs, 'adopt', `pod ${pod.metadata?.name} matches the selector and has no controller`, { pod: pod.metadata?.name });
           } catch (err) {
@@ -222,7 +219,7 @@ export class ReplicaSetController extends Controller {
     }
     for (const pod of plan.release) {
       try {
-        await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: releasePatch(rs, pod) }, strategicMerge());
+        await this.core.patchNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, body: releasePatch(rs, pod) }, strategicMergePatch());
         this.report(rs, 'release', `pod ${pod.metadata?.name} no longer matches the selector`, { pod: pod.metadata?.name });
       } catch (err) {
         // Gone, or already owned by someone else (uid precondition fails as Invalid): nothing to release.

@@ -13,7 +13,9 @@ import {
   KubeConfig,
   ServerConfiguration,
   createConfiguration,
+  PatchStrategy,
   setHeaderMiddleware,
+  setHeaderOptions,
   type RequestContext,
 } from '@kubernetes/client-node';
 
@@ -71,3 +73,6 @@ export function clientsFor(kc: KubeConfig, userAgent: string): Clients {
     kubeConfig,
   };
 }
+
+/** Request options for a strategic merge patch (client-node sends JSON patch otherwise). */
+export const strategicMergePatch = () => setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);

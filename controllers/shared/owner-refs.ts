@@ -1,5 +1,5 @@
 // Owner references: the controller reference (controller=true) is how a pod says which ReplicaSet
-// manages it; adoption adds one, release removes it.
+// manages it, and a ReplicaSet which Deployment; adoption adds one, release removes it.
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
 
 export interface GroupVersionKind {
@@ -16,6 +16,19 @@ export function newControllerRef(owner: KubernetesObject, gvk: GroupVersionKind)
   const uid = owner.metadata?.uid;
   if (!name || !uid) throw new Error('an owner reference needs the owner name and uid');
   return { apiVersion: gvk.apiVersion, kind: gvk.kind, name, uid, controller: true, blockOwnerDeletion: true };
+}
+
+/**
+ * Strategic merge patch adding the owner's controller reference to `obj` (controller_ref_manager.go's
+ * adopt patch); metadata.uid makes the apiserver refuse it if `obj` was replaced by another with the same name.
+ */
+export function adoptPatch(owner: KubernetesObject, gvk: GroupVersionKind, obj: KubernetesObject): object {
+  return { metadata: { ownerReferences: [newControllerRef(owner, gvk)], uid: obj.metadata?.uid } };
+}
+
+/** Strategic merge patch deleting the owner's reference from `obj` (list items are keyed by uid). */
+export function releasePatch(owner: KubernetesObject, obj: KubernetesObject): object {
+  return { metadata: { ownerReferences: [{ $patch: 'delete', uid: owner.metadata?.uid }], uid: obj.metadata?.uid } };
 }
 
 export function isControlledBy(obj: KubernetesObject, owner: KubernetesObject): boolean {

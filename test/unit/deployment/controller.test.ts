@@ -215,8 +215,8 @@ describe('DeploymentController executor (actions → API calls)', () => {
     ]);
     expect(t.calls).toEqual([
       'read deployment web',
-      'patch rs orphan {"metadata":{"uid":"uid-orphan","ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"uid-web","controller":true,"blockOwnerDeletion":true}]}}',
-      'patch rs stray {"metadata":{"uid":"uid-stray","ownerReferences":[{"$patch":"delete","uid":"uid-web"}]}}',
+      'patch rs orphan {"metadata":{"ownerReferences":[{"apiVersion":"apps/v1","kind":"Deployment","name":"web","uid":"uid-web","controller":true,"blockOwnerDeletion":true}],"uid":"uid-orphan"}}',
+      'patch rs stray {"metadata":{"ownerReferences":[{"$patch":"delete","uid":"uid-web"}],"uid":"uid-stray"}}',
     ]);
     const gone = setup({ deployments: [d()] }, { fail: { patchNamespacedReplicaSet: new ApiException(404, 'Not Found', {}, {}) } });
     await expect(gone.controller.carryOut(d(), [{ kind: 'releaseReplicaSet', rs: replicaSet('stray', 'web'), why: 'w' }])).resolves.toEqual({ done: true });
