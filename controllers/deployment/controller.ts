@@ -3,6 +3,7 @@
 // out in order against the API server (deployment_controller.go).
 import {
   type V1Deployment,
+  type V1OwnerReference,
   type V1Pod,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
@@ -13,7 +14,7 @@ import { addInt32 } from '../shared/int64.js';
 import { strategicMergePatch } from '../shared/kube.js';
 import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
 import { deploymentInformer, podInformer, replicaSetInformer } from '../shared/workload-informers.js';
-import { adoptPatch, controllerRefOf, releasePatch } from '../shared/owner-refs.js';
+import { adoptPatch, controllerRefOf, releasePatch, resolveControllerRef } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { COMPONENT, DEPLOYMENT_GVK, DESIRED_REPLICAS_ANNOTATION, EventReason, MAX_REPLICAS_ANNOTATION } from './constants.js';
 import { failedCreateMessage, failedCreateStatus } from './progress.js';
@@ -109,15 +110,9 @@ export class DeploymentController extends Controller {
     for (const d of this.deploymentsSelecting(rs)) this.enqueue(d);
   }
 
-  private enqueueOwner(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): void {
-    const d = this.resolveControllerRef(namespace, ref);
+  private enqueueOwner(namespace: string | undefined, ref: V1OwnerReference): void {
+    const d = resolveControllerRef(this.deployments, DEPLOYMENT_GVK.kind, namespace, ref);
     if (d) this.enqueue(d);
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): V1Deployment | undefined {
-    if (ref.kind !== DEPLOYMENT_GVK.kind) return undefined;
-    const d = this.deployments.get(namespace, ref.name);
-    return d?.metadata?.uid === ref.uid ? d : undefined;
   }
 
   private deploymentsSelecting(rs: V1ReplicaSet): V1Deployment[] {
@@ -128,12 +123,8 @@ export class DeploymentController extends Controller {
   }
 
   private deploymentForPod(pod: V1Pod): V1Deployment | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== 'ReplicaSet') return undefined;
-    const rs = this.replicaSets.get(pod.metadata?.namespace, ref.name);
-    if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
-    const rsRef = controllerRefOf(rs);
-    return rsRef ? this.resolveControllerRef(rs.metadata?.namespace, rsRef) : undefined;
+    const rs = resolveControllerRef(this.replicaSets, 'ReplicaSet', pod.metadata?.namespace, controllerRefOf(pod));
+    return rs && resolveControllerRef(this.deployments, DEPLOYMENT_GVK.kind, rs.metadata?.namespace, controllerRefOf(rs));
   }
 
   // ---- sync ----

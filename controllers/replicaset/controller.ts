@@ -14,7 +14,7 @@ import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { strategicMergePatch } from '../shared/kube.js';
 import { selectorMatches } from '../shared/labels.js';
 import { podInformer, replicaSetInformer } from '../shared/workload-informers.js';
-import { controllerRefOf } from '../shared/owner-refs.js';
+import { controllerRefOf, resolveControllerRef } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
 import { adoptPatch, planClaims, releasePatch } from './claim.js';
 import { EventReason } from './constants.js';
@@ -80,12 +80,9 @@ export class ReplicaSetController extends Controller {
     this.enqueue(rs);
   }
 
-  /** The ReplicaSet a controller reference points at, if it exists in the cache with that uid. */
+  /** The ReplicaSet the pod's controller reference points at, if it exists in the cache with that uid. */
   private resolveControllerRef(namespace: string | undefined, pod: V1Pod): V1ReplicaSet | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== REPLICASET_GVK.kind) return undefined;
-    const rs = this.replicaSets.get(namespace, ref.name);
-    return rs?.metadata?.uid === ref.uid ? rs : undefined;
+    return resolveControllerRef(this.replicaSets, REPLICASET_GVK.kind, namespace, controllerRefOf(pod));
   }
 
   /** ReplicaSets in the pod's namespace whose selector matches the given labels. */

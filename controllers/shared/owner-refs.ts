@@ -1,6 +1,7 @@
 // Owner references: the controller reference (controller=true) is how a pod says which ReplicaSet
 // manages it, and a ReplicaSet which Deployment; adoption adds one, release removes it.
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
+import type { Informer } from './informer.js';
 
 export interface GroupVersionKind {
   apiVersion: string;
@@ -29,6 +30,16 @@ export function adoptPatch(owner: KubernetesObject, gvk: GroupVersionKind, obj: 
 /** Strategic merge patch deleting the owner's reference from `obj` (list items are keyed by uid). */
 export function releasePatch(owner: KubernetesObject, obj: KubernetesObject): object {
   return { metadata: { ownerReferences: [{ $patch: 'delete', uid: owner.metadata?.uid }], uid: obj.metadata?.uid } };
+}
+
+/**
+ * upstream's resolveControllerRef: the object of `kind` that `ref` names, if the cache has it with
+ * the same uid (a namesake created after the owner was deleted is not the owner).
+ */
+export function resolveControllerRef<T extends KubernetesObject>(cache: Pick<Informer<T>, 'get'>, kind: string, namespace: string | undefined, ref: V1OwnerReference | undefined): T | undefined {
+  if (!ref || ref.kind !== kind) return undefined;
+  const owner = cache.get(namespace, ref.name);
+  return owner?.metadata?.uid === ref.uid ? owner : undefined;
 }
 
 export function isControlledBy(obj: KubernetesObject, owner: KubernetesObject): boolean {

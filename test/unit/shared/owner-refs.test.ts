@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controllerRefOf, isControlledBy, newControllerRef } from '../../../controllers/shared/owner-refs.js';
+import { adoptPatch, controllerRefOf, isControlledBy, newControllerRef, releasePatch, resolveControllerRef } from '../../../controllers/shared/owner-refs.js';
 
 const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'ns', uid: 'rs-uid' } };
 
@@ -40,5 +40,23 @@ describe('owner references', () => {
     expect(isControlledBy(owned, { metadata: { name: 'web-1', uid: 'other' } })).toBe(false);
     expect(isControlledBy({ metadata: {} }, rs)).toBe(false);
     expect(isControlledBy(owned, { metadata: { name: 'web-1' } })).toBe(false);
+  });
+
+  it('resolveControllerRef finds the owner of that kind in the cache only when the uid matches', () => {
+    const cache = { get: (ns: string | undefined, name: string) => (ns === 'ns' && name === 'web-1' ? rs : undefined) };
+    const ref = newControllerRef(rs, { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
+    expect(resolveControllerRef(cache, 'ReplicaSet', 'ns', ref)).toBe(rs);
+    expect(resolveControllerRef(cache, 'ReplicaSet', 'ns', { ...ref, uid: 'namesake' })).toBeUndefined();
+    expect(resolveControllerRef(cache, 'Deployment', 'ns', ref)).toBeUndefined();
+    expect(resolveControllerRef(cache, 'ReplicaSet', 'other', ref)).toBeUndefined();
+    expect(resolveControllerRef(cache, 'ReplicaSet', 'ns', undefined)).toBeUndefined();
+  });
+
+  it('adoptPatch and releasePatch add or delete the owner\'s reference, guarded by the object\'s uid', () => {
+    const d = { metadata: { name: 'web', uid: 'd-uid' } };
+    expect(adoptPatch(d, { apiVersion: 'apps/v1', kind: 'Deployment' }, rs)).toEqual({
+      metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-uid', controller: true, blockOwnerDeletion: true }], uid: 'rs-uid' },
+    });
+    expect(releasePatch(d, rs)).toEqual({ metadata: { ownerReferences: [{ $patch: 'delete', uid: 'd-uid' }], uid: 'rs-uid' } });
   });
 });
