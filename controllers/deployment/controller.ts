@@ -12,7 +12,7 @@ import { EventRecorder } from '../shared/events.js';
 import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { addInt32 } from '../shared/int64.js';
 import { strategicMergePatch } from '../shared/kube.js';
-import { selectorIsEmpty, selectorMatches } from '../shared/labels.js';
+import { sameLabels, selectorIsEmpty, selectorMatches } from '../shared/labels.js';
 import { deploymentInformer, podInformer, replicaSetInformer } from '../shared/workload-informers.js';
 import { adoptPatch, controllerRefOf, releasePatch, resolveControllerRef } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
@@ -82,7 +82,7 @@ export class DeploymentController extends Controller {
         return;
       }
       // An orphan whose labels changed may now match someone's selector.
-      if (refChanged || JSON.stringify(oldRS.metadata?.labels) !== JSON.stringify(rs.metadata?.labels)) {
+      if (refChanged || !sameLabels(oldRS.metadata?.labels, rs.metadata?.labels)) {
         for (const d of this.deploymentsSelecting(rs)) this.enqueue(d);
       }
     });

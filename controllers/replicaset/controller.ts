@@ -12,7 +12,7 @@ import { EventRecorder } from '../shared/events.js';
 import { UIDTrackingControllerExpectations } from '../shared/expectations.js';
 import { objectKey, splitKey, type Informer } from '../shared/informer.js';
 import { strategicMergePatch } from '../shared/kube.js';
-import { selectorMatches } from '../shared/labels.js';
+import { sameLabels, selectorMatches } from '../shared/labels.js';
 import { podInformer, replicaSetInformer } from '../shared/workload-informers.js';
 import { controllerRefOf, resolveControllerRef } from '../shared/owner-refs.js';
 import { errorMessage, hasStatusCause, httpStatusOf, isNotFound, retryOnConflict } from '../shared/retry.js';
@@ -301,9 +301,4 @@ export class ReplicaSetController extends Controller {
       ...(details ? { details } : {}),
     });
   }
-}
-
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const ea = Object.entries(a ?? {});
-  return ea.length === Object.keys(b ?? {}).length && ea.every(([k, v]) => b?.[k] === v);
 }

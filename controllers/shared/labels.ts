@@ -54,6 +54,12 @@ function requirementMatches(requirement: Requirement, labels: Record<string, str
   }
 }
 
+/** The same label set, in whatever key order (a missing map counts as an empty one). */
+export function sameLabels(a: Labels, b: Labels): boolean {
+  const entries = Object.entries(a ?? {});
+  return entries.length === Object.keys(b ?? {}).length && entries.every(([k, v]) => b?.[k] === v);
+}
+
 export function selectorMatches(selector: V1LabelSelector | null | undefined, labels: Labels): boolean {
   if (selector === null || selector === undefined) return false;
   const requirements = requirementsOf(selector);

@@ -163,8 +163,10 @@ describe('DeploymentController event handlers', () => {
     expect(await t.queued()).toEqual(['default/api', 'default/web']);
     t.replicaSets.add(replicaSet('r', undefined, { app: 'web' }, '3'));
     expect(await t.queued()).toEqual(['default/web']);
-    // An orphan whose labels stay the same concerns nobody new.
-    t.replicaSets.add(replicaSet('r', undefined, { app: 'web' }, '4'));
+    // An orphan whose labels stay the same (in whatever order) concerns nobody new.
+    t.replicaSets.add(replicaSet('r', undefined, { app: 'web', tier: 'fe' }, '4'));
+    await t.queued();
+    t.replicaSets.add(replicaSet('r', undefined, { tier: 'fe', app: 'web' }, '5'));
     expect(await t.queued()).toEqual([]);
   });
 

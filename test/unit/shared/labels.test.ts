@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { V1LabelSelector } from '@kubernetes/client-node';
-import { selectorIsEmpty, selectorMatches, selectorToString } from '../../../controllers/shared/labels.js';
+import { sameLabels, selectorIsEmpty, selectorMatches, selectorToString } from '../../../controllers/shared/labels.js';
 
 describe('selectorMatches', () => {
   const cases: Array<{ name: string; selector: V1LabelSelector | null | undefined; labels: Record<string, string> | undefined; want: boolean }> = [
@@ -64,5 +64,15 @@ describe('selectorIsEmpty', () => {
     expect(selectorIsEmpty({ matchLabels: {} })).toBe(true);
     expect(selectorIsEmpty({ matchLabels: { a: 'b' } })).toBe(false);
     expect(selectorIsEmpty(undefined)).toBe(false);
+  });
+});
+
+describe('sameLabels', () => {
+  it('compares label sets whatever their key order', () => {
+    expect(sameLabels({ app: 'web', tier: 'fe' }, { tier: 'fe', app: 'web' })).toBe(true);
+    expect(sameLabels(undefined, {})).toBe(true);
+    expect(sameLabels({ app: 'web' }, { app: 'api' })).toBe(false);
+    expect(sameLabels({ app: 'web' }, { app: 'web', tier: 'fe' })).toBe(false);
+    expect(sameLabels({ app: 'web', tier: 'fe' }, { app: 'web' })).toBe(false);
   });
 });
