@@ -6,7 +6,8 @@ import { DirectoryCatalog } from './catalog.js';
 import { ExerciseEngine } from './engine.js';
 import { KubectlCluster } from './kube-cluster.js';
 import { FileProgressStore, progressPath } from './progress.js';
-import { currentTracePath, JsonlTraceSource, standbyTracePath } from './trace-source.js';
+import { currentTracePath, standbyTracePath } from '../trace/files.js';
+import { JsonlTraceSource } from './trace-source.js';
 
 export function exercisesDirectory(): string {
   return join(REPO_ROOT, 'exercises');

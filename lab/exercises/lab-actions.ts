@@ -21,7 +21,8 @@ import type { Action } from './action-schema.js';
 import { electionRoles, shortIdentity } from './checks/lease-history.js';
 import { leaderProcess, readStartedLabs, stopLabLine, standbyLogPath, startedLabsPath, writeStartedLabs, type StartedLab } from './lab-processes.js';
 import type { ActionOutcome } from './ports.js';
-import { entriesFromJsonl, standbyTracePath } from './trace-source.js';
+import { standbyTracePath } from '../trace/files.js';
+import { entriesFromJsonl } from './trace-source.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

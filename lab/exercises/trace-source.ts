@@ -6,20 +6,11 @@
  * left for the next read.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { joinSessions, JsonlParseError, parseJsonl } from '../trace/export/jsonl.js';
 import type { TraceEntry } from '../trace/schema.js';
 import type { TraceSource } from './ports.js';
 import { mergeTraceFiles, sessionStartMs, type TraceFileEntries } from './trace-merge.js';
 
-export function currentTracePath(stateDirectory: string): string {
-  return join(stateDirectory, 'trace', 'current.jsonl');
-}
-
-/** Where a second lab process writes its trace: never current.jsonl, which the first one appends to. */
-export function standbyTracePath(stateDirectory: string): string {
-  return join(stateDirectory, 'trace', 'standby.jsonl');
-}
 
 /**
  * Complete lines only. A writer killed in the middle of a line (the leader-election exercise

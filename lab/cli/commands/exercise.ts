@@ -8,7 +8,7 @@ import { stateDir } from '../../cluster/paths.js';
 import { createDefaultEngine } from '../../exercises/default-engine.js';
 import type { CheckReport, ExerciseListing, HintResult, ResetResult, SolutionResult, StartResult, StepResult } from '../../exercises/engine.js';
 import { withPlaceholders } from '../../exercises/action-schema.js';
-import { currentTracePath } from '../../exercises/trace-source.js';
+import { currentTracePath } from '../../trace/files.js';
 import { BadInputError, ExitCode, LabError } from '../../base/errors.js';
 import { emit, outputOption, type OutputFormat } from '../output.js';
 

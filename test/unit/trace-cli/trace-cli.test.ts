@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../lab/base/errors.js';
+import { buildExport, readTraceFile } from '../../../lab/trace/files.js';
 import {
-  buildExport, liveFilter, parseActorOption, parseExportFormat, parseFilterOptions, parseLevel, parseObjectOption, parseSince, readTraceFile, selectEntries,
-  LIVE_LEVELS,
-} from '../../../lab/cli/commands/trace.js';
+  liveFilter, parseActorOption, parseExportFormat, parseFilterOptions, parseLevel, parseObjectOption, parseSince, selectEntries, LIVE_LEVELS,
+} from '../../../lab/trace/selection.js';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
 import { parseJsonl } from '../../../lab/trace/export/jsonl.js';
 import { Correlator } from '../../../lab/trace/correlate.js';
