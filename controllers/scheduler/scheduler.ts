@@ -68,6 +68,11 @@ export interface LabSchedulerOptions {
   log?: Logger;
   backoff?: { initialMs?: number; maxMs?: number };
   clock?: () => number;
+  /**
+   * Called with the node and pod informers run() makes, before they start: the lab's trace taps
+   * them (their watch events and watch restarts) as it does the controllers' informers.
+   */
+  onInformers?: (informers: { nodes: Informer<V1Node>; pods: Informer<V1Pod> }) => void;
 }
 
 /** Binds through the API: POST /api/v1/namespaces/NS/pods/NAME/binding. */
@@ -154,6 +159,9 @@ export class LabScheduler {
   private preEnqueueCount = 0;
   /** Filled by run() with the informers' stores; the runtime's listers read them at each call. */
   private readonly listerSources: ListerSources = {};
+  private markSynced!: () => void;
+  /** Resolves once run()'s informers have listed everything (the scheduler then schedules), as the controllers' `synced`. */
+  readonly synced = new Promise<void>((resolve) => (this.markSynced = resolve));
   /** The runtime assumes and forgets pods in our cache. */
   private readonly cacheHooks: ScheduleOneHooks = {
     assume: (pod, nodeName) => this.cache.assumePod(pod, nodeName),
@@ -204,6 +212,7 @@ export class LabScheduler {
     });
     this.wireNodes(nodes);
     this.wirePods(pods);
+    this.opts.onInformers?.({ nodes, pods });
     const apps = this.opts.clients.apps;
     const listed = apps ? createListerInformers(this.opts.kc, this.core, apps, this.log) : undefined;
     if (listed) Object.assign(this.listerSources, listed.sources);
@@ -221,6 +230,7 @@ export class LabScheduler {
     }, 1000);
     try {
       await Promise.all([nodes.start(), pods.start(), ...(listed?.all ?? []).map((i) => i.start())]);
+      this.markSynced();
       this.log.info('caches synced; scheduling', { schedulerName: this.profile.schedulerName });
       await this.scheduleUntilStopped(signal, pods);
     } finally {

@@ -12,11 +12,12 @@ import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { ensureClusterReachable } from '../cluster/kind.js';
 import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
 import { startTraceSession, type TraceSession } from '../trace/session.js';
+import type { LooseObject, WatchEventSource } from '../trace/taps/types.js';
 import { apiBinder, LabScheduler } from '../../controllers/scheduler/scheduler.js';
 import { loadSchedulerConfig, parseSchedulerConfig, SchedulerConfigError, type SchedulerConfig } from '../../controllers/scheduler/config.js';
 import { noopDecisionSink, type DecisionSink } from '../../controllers/shared/decisions.js';
 import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
-import { consoleLogger, type Logger } from '../../controllers/shared/log.js';
+import { consoleLogger } from '../../controllers/shared/log.js';
 import { IDENTITIES, TRACE_ACTOR, type Component } from './components.js';
 import { labController, withWritesTraced } from './lab-controllers.js';
 import { ensureIdentities } from './identities.js';
@@ -95,20 +96,6 @@ function announceReady(component: Component, synced: Promise<unknown>, signal: A
   );
 }
 
-/**
- * LabScheduler creates its informers inside run() and logs "caches synced" when they are; we
- * learn about readiness from that log line instead of reaching into its internals.
- */
-function loggerSignallingSync(base: Logger, onSynced: () => void): Logger {
-  return {
-    ...base,
-    info(msg, fields) {
-      if (msg.startsWith('caches synced')) onSynced();
-      base.info(msg, fields);
-    },
-  };
-}
-
 function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined): Clients {
   return withWritesTraced(clientsFor(kc, IDENTITIES[component].userAgent), component, trace);
 }
@@ -146,18 +133,21 @@ async function runComponent(run: ComponentRun): Promise<void> {
     loaded: run.prepared.loaded,
     log: (line) => process.stderr.write(chalk.dim(`· ${line}\n`)),
   });
-  let markSynced!: () => void;
-  const synced = new Promise<void>((resolve) => (markSynced = resolve));
   const detail = `; serving spec.schedulerName=${profile.schedulerName}${run.prepared.loaded ? ` with ${run.prepared.loaded.file}` : ''}`;
-  announceReady(component, synced, signal, run.onReady, detail);
   const scheduler = new LabScheduler({
     kc,
     clients,
     profile,
     decisions: asSchedulerDecisions(decisions),
     backoff: config.backoff,
-    log: loggerSignallingSync(log, markSynced),
+    log,
+    // Its informers are made in run(): the trace taps them there (watch events, and watch restarts with their reason).
+    onInformers: ({ nodes, pods }) => {
+      trace?.informers.watch('scheduler', nodes as unknown as WatchEventSource<LooseObject>, 'Node');
+      trace?.informers.watch('scheduler', pods as unknown as WatchEventSource<LooseObject>, 'Pod');
+    },
   });
+  announceReady(component, scheduler.synced, signal, run.onReady, detail);
   return scheduler.run(signal);
 }
 

@@ -116,6 +116,9 @@ describe('the trace of a real rollout', () => {
       const mine = (e: TraceEntry) => e.object.kind === 'Pod' && e.object.name === pod;
       const podCreate = find(story, `create of ${pod}`, (e) => mine(e) && e.tap === 'write' && e.actor === 'replicaset-controller' && e.verb === 'create');
       const binding = find(story, `binding of ${pod}`, (e) => mine(e) && e.tap === 'write' && e.actor === 'scheduler' && e.verb === 'bind');
+      // The scheduler's own informers are tapped too: its watch saw the pod before it bound it.
+      const seenByScheduler = find(story, `${pod} ADDED seen by the scheduler`, (e) => mine(e) && e.tap === 'informer' && e.actor === 'scheduler' && e.verb === 'ADDED');
+      expect(seenByScheduler.at).toBeLessThanOrEqual(binding.at);
       const etcdWrite = find(story, `etcd write of ${pod}`, (e) => mine(e) && e.tap === 'etcd' && e.verb === 'PUT');
       const taskStart = find(story, `containerd task start of ${pod}`, (e) => mine(e) && e.tap === 'containerd' && e.verb === '/tasks/start' && e.details.containerKind === 'container');
       const started = find(story, `kubelet Started of ${pod}`, (e) => mine(e) && e.tap === 'kubelet' && e.verb === 'Started');
