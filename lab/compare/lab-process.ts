@@ -34,7 +34,7 @@ export class Readiness {
   }
 }
 
-export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number; command?: string }): LabProcess {
+export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number; command?: string; force?: boolean }): LabProcess {
   const abort = new AbortController();
   const readiness = new Readiness(opts.only);
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
@@ -52,7 +52,8 @@ export function startLab(opts: { only: Component[]; schedulerName?: string; trac
   const done = runLab({
     only: opts.only,
     schedulerName: opts.only.includes('scheduler') ? (opts.schedulerName ?? 'lab-scheduler') : undefined,
-    force: false,
+    // `lab conformance scheduling` serves default-scheduler after stopping kube-scheduler itself.
+    force: opts.force ?? false,
     whenAnotherLabRuns: 'refuse',
     command: opts.command ?? 'lab (in-process)',
     trace: opts.trace,

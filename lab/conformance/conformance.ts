@@ -110,18 +110,22 @@ async function runSet(set: SetName, names: string[], binary: string, opts: Confo
   const logPath = join(workDir, 'e2e.log');
   const traceFile = opts.against === 'lab' ? join(workDir, 'trace.jsonl') : undefined;
   await mkdir(workDir, { recursive: true });
-  const handed = await handOver(opts.against, progress, traceFile);
+  const handed = await handOver(set, opts.against, progress, traceFile);
   const started = Date.now();
   const logFile = createWriteStream(logPath);
+  // Ctrl-C stops the e2e binary and lets the finally below put the cluster back.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
   try {
     const report = await progress.step(`${names.length} ${set} spec(s) against ${handed.plan.describe}`, (update) => {
       update(`about ${Math.ceil((names.length * PRIOR_SECONDS_PER_SPEC) / 60)} min; output in ${logPath}`);
       return runSpecs(run, names, (done) => {
         const left = estimateRemainingSeconds(done, names.length, Date.now() - started, PRIOR_SECONDS_PER_SPEC);
         update(`${done}/${names.length} specs done, ~${Math.ceil(left / 60)} min left`);
-      }, (chunk) => logFile.write(chunk));
+      }, (chunk) => logFile.write(chunk), interrupt.signal);
     });
-    const usedTrace = handed.plan.kind === 'start-lab' ? traceFile : undefined;
+    const usedTrace = handed.plan.kind.startsWith('start-') ? traceFile : undefined;
     const result: SetRun = {
       ...summarize(set, opts.against, handed.plan.describe, report.specs, usedTrace),
       setupFailures: report.setupFailures,
@@ -135,6 +139,7 @@ async function runSet(set: SetName, names: string[], binary: string, opts: Confo
     }
     return result;
   } finally {
+    process.off('SIGINT', onSigint);
     await new Promise((resolve) => logFile.end(resolve));
     await progress.step('putting the controllers back as they were', () => handed.restore());
   }
@@ -161,20 +166,9 @@ export async function listSelected(opts: Pick<ConformanceOptions, 'sets' | 'focu
   return selected;
 }
 
-/** Refuses what this version cannot run yet, before anything is built or switched. */
-export function checkRunnable(sets: readonly SetName[]): void {
-  if (sets.includes('scheduling')) {
-    throw new BadInputError(
-      'the scheduling set cannot run yet: it needs kube-scheduler stopped and lab-scheduler serving default-scheduler, which `lab conformance` does not do yet',
-      'run `npx lab conformance apps`; `npx lab conformance scheduling --list` lists the scheduling specs',
-    );
-  }
-}
-
 export async function runConformance(opts: ConformanceOptions): Promise<ConformanceResult> {
   const { progress } = opts;
   const started = Date.now();
-  checkRunnable(opts.sets);
   const health = await progress.step('checking the cluster', () => clusterHealth());
   if (!health.healthy) {
     throw new BadInputError(

@@ -1,14 +1,17 @@
 /**
- * Who reconciles the specs' Deployments and ReplicaSets during an apps run: the lab's controllers
- * (the built-ins off) or kube-controller-manager's built-ins (the reference run). The decision is
- * pure; `handOver` carries it out and returns how to put things back as they were.
+ * Who serves the specs: for apps the lab's Deployment and ReplicaSet controllers (the built-ins
+ * off) or kube-controller-manager's built-ins (the reference run); for scheduling lab-scheduler as
+ * default-scheduler (kube-scheduler stopped) or kube-scheduler. The decision is pure; `handOver`
+ * carries it out and returns how to put things back as they were.
  */
 import { BadInputError } from '../base/errors.js';
 import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { adminKubeconfigPath } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
-import { startLab } from '../compare/lab-process.js';
+import { startLab, type LabProcess } from '../compare/lab-process.js';
+import { startKubeScheduler, stopKubeScheduler } from './kube-scheduler.js';
+import type { SetName } from './sets.js';
 import { howToStop, readLabActivity, type LabProcessRecord } from '../run/presence.js';
 import type { Component } from '../run/components.js';
 
@@ -18,37 +21,47 @@ export const APPS_COMPONENTS: Component[] = ['deployment', 'replicaset'];
 export type ControllerPlan =
   | { kind: 'use-running'; process: LabProcessRecord; describe: string }
   | { kind: 'start-lab'; describe: string }
+  | { kind: 'start-lab-scheduler'; describe: string }
   | { kind: 'builtin'; describe: string };
 
 const runsApps = (p: LabProcessRecord) => APPS_COMPONENTS.every((c) => p.components.includes(c));
 const touchesApps = (p: LabProcessRecord) => APPS_COMPONENTS.some((c) => p.components.includes(c));
 const who = (p: LabProcessRecord) => `pid ${p.pid} on ${p.host} (${p.command}, components ${p.components.join(', ') || 'none'})`;
+const stopThem = (ps: readonly LabProcessRecord[]) => ps.map((p) => howToStop(p)).join(', ');
 
 /**
- * Against the lab: a lab process already running both controllers is used as it is (it is the
- * writer; a second would only stand by); a lab running only some of them cannot serve the run.
- * Against the built-ins: no lab controller may run, or both would act on every object.
+ * Who serves the set's specs. Apps against the lab: a lab process already running both
+ * controllers is used as it is; any other lab process means this one could not lead (one writer
+ * at a time), so it is refused. Apps against the built-ins: no lab controller may run, or both
+ * would act on every object. Scheduling against the lab: this process runs lab-scheduler as
+ * default-scheduler, so no other lab may run; against the built-ins kube-scheduler serves alone.
  */
-export function planControllers(against: Against, alive: readonly LabProcessRecord[]): ControllerPlan {
-  const apps = alive.filter(touchesApps);
+export function planControllers(set: SetName, against: Against, alive: readonly LabProcessRecord[]): ControllerPlan {
   if (against === 'builtin') {
-    if (apps.length > 0) {
+    const apps = alive.filter(touchesApps);
+    if (set === 'apps' && apps.length > 0) {
       throw new BadInputError(
         `the reference run needs the built-in controllers alone, but a lab process runs Deployment/ReplicaSet controllers: ${apps.map(who).join('; ')}`,
-        `stop it first (${apps.map((p) => howToStop(p)).join(', ')}), then run this again`,
+        `stop it first (${stopThem(apps)}), then run this again`,
       );
     }
-    return { kind: 'builtin', describe: "kube-controller-manager's built-in Deployment and ReplicaSet controllers" };
+    return set === 'apps'
+      ? { kind: 'builtin', describe: "kube-controller-manager's built-in Deployment and ReplicaSet controllers" }
+      : { kind: 'builtin', describe: 'kube-scheduler as default-scheduler' };
   }
-  const full = apps.find(runsApps);
+  const full = set === 'apps' ? alive.find(runsApps) : undefined;
   if (full) return { kind: 'use-running', process: full, describe: `the running lab, ${who(full)}` };
-  if (apps.length > 0) {
+  if (alive.length > 0) {
     throw new BadInputError(
-      `a lab process runs only some of the Deployment and ReplicaSet controllers: ${apps.map(who).join('; ')}`,
-      `stop it (${apps.map((p) => howToStop(p)).join(', ')}) so that this run starts both, or start both yourself: npx lab run --only deployment,replicaset`,
+      `another lab process runs ${set === 'apps' ? 'without both the Deployment and ReplicaSet controllers' : 'against this cluster'}: ${alive.map(who).join('; ')}; the one this run starts would only stand by (one writer at a time)`,
+      set === 'apps'
+        ? `stop it (${stopThem(alive)}), or run both controllers in it: npx lab run --only deployment,replicaset`
+        : `stop it first (${stopThem(alive)}), then run this again`,
     );
   }
-  return { kind: 'start-lab', describe: "the lab's Deployment and ReplicaSet controllers, started by this command (built-ins off)" };
+  return set === 'apps'
+    ? { kind: 'start-lab', describe: "the lab's Deployment and ReplicaSet controllers, started by this command (built-ins off)" }
+    : { kind: 'start-lab-scheduler', describe: 'lab-scheduler serving default-scheduler, started by this command (kube-scheduler stopped)' };
 }
 
 export interface HandedOver {
@@ -62,9 +75,42 @@ export async function aliveLabProcesses(): Promise<LabProcessRecord[]> {
   return (await readLabActivity(client)).processes.filter((p) => p.alive);
 }
 
-/** Makes `against` the one reconciling Deployments and ReplicaSets. */
-export async function handOver(against: Against, progress: Progress, trace?: string): Promise<HandedOver> {
-  const plan = planControllers(against, await aliveLabProcesses());
+/** Starts the lab in this process and waits until it is ready; stops it again if it never is. */
+async function startReady(progress: Progress, title: string, opts: Parameters<typeof startLab>[0]): Promise<LabProcess> {
+  const lab = startLab(opts);
+  try {
+    await progress.step(title, () => lab.ready);
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+  return lab;
+}
+
+/** Makes `against` the one serving the set's specs; `restore` puts everything back as it was. */
+export async function handOver(set: SetName, against: Against, progress: Progress, trace?: string): Promise<HandedOver> {
+  const plan = planControllers(set, against, await aliveLabProcesses());
+  const traced = trace ? { trace } : {};
+  if (set === 'scheduling') {
+    await startKubeScheduler(progress); // one an earlier run left parked
+    if (plan.kind === 'builtin') return { plan, restore: async () => {} };
+    const startAgain = await stopKubeScheduler(progress);
+    let lab: LabProcess | undefined;
+    try {
+      lab = await startReady(progress, 'starting lab-scheduler as default-scheduler', { only: ['scheduler'], schedulerName: 'default-scheduler', force: true, command: 'lab conformance', ...traced });
+    } catch (err) {
+      await startAgain();
+      throw err;
+    }
+    const running = lab;
+    return { plan, restore: async () => {
+      try {
+        await running.stop();
+      } finally {
+        await startAgain();
+      }
+    } };
+  }
   const before = await readBuiltinControllers();
   const wereOn = before.deploymentController && before.replicasetController;
   const wereOff = !before.deploymentController && !before.replicasetController;
@@ -81,19 +127,18 @@ export async function handOver(against: Against, progress: Progress, trace?: str
     return { plan, restore: async () => {} };
   }
   if (!wereOff) await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
-  const lab = startLab({ only: APPS_COMPONENTS, command: 'lab conformance', ...(trace ? { trace } : {}) });
+  let lab: LabProcess;
   try {
-    await progress.step("starting the lab's Deployment and ReplicaSet controllers", () => lab.ready);
+    lab = await startReady(progress, "starting the lab's Deployment and ReplicaSet controllers", { only: APPS_COMPONENTS, command: 'lab conformance', ...traced });
   } catch (err) {
-    await lab.stop();
     await switchBack(false);
     throw err;
   }
-  return {
-    plan,
-    restore: async () => {
+  return { plan, restore: async () => {
+    try {
       await lab.stop();
+    } finally {
       await switchBack(false);
-    },
-  };
+    }
+  } };
 }

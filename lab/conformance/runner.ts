@@ -70,10 +70,10 @@ export async function listSpecs(run: E2eRun): Promise<string[]> {
  * The real run. The binary exits 1 when a spec fails: that is a result, not an error; no report
  * at all is one.
  */
-export async function runSpecs(run: E2eRun, names: readonly string[], onFinished: (done: number) => void, log: (chunk: string) => void): Promise<SuiteResult> {
+export async function runSpecs(run: E2eRun, names: readonly string[], onFinished: (done: number) => void, log: (chunk: string) => void, signal?: AbortSignal): Promise<SuiteResult> {
   const report = join(run.workDir, 'report.json');
   rmSync(report, { force: true });
-  const child = execa(run.binary, e2eArgs(run, report, false), { reject: false, all: true, cwd: run.workDir });
+  const child = execa(run.binary, e2eArgs(run, report, false), { reject: false, all: true, cwd: run.workDir, ...(signal ? { cancelSignal: signal } : {}) });
   const total = names.length;
   let done = 0;
   child.all?.setEncoding('utf8');
@@ -86,6 +86,7 @@ export async function runSpecs(run: E2eRun, names: readonly string[], onFinished
     }
   });
   const result = await child;
+  if (result.isCanceled) throw new LabError('interrupted: the e2e binary was stopped before it finished');
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new LabError(`the e2e binary stopped with exit code ${result.exitCode}${result.signal ? ` (${result.signal})` : ''}`, `its output is in ${join(run.workDir, 'e2e.log')}`);
   }

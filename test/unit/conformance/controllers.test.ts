@@ -16,31 +16,42 @@ const refusal = (fn: () => unknown): LabError => {
   throw new Error('expected a refusal');
 };
 
-describe('planControllers', () => {
+describe('planControllers: apps', () => {
   it('against the lab with nothing running: start the lab', () => {
-    expect(planControllers('lab', []).kind).toBe('start-lab');
+    expect(planControllers('apps', 'lab', []).kind).toBe('start-lab');
   });
-  it("against the lab with a lab running both controllers: use it", () => {
-    const running = proc(['deployment', 'replicaset', 'scheduler']);
-    const plan = planControllers('lab', [proc(['scheduler'], 1), running]);
+  it('against the lab with a lab running both controllers: use it', () => {
+    const plan = planControllers('apps', 'lab', [proc(['scheduler'], 1), proc(['deployment', 'replicaset', 'scheduler'])]);
     expect(plan.kind).toBe('use-running');
     expect(plan.kind === 'use-running' && plan.process.pid).toBe(4242);
     expect(plan.describe).toContain('pid 4242');
   });
-  it('against the lab with one running only one of them: refuse with exit code 2', () => {
-    const err = refusal(() => planControllers('lab', [proc(['deployment'])]));
-    expect(err.exitCode).toBe(ExitCode.BadInput);
-    expect(err.message).toMatch(/only some/);
-    expect(err.fix).toMatch(/--only deployment,replicaset/);
+  it('against the lab with another lab that lacks a controller: refuse with exit code 2 (ours could only stand by)', () => {
+    for (const components of [['deployment'], ['scheduler']]) {
+      const err = refusal(() => planControllers('apps', 'lab', [proc(components)]));
+      expect(err.exitCode).toBe(ExitCode.BadInput);
+      expect(err.message).toMatch(/stand by/);
+      expect(err.fix).toMatch(/--only deployment,replicaset/);
+    }
   });
-  it('a lab running only the scheduler does not matter', () => {
-    expect(planControllers('lab', [proc(['scheduler'])]).kind).toBe('start-lab');
-    expect(planControllers('builtin', [proc(['scheduler'])]).kind).toBe('builtin');
-  });
-  it('the reference run refuses while a lab controller runs', () => {
-    const err = refusal(() => planControllers('builtin', [proc(['replicaset'])]));
+  it('the reference run refuses while a lab controller runs, and ignores a lab scheduler', () => {
+    const err = refusal(() => planControllers('apps', 'builtin', [proc(['replicaset'])]));
     expect(err.exitCode).toBe(ExitCode.BadInput);
     expect(err.message).toMatch(/built-in controllers alone/);
-    expect(planControllers('builtin', []).kind).toBe('builtin');
+    expect(planControllers('apps', 'builtin', []).kind).toBe('builtin');
+    expect(planControllers('apps', 'builtin', [proc(['scheduler'])]).kind).toBe('builtin');
+  });
+});
+
+describe('planControllers: scheduling', () => {
+  it('against the lab: this process serves default-scheduler, so no other lab may run', () => {
+    expect(planControllers('scheduling', 'lab', []).kind).toBe('start-lab-scheduler');
+    const err = refusal(() => planControllers('scheduling', 'lab', [proc(['deployment', 'replicaset', 'scheduler'])]));
+    expect(err.exitCode).toBe(ExitCode.BadInput);
+    expect(err.fix).toMatch(/stop it first/);
+  });
+  it('against the built-ins: kube-scheduler, whatever lab runs beside it', () => {
+    const plan = planControllers('scheduling', 'builtin', [proc(['deployment', 'replicaset', 'scheduler'])]);
+    expect(plan).toEqual({ kind: 'builtin', describe: 'kube-scheduler as default-scheduler' });
   });
 });
