@@ -1,7 +1,7 @@
 // The controller's I/O against fake API clients and in-memory informers: which calls a sync
 // makes, which events and decisions it records, and how expectations gate the next sync.
 import { describe, expect, it } from 'vitest';
-import { ApiException, KubeConfig, type KubernetesObject, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
 import { ReplicaSetController } from '../../../controllers/replicaset/controller.js';
 import { recordingDecisionSink } from '../../../controllers/shared/decisions.js';
 import { silentLogger } from '../../../controllers/shared/log.js';
