@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from 'execa';
+import { LabError } from '../base/errors.js';
 import { run, type RunResult } from './exec.js';
 import { adminKubeconfigPath, toolsBinDir } from './paths.js';
 
@@ -45,8 +46,9 @@ export async function kubectlPassthrough(args: readonly string[]): Promise<numbe
   return (await run(call.file, call.args, call.options)).exitCode;
 }
 
-/** kubectl get ... -o json, parsed. */
+/** kubectl get ... -o json, parsed; a failure is a lab error with kubectl's own words. */
 export async function kubectlJson<T = unknown>(args: string[], opts: { kubeconfig?: string } = {}): Promise<T> {
-  const { stdout } = await kubectl([...args, '-o', 'json'], opts);
+  const { stdout, stderr, exitCode } = await kubectl([...args, '-o', 'json'], { ...opts, reject: false });
+  if (exitCode !== 0) throw new LabError(`kubectl ${args.join(' ')} failed: ${stderr.trim()}`, 'is the cluster up? npx lab status');
   return JSON.parse(stdout) as T;
 }

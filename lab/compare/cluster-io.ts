@@ -11,15 +11,6 @@ import { startTraceSession, type TraceSession, type TraceSessionOptions } from '
 import type { RawObject, RawState } from './end-state.js';
 import { cordonTarget, kubectlFor, runningPods, type Step, type StepMemory } from './scenarios.js';
 
-export async function createNamespace(name: string): Promise<void> {
-  await kubectl(['create', 'namespace', name]);
-}
-
-/** Delete and wait, so a rerun can create it afresh. Missing is fine. */
-export async function deleteNamespace(name: string, wait = true): Promise<void> {
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', `--wait=${wait}`, '--timeout=120s'], { reject: false });
-}
-
 export async function listPods(namespace: string): Promise<RawObject[]> {
   return (await kubectlJson<{ items: RawObject[] }>(['get', 'pods', '-n', namespace])).items;
 }

@@ -21,7 +21,8 @@ import type { TraceEntry } from '../trace/schema.js';
 import { renderExport } from '../trace/session.js';
 import { writeFile } from 'node:fs/promises';
 import { actionSequence, alignSequences, formatAction, requestCounts, type Action, type RequestCounts } from './actions.js';
-import { createNamespace, deleteNamespace, performStep, settle, snapshot, startClusterTrace } from './cluster-io.js';
+import { recreateNamespace, deleteNamespace } from '../cluster/namespaces.js';
+import { performStep, settle, snapshot, startClusterTrace } from './cluster-io.js';
 import { diffEndStates, normaliseEndState, templateHashes, type EndState, type StateDifference } from './end-state.js';
 import { explain } from './explain.js';
 import { hopSamples, summariseHops, type HopSummary } from './latency.js';
@@ -124,8 +125,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     if (!wasOn) await progress.step('turning the built-in controllers on (kube-controller-manager restarts)', () => setBuiltinControllers(true, progress));
     const nsB = namespaces.builtin;
     await progress.step(`fresh namespace ${nsB}`, async () => {
-      await deleteNamespace(nsB);
-      await createNamespace(nsB);
+      await recreateNamespace(nsB);
     });
     const jsonlB = join(dir, 'builtin.jsonl');
     const session = await progress.step('starting the trace (audit, etcd, kubelet, containerd)', () => startClusterTrace({ jsonlPath: jsonlB }));
@@ -148,8 +148,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     await progress.step('turning the built-in controllers off (kube-controller-manager restarts)', () => setBuiltinControllers(false, progress));
     const nsL = namespaces.lab;
     await progress.step(`fresh namespace ${nsL}`, async () => {
-      await deleteNamespace(nsL);
-      await createNamespace(nsL);
+      await recreateNamespace(nsL);
     });
     const jsonlL = join(dir, 'lab.jsonl');
     lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL, command: 'lab compare' });
@@ -190,8 +189,8 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     await lab?.stop();
     for (const memory of Object.values(memories)) await undoLeftovers(memory);
     await progress.step(`deleting namespaces ${namespaces.builtin}, ${namespaces.lab}`, async () => {
-      await deleteNamespace(namespaces.builtin, false);
-      await deleteNamespace(namespaces.lab, false);
+      await deleteNamespace(namespaces.builtin, { wait: false, bestEffort: true });
+      await deleteNamespace(namespaces.lab, { wait: false, bestEffort: true });
     });
     const now = await readBuiltinControllers().catch(() => undefined);
     if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {

@@ -103,7 +103,7 @@ describe('lab registry: the nodes pull through a local registry', () => {
     };
     const created = Date.now();
     await kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
-    await waitFor('the pod Running', async () => (await kubectlJson(['get', 'pod', 'pulled', '-n', ns])).status?.phase === 'Running', 120_000);
+    await waitFor('the pod Running', async () => (await kubectlJson<{ status?: { phase?: string } }>(['get', 'pod', 'pulled', '-n', ns])).status?.phase === 'Running', 120_000);
     const runningMs = Date.now() - created;
 
     const events = await waitFor('the Pulled event', async () => {

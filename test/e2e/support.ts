@@ -1,6 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
-import { kubectl } from '../../lab/cluster/kubectl.js';
+import { kubectl, kubectlJson } from '../../lab/cluster/kubectl.js';
+import { recreateNamespace } from '../../lab/cluster/namespaces.js';
 import { REPO_ROOT } from '../../lab/cluster/paths.js';
 
 /** Runs the real `lab` CLI (as a user would) and returns its exit code and output. */
@@ -30,17 +31,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-export async function kubectlJson<T = any>(args: string[]): Promise<T> {
-  const { stdout } = await kubectl([...args, '-o', 'json']);
-  return JSON.parse(stdout) as T;
-}
-
-export { kubectl };
+export { kubectl, kubectlJson };
 
 /** A fresh namespace per test file, deleted afterwards. */
 export async function freshNamespace(name: string): Promise<string> {
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true'], { timeoutMs: 180_000 });
-  await kubectl(['create', 'namespace', name]);
+  await recreateNamespace(name);
   return name;
 }
 
