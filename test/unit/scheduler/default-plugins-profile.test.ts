@@ -90,6 +90,31 @@ describe('preemption honours the PreFilterExtensions (upstream SelectVictimsOnNo
     expect(result.postFilter?.victims?.map((v) => v.metadata!.name)).toEqual(['low-2', 'low-3']);
   });
 
+  it("upstream e2e 'PodTopologySpread Preemption validates proper pods are preempted': two lows go, the spread becomes [high] [medium, low]", async () => {
+    const key = 'kubernetes.io/e2e-pts-preemption';
+    const fake = 'example.com/fakePTSRes';
+    const ptsNode = (name: string): V1Node => ({ metadata: { name, labels: { [key]: name } }, spec: {}, status: { allocatable: { cpu: '4', memory: '4Gi', pods: '110', [fake]: '10' } } });
+    const label = { 'e2e-pts-preemption': '' };
+    const make = (name: string, nodeName: string | undefined, priority: number, amount: string, spread?: boolean): V1Pod => ({
+      metadata: { name, namespace: 'e2e', labels: label, uid: name },
+      spec: {
+        nodeName,
+        priority,
+        containers: [{ name: 'pause', image: 'pause', resources: { requests: { [fake]: amount }, limits: { [fake]: amount } } }],
+        topologySpreadConstraints: spread ? [spread1(key)] : undefined,
+      },
+    });
+    const spread1 = (topologyKey: string) => spread(1, topologyKey, 'DoNotSchedule', exists('e2e-pts-preemption'));
+    const infos = snapshotOf(
+      [ptsNode('node-1'), ptsNode('node-2')],
+      [make('high', 'node-1', 1000, '9'), make('low-1', 'node-2', 1, '3'), make('low-2', 'node-2', 1, '3'), make('low-3', 'node-2', 1, '3')],
+    );
+    const result = await new FrameworkRuntime(withNew()).scheduleOne(make('medium', undefined, 100, '3', true), infos);
+    expect(result.postFilter?.nominatedNodeName).toBe('node-2');
+    expect(result.postFilter?.victims).toHaveLength(2);
+    expect(result.postFilter?.victims?.map((v) => v.metadata!.name).every((n) => n.startsWith('low-'))).toBe(true);
+  });
+
   it('required anti-affinity: the low-priority pod the incoming pod must not share a node with is the victim', async () => {
     const incoming = pod('new', undefined, 500, { app: 'api' }, {
       affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: exists('db'), topologyKey: HOSTNAME }] } },
