@@ -13,6 +13,7 @@ import { kubectl } from './kubectl.js';
 import { loadImageArchive, listNodeContainers } from './nodes.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from './paths.js';
 import { pointNewNodesAtRegistry } from './registry/new-cluster.js';
+import { simulatedNodesNote } from './simulated-nodes/up-note.js';
 import type { ImagePlan } from './image-plan.js';
 import { writeImagesRecord } from './images-record.js';
 import { WORKLOAD } from './workload-image.js';
@@ -57,6 +58,8 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
       );
     }
     progress.info(`cluster "${CLUSTER_NAME}" is already up and healthy; reusing it (--recreate to rebuild)`);
+    const simulated = await simulatedNodesNote().catch(() => undefined); // left by an earlier session, or by a crash
+    if (simulated) progress.info(simulated);
     const loadImagesMs = await loadWorkloadImages(progress, opts.plan);
     return {
       cluster: CLUSTER_NAME, created: false, image: existing.containers[0]?.image ?? image, kubeconfig: adminKubeconfigPath(), nodes: existing.nodes,

@@ -19,4 +19,5 @@ import * as compare from './compare.js'; commandModules.push(compare); // lab co
 import * as demo from './demo.js'; commandModules.push(demo); // lab demo: from nothing to the live chain of events (lab/demo)
 import * as bench from './bench.js'; commandModules.push(bench); // lab bench: lab vs built-in measurements (lab/bench)
 import * as registry from './registry.js'; commandModules.push(registry); // lab registry up|down|status: a local registry the nodes pull through (lab/cluster/registry)
+import * as nodes from './nodes.js'; commandModules.push(nodes); // lab nodes add|remove|list: simulated nodes with kwok (lab/cluster/simulated-nodes)
 import * as conformance from './conformance.js'; commandModules.push(conformance); // lab conformance: upstream's e2e specs against the lab (lab/conformance)
