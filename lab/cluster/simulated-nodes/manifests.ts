@@ -88,3 +88,10 @@ export function nodesToRemove(existingNames: readonly string[], count: number | 
     .map((n) => n.name);
   return count === 'all' ? simulated : simulated.slice(0, count);
 }
+
+/** `items` cut into consecutive groups of at most `size`. */
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
+  return out;
+}

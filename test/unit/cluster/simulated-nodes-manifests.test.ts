@@ -3,7 +3,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { SimulatedNodesError } from '../../../lab/cluster/simulated-nodes/errors.js';
 import { kwokConfigYaml, labStages, NODE_LEASE_DURATION_SECONDS } from '../../../lab/cluster/simulated-nodes/kwok-config.js';
 import { kwokUnit, parseKwokShow } from '../../../lab/cluster/simulated-nodes/kwok-process.js';
-import { nextIndexes, nodeManifest, nodeManifests, nodesToRemove, zoneOf } from '../../../lab/cluster/simulated-nodes/manifests.js';
+import { batches, nextIndexes, nodeManifest, nodeManifests, nodesToRemove, zoneOf } from '../../../lab/cluster/simulated-nodes/manifests.js';
 import { checkMemory, estimateMiB, MEASURED, requireMemory } from '../../../lab/cluster/simulated-nodes/memory.js';
 import { isSimulatedNode, nodeRows, taintText, zoneCounts, type NodeObject } from '../../../lab/cluster/simulated-nodes/node-table.js';
 import { parseAddOptions } from '../../../lab/cluster/simulated-nodes/options.js';
@@ -78,6 +78,19 @@ describe('nodesToRemove', () => {
     expect(nodesToRemove(names, 2)).toEqual(['kwok-node-0010', 'kwok-node-0002']);
     expect(nodesToRemove(names, 'all')).toEqual(['kwok-node-0010', 'kwok-node-0002', 'kwok-node-0001']);
     expect(nodesToRemove(['lab-worker'], 'all')).toEqual([]);
+  });
+});
+
+describe('batches', () => {
+  it('cuts a list into consecutive groups, the last one shorter', () => {
+    expect(batches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(batches([1, 2], 25)).toEqual([[1, 2]]);
+    expect(batches([], 25)).toEqual([]);
+    expect(batches(Array.from({ length: 100 }, (_, i) => i), 25).map((b) => b.length)).toEqual([25, 25, 25, 25]);
+  });
+
+  it('a size below 1 counts as 1 (never an endless loop)', () => {
+    expect(batches(['a', 'b'], 0)).toEqual([['a'], ['b']]);
   });
 });
 
