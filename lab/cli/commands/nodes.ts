@@ -1,22 +1,10 @@
 import { Command } from 'commander';
 import chalk from 'chalk';
 import { renderTable } from '../../bench/table.js';
-import { SimulatedNodesError } from '../../cluster/simulated-nodes/errors.js';
 import { parseAddOptions, parseRemoveCount, type RawAddOptions } from '../../cluster/simulated-nodes/options.js';
 import { addSimulatedNodes, listNodes, removeSimulatedNodes } from '../../cluster/simulated-nodes/simulated-nodes.js';
-import { BadInputError, LabError } from '../../base/errors.js';
 import { emit, outputOption, type OutputFormat } from '../output.js';
 import { Progress, seconds } from '../../base/progress.js';
-
-/** The cluster layer's errors, as the CLI's: bad input (exit 2) or a failure (exit 1). */
-async function asLabErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SimulatedNodesError) throw error.badInput ? new BadInputError(error.message, error.fix) : new LabError(error.message, error.fix);
-    throw error;
-  }
-}
 
 function zonesText(zones: Record<string, number>): string {
   return Object.entries(zones).map(([zone, n]) => `${zone} ×${n}`).join(', ');
@@ -58,7 +46,7 @@ export function register(program: Command): void {
       'nodeSelector `type: kwok`. N larger than this machine\'s memory allows is refused with the estimate.',
     ].join('\n'))
     .action(async (opts: RawAddOptions & { output: OutputFormat }) => {
-      const result = await asLabErrors(async () => addSimulatedNodes(parseAddOptions(opts), new Progress()));
+      const result = await addSimulatedNodes(parseAddOptions(opts), new Progress());
       emit(opts.output, result, (r) => [
         chalk.green(`added ${r.added.length} simulated node(s) in ${seconds(r.timings.totalMs)}`) + ` (create ${seconds(r.timings.createMs)}, Ready ${seconds(r.timings.readyMs)})`,
         `  names    ${r.added[0]}${r.added.length > 1 ? ` … ${r.added.at(-1)}` : ''}; ${r.simulatedTotal} simulated in all`,
@@ -75,7 +63,7 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .addHelpText('after', '\nExamples:\n  $ npx lab nodes remove --simulated 10\n  $ npx lab nodes remove --simulated all')
     .action(async (opts: { simulated: string; output: OutputFormat }) => {
-      const result = await asLabErrors(async () => removeSimulatedNodes(parseRemoveCount(opts.simulated), new Progress()));
+      const result = await removeSimulatedNodes(parseRemoveCount(opts.simulated), new Progress());
       emit(opts.output, result, (r) => [
         r.removed.length ? chalk.green(`removed ${r.removed.length} simulated node(s) in ${seconds(r.timings.totalMs)}`) + (r.podsDeleted ? ` and the ${r.podsDeleted} pod(s) bound to them` : '') : 'no simulated nodes to remove',
         `  ${r.simulatedLeft} simulated node(s) left${r.kwokRemoved ? '; kwok removed from the control-plane node' : ''}`,
@@ -87,7 +75,7 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .addHelpText('after', '\nExamples:\n  $ npx lab nodes list\n  $ npx lab nodes list --output json | jq \'.zones\'')
     .action(async (opts: { output: OutputFormat }) => {
-      const result = await asLabErrors(() => listNodes());
+      const result = await listNodes();
       emit(opts.output, result, (r) => {
         const header = ['NAME', 'KIND', 'READY', 'ZONE', 'CPU', 'MEMORY', 'PODS', 'TAINTS'];
         const rows = r.nodes.map((n) => [n.name, n.kind, n.ready ? 'yes' : 'no', n.zone ?? '-', n.cpu ?? '-', n.memory ?? '-', `${n.pods}/${n.maxPods ?? '?'}`, n.taints.join(',') || '-']);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { buildGoGroup, goVersion, type GoBuildGroup } from '../image/go-build.js';
-import type { StepProgress } from './errors.js';
+import type { Progress } from '../../base/progress.js';
 
 /**
  * kwok (sigs.k8s.io/kwok): a controller that plays the kubelet for nodes it is told to manage —
@@ -24,7 +24,7 @@ export interface KwokBinary {
 }
 
 /** Builds kwok from its Go module (a few minutes cold on 2 cores), or finds it in the lab's Go cache. */
-export async function buildKwokBinary(progress: StepProgress): Promise<KwokBinary> {
+export async function buildKwokBinary(progress: Progress): Promise<KwokBinary> {
   const started = Date.now();
   const title = `building kwok ${KWOK_VERSION} (Go module sigs.k8s.io/kwok; cached after the first time)`;
   const { dir, cached } = await progress.step(title, async (update) => buildGoGroup(KWOK_GROUP, await goVersion(), update));

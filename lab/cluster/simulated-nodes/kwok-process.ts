@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { run } from '../exec.js';
 import { controlPlaneContainer, execInNode } from '../nodes.js';
-import { failure } from './errors.js';
+import { LabError } from '../../base/errors.js';
 
 export const KWOK_UNIT = 'lab-kwok';
 export const KWOK_BINARY_IN_NODE = '/usr/local/bin/kwok';
@@ -67,7 +67,7 @@ export function parseKwokShow(show: string, vmRssLine: string): Pick<KwokStatus,
 
 async function inNode(node: string, script: string, input?: string): Promise<string> {
   const result = await execInNode(node, ['sh', '-c', script], input !== undefined ? { input, timeoutMs: 60_000 } : { timeoutMs: 60_000 });
-  if (result.exitCode !== 0) throw failure(`in ${node}: \`${script.slice(0, 120)}\` failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' ')}`, `see \`npx lab node exec ${node} -- journalctl -u ${KWOK_UNIT} -n 50\``);
+  if (result.exitCode !== 0) throw new LabError(`in ${node}: \`${script.slice(0, 120)}\` failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' ')}`, `see \`npx lab node exec ${node} -- journalctl -u ${KWOK_UNIT} -n 50\``);
   return result.stdout;
 }
 
@@ -128,7 +128,7 @@ export async function ensureKwok(binaryPath: string, configYaml: string, update:
   const status = await kwokStatus(node);
   if (!status.active || (status.restarts ?? 0) > (started.restarts ?? 0)) {
     const log = await execInNode(node, ['journalctl', '-u', KWOK_UNIT, '-n', '15', '--no-pager'], { timeoutMs: 20_000 });
-    throw failure(`kwok does not stay up in ${node}:\n${log.stdout.trim()}`, `see \`npx lab node exec ${node} -- journalctl -u ${KWOK_UNIT}\``);
+    throw new LabError(`kwok does not stay up in ${node}:\n${log.stdout.trim()}`, `see \`npx lab node exec ${node} -- journalctl -u ${KWOK_UNIT}\``);
   }
   return { status, changed };
 }

@@ -6,7 +6,7 @@
  * estimate is refused when it exceeds the memory available now less a reserve for the pods and
  * processes a learner runs next.
  */
-import { SimulatedNodesError } from './errors.js';
+import { BadInputError } from '../../base/errors.js';
 
 export interface MemoryCosts {
   kwokBaseMiB: number;
@@ -57,7 +57,7 @@ export function checkMemory(adding: number, availableMiB: number, kwokRunning: b
 export function requireMemory(check: MemoryCheck): void {
   if (check.ok) return;
   const mib = (n: number) => `${Math.round(n).toLocaleString('en-US')} MiB`;
-  throw new SimulatedNodesError(
+  throw new BadInputError(
     `${check.adding.toLocaleString('en-US')} simulated nodes need about ${mib(check.estimateMiB)}; this machine can give them ${mib(check.limitMiB)} ` +
       `(${mib(check.availableMiB)} available less ${mib(check.reserveMiB)} kept free)`,
     check.maxNodes > 0 ? `add at most ${check.maxNodes.toLocaleString('en-US')} now, or free memory first` : 'free memory first (stop other work, or remove simulated nodes: npx lab nodes remove --simulated all)',

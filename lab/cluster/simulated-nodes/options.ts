@@ -1,8 +1,8 @@
 /**
  * Pure: what `lab nodes add|remove --simulated` accepts, checked before anything touches the
- * cluster. Every refusal is a SimulatedNodesError that names the bad part and the expected form.
+ * cluster. Every refusal is a BadInputError (exit code 2) that names the bad part and the expected form.
  */
-import { SimulatedNodesError } from './errors.js';
+import { BadInputError } from '../../base/errors.js';
 
 /** Every simulated node's name starts with this; the number is zero-padded to four digits. */
 export const SIMULATED_NODE_PREFIX = 'kwok-node-';
@@ -51,7 +51,7 @@ export function isSimulatedNodeName(name: string): boolean {
 export function parseCount(text: string, flag = '--simulated'): number {
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed)) || Number(trimmed) === 0) {
-    throw new SimulatedNodesError(`${flag} must be a positive whole number of nodes, not "${text}"`, `e.g. ${flag} 10`);
+    throw new BadInputError(`${flag} must be a positive whole number of nodes, not "${text}"`, `e.g. ${flag} 10`);
   }
   return Number(trimmed);
 }
@@ -97,18 +97,18 @@ const RESERVED_LABELS = new Set<string>([SIMULATED_LABEL.key, ZONE_LABEL, HOSTNA
 export function parseLabels(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
   const parts = items(text);
-  if (parts.length === 0) throw new SimulatedNodesError(`--labels is empty`, 'give key=value pairs separated by commas, e.g. --labels disk=ssd,team=a');
+  if (parts.length === 0) throw new BadInputError(`--labels is empty`, 'give key=value pairs separated by commas, e.g. --labels disk=ssd,team=a');
   for (const part of parts) {
     const eq = part.indexOf('=');
-    if (eq < 0) throw new SimulatedNodesError(`--labels: "${part}" is not key=value`, 'e.g. --labels disk=ssd,team=a');
+    if (eq < 0) throw new BadInputError(`--labels: "${part}" is not key=value`, 'e.g. --labels disk=ssd,team=a');
     const key = part.slice(0, eq);
     const value = part.slice(eq + 1);
     const problem = labelKeyProblem(key) ?? labelValueProblem(value);
-    if (problem) throw new SimulatedNodesError(`--labels: "${part}": ${problem}`, 'e.g. --labels disk=ssd,example.com/team=a');
+    if (problem) throw new BadInputError(`--labels: "${part}": ${problem}`, 'e.g. --labels disk=ssd,example.com/team=a');
     if (RESERVED_LABELS.has(key)) {
-      throw new SimulatedNodesError(`--labels: "${key}" is set by the lab`, key === ZONE_LABEL ? 'use --zones a,b,c for the zone label' : `every simulated node gets ${SIMULATED_LABEL.key}=${SIMULATED_LABEL.value} and ${HOSTNAME_LABEL}=<its name>`);
+      throw new BadInputError(`--labels: "${key}" is set by the lab`, key === ZONE_LABEL ? 'use --zones a,b,c for the zone label' : `every simulated node gets ${SIMULATED_LABEL.key}=${SIMULATED_LABEL.value} and ${HOSTNAME_LABEL}=<its name>`);
     }
-    if (key in labels && labels[key] !== value) throw new SimulatedNodesError(`--labels: "${key}" is given twice with different values`);
+    if (key in labels && labels[key] !== value) throw new BadInputError(`--labels: "${key}" is given twice with different values`);
     labels[key] = value;
   }
   return labels;
@@ -119,22 +119,22 @@ const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoEx
 /** `--taints k=v:NoSchedule,k2:NoExecute` (kubectl taint's form) → taints. */
 export function parseTaints(text: string): Taint[] {
   const parts = items(text);
-  if (parts.length === 0) throw new SimulatedNodesError('--taints is empty', 'e.g. --taints kwok.x-k8s.io/node=fake:NoSchedule');
+  if (parts.length === 0) throw new BadInputError('--taints is empty', 'e.g. --taints kwok.x-k8s.io/node=fake:NoSchedule');
   const taints: Taint[] = [];
   for (const part of parts) {
     const colon = part.lastIndexOf(':');
-    if (colon < 0) throw new SimulatedNodesError(`--taints: "${part}" has no effect`, `write key[=value]:effect, the effect one of ${EFFECTS.join(', ')}`);
+    if (colon < 0) throw new BadInputError(`--taints: "${part}" has no effect`, `write key[=value]:effect, the effect one of ${EFFECTS.join(', ')}`);
     const effect = part.slice(colon + 1);
     if (!(EFFECTS as readonly string[]).includes(effect)) {
-      throw new SimulatedNodesError(`--taints: "${part}": the effect "${effect}" is not one of ${EFFECTS.join(', ')}`, 'e.g. --taints dedicated=bench:NoSchedule');
+      throw new BadInputError(`--taints: "${part}": the effect "${effect}" is not one of ${EFFECTS.join(', ')}`, 'e.g. --taints dedicated=bench:NoSchedule');
     }
     const keyValue = part.slice(0, colon);
     const eq = keyValue.indexOf('=');
     const key = eq >= 0 ? keyValue.slice(0, eq) : keyValue;
     const value = eq >= 0 ? keyValue.slice(eq + 1) : undefined;
     const problem = labelKeyProblem(key) ?? (value !== undefined ? labelValueProblem(value) : undefined);
-    if (problem) throw new SimulatedNodesError(`--taints: "${part}": ${problem}`, 'e.g. --taints dedicated=bench:NoSchedule');
-    if (taints.some((t) => t.key === key && t.effect === effect)) throw new SimulatedNodesError(`--taints: "${key}" with effect ${effect} is given twice`);
+    if (problem) throw new BadInputError(`--taints: "${part}": ${problem}`, 'e.g. --taints dedicated=bench:NoSchedule');
+    if (taints.some((t) => t.key === key && t.effect === effect)) throw new BadInputError(`--taints: "${key}" with effect ${effect} is given twice`);
     taints.push({ key, ...(value !== undefined && value !== '' ? { value } : {}), effect: effect as TaintEffect });
   }
   return taints;
@@ -143,13 +143,13 @@ export function parseTaints(text: string): Taint[] {
 /** `--zones a,b,c` → ['a', 'b', 'c']: label values, each once. */
 export function parseZones(text: string): string[] {
   const zones = items(text);
-  if (zones.length === 0) throw new SimulatedNodesError('--zones is empty', 'e.g. --zones zone-a,zone-b,zone-c');
+  if (zones.length === 0) throw new BadInputError('--zones is empty', 'e.g. --zones zone-a,zone-b,zone-c');
   for (const zone of zones) {
     const problem = labelValueProblem(zone);
-    if (problem) throw new SimulatedNodesError(`--zones: ${problem}`, 'e.g. --zones zone-a,zone-b,zone-c');
+    if (problem) throw new BadInputError(`--zones: ${problem}`, 'e.g. --zones zone-a,zone-b,zone-c');
   }
   const twice = zones.find((z, i) => zones.indexOf(z) !== i);
-  if (twice) throw new SimulatedNodesError(`--zones: "${twice}" is given twice`, 'name each zone once; nodes are spread over them round-robin');
+  if (twice) throw new BadInputError(`--zones: "${twice}" is given twice`, 'name each zone once; nodes are spread over them round-robin');
   return zones;
 }
 
@@ -159,7 +159,7 @@ const BINARY: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 
 export function parseCapacity(resource: 'cpu' | 'memory' | 'pods', text: string): string {
   const value = text.trim();
   const refuse = (expected: string): never => {
-    throw new SimulatedNodesError(`--${resource} must be ${expected}, not "${text}"`, `e.g. --${resource} ${DEFAULTS[resource]}`);
+    throw new BadInputError(`--${resource} must be ${expected}, not "${text}"`, `e.g. --${resource} ${DEFAULTS[resource]}`);
   };
   if (resource === 'cpu') {
     const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(value);
@@ -190,7 +190,7 @@ export interface RawAddOptions {
 
 /** Every option of `lab nodes add`, checked; the first bad one is refused. */
 export function parseAddOptions(raw: RawAddOptions): SimulatedNodeSpec {
-  if (raw.simulated === undefined) throw new SimulatedNodesError('say how many simulated nodes to add: --simulated N', 'e.g. npx lab nodes add --simulated 10');
+  if (raw.simulated === undefined) throw new BadInputError('say how many simulated nodes to add: --simulated N', 'e.g. npx lab nodes add --simulated 10');
   return {
     count: parseCount(raw.simulated),
     cpu: parseCapacity('cpu', raw.cpu ?? DEFAULTS.cpu),

@@ -6,7 +6,8 @@ import { freemem } from 'node:os';
 import { apiReachable } from '../lifecycle.js';
 import { kubectl, kubectlJson } from '../kubectl.js';
 import { buildKwokBinary, KWOK_VERSION } from './binary.js';
-import { SimulatedNodesError, type StepProgress } from './errors.js';
+import { BadInputError, LabError } from '../../base/errors.js';
+import type { Progress } from '../../base/progress.js';
 import { kwokConfigYaml } from './kwok-config.js';
 import { ensureKwok, kwokStatus, removeKwok, type KwokStatus } from './kwok-process.js';
 import { batches, nodeManifests, nodesToRemove } from './manifests.js';
@@ -36,7 +37,7 @@ async function inBatches<T>(items: readonly T[], work: (batch: T[]) => Promise<u
 
 export async function requireCluster(): Promise<void> {
   if (!(await apiReachable())) {
-    throw new SimulatedNodesError('the lab cluster is not up (its API server does not answer)', 'bring it up: `npx lab up` (then `npx lab status`)');
+    throw new BadInputError('the lab cluster is not up (its API server does not answer)', 'bring it up: `npx lab up` (then `npx lab status`)');
   }
 }
 
@@ -69,7 +70,7 @@ async function waitUntil(what: string, timeoutMs: number, update: (detail: strin
     const { done, detail } = await check();
     update(detail);
     if (done) return;
-    if (Date.now() > deadline) throw new SimulatedNodesError(`${what}: still not done after ${Math.round(timeoutMs / 1000)} s (${detail})`, 'see `npx lab nodes list` and `npx lab node exec lab-control-plane -- journalctl -u lab-kwok -n 50`', false);
+    if (Date.now() > deadline) throw new LabError(`${what}: still not done after ${Math.round(timeoutMs / 1000)} s (${detail})`, 'see `npx lab nodes list` and `npx lab node exec lab-control-plane -- journalctl -u lab-kwok -n 50`');
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -101,7 +102,7 @@ async function deleteNodes(names: readonly string[], update: (detail: string) =>
  * the first node was created, the nodes of this call are removed again (and kwok, when it was not
  * there before), so a failed add leaves the cluster as it found it.
  */
-export async function addSimulatedNodes(spec: SimulatedNodeSpec, progress: StepProgress): Promise<AddResult> {
+export async function addSimulatedNodes(spec: SimulatedNodeSpec, progress: Progress): Promise<AddResult> {
   const started = Date.now();
   await requireCluster();
   const existing = await clusterNodes();
@@ -176,12 +177,12 @@ export interface RemoveResult {
  * Removes the `count` newest simulated nodes, or all of them ('all': also those a crashed add
  * left behind, found by label and name); with none left, kwok goes too.
  */
-export async function removeSimulatedNodes(count: number | 'all', progress: StepProgress): Promise<RemoveResult> {
+export async function removeSimulatedNodes(count: number | 'all', progress: Progress): Promise<RemoveResult> {
   const started = Date.now();
   await requireCluster();
   const simulated = (await clusterNodes()).filter(isSimulatedNode).map((n) => n.metadata.name);
   if (count !== 'all' && count > simulated.length) {
-    throw new SimulatedNodesError(`there ${simulated.length === 1 ? 'is' : 'are'} only ${simulated.length} simulated node(s); cannot remove ${count}`, simulated.length ? `remove them all: npx lab nodes remove --simulated all` : 'nothing to remove');
+    throw new BadInputError(`there ${simulated.length === 1 ? 'is' : 'are'} only ${simulated.length} simulated node(s); cannot remove ${count}`, simulated.length ? `remove them all: npx lab nodes remove --simulated all` : 'nothing to remove');
   }
   const names = nodesToRemove(simulated, count);
   const podsDeleted = names.length

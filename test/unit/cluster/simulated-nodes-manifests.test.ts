@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { SimulatedNodesError } from '../../../lab/cluster/simulated-nodes/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import { kwokConfigYaml, labStages, NODE_LEASE_DURATION_SECONDS } from '../../../lab/cluster/simulated-nodes/kwok-config.js';
 import { kwokUnit, parseKwokShow } from '../../../lab/cluster/simulated-nodes/kwok-process.js';
 import { batches, nextIndexes, nodeManifest, nodeManifests, nodesToRemove, zoneOf } from '../../../lab/cluster/simulated-nodes/manifests.js';
@@ -115,12 +115,12 @@ describe('memory', () => {
 
   it('a refusal states the estimate, the limit and how many would fit', () => {
     const check = checkMemory(1_000_000, 8192, true);
-    expect(() => requireMemory(check)).toThrow(SimulatedNodesError);
+    expect(() => requireMemory(check)).toThrow(BadInputError);
     try {
       requireMemory(check);
     } catch (error) {
-      const e = error as SimulatedNodesError;
-      expect(e.badInput).toBe(true);
+      const e = error as BadInputError;
+      expect(e.exitCode).toBe(2);
       expect(e.message).toContain(`1,000,000 simulated nodes need about ${Math.round(1_000_000 * MEASURED.perNodeMiB).toLocaleString('en-US')} MiB`);
       expect(e.message).toContain(`can give them ${(8192 - MEASURED.reserveMiB).toLocaleString('en-US')} MiB`);
       expect(e.fix).toContain(`add at most ${Math.floor((8192 - MEASURED.reserveMiB) / MEASURED.perNodeMiB).toLocaleString('en-US')}`);

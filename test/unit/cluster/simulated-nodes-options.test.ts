@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedNodesError } from '../../../lab/cluster/simulated-nodes/errors.js';
+import { BadInputError } from '../../../lab/base/errors.js';
 import {
   isSimulatedNodeName, labelKeyProblem, labelValueProblem, parseAddOptions, parseCapacity, parseCount, parseLabels, parseRemoveCount, parseTaints, parseZones,
   simulatedNodeIndex, simulatedNodeName,
 } from '../../../lab/cluster/simulated-nodes/options.js';
 
-/** The error a parse throws: always a SimulatedNodesError flagged as bad input (exit code 2). */
-function refusal(parse: () => unknown): SimulatedNodesError {
+/** The error a parse throws: always a BadInputError (exit code 2). */
+function refusal(parse: () => unknown): BadInputError {
   try {
     parse();
   } catch (error) {
-    expect(error).toBeInstanceOf(SimulatedNodesError);
-    expect((error as SimulatedNodesError).badInput).toBe(true);
-    return error as SimulatedNodesError;
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as BadInputError).exitCode).toBe(2);
+    return error as BadInputError;
   }
   throw new Error('expected a refusal');
 }
