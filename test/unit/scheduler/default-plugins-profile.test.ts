@@ -112,7 +112,7 @@ describe('preemption honours the PreFilterExtensions (upstream SelectVictimsOnNo
     const result = await new FrameworkRuntime(withNew()).scheduleOne(make('medium', undefined, 100, '3', true), infos);
     expect(result.postFilter?.nominatedNodeName).toBe('node-2');
     expect(result.postFilter?.victims).toHaveLength(2);
-    expect(result.postFilter?.victims?.map((v) => v.metadata!.name).every((n) => n.startsWith('low-'))).toBe(true);
+    expect(result.postFilter?.victims?.map((v) => v.metadata!.name).every((n) => n?.startsWith('low-'))).toBe(true);
   });
 
   it('required anti-affinity: the low-priority pod the incoming pod must not share a node with is the victim', async () => {
