@@ -42,6 +42,8 @@ interface GinkgoSpecReport {
   Failure?: { Message?: string; Location?: GinkgoLocation; ForwardedPanic?: string };
   CapturedGinkgoWriterOutput?: string;
   CapturedStdOutErr?: string;
+  /** The spec's STEPs (ginkgo.By) and nodes, in order: the framework names the namespace in them. */
+  SpecEvents?: { Message?: string }[] | null;
 }
 interface GinkgoReport {
   SuiteSucceeded?: boolean;
@@ -69,13 +71,12 @@ export function fullText(spec: Pick<GinkgoSpecReport, 'ContainerHierarchyTexts' 
 }
 
 /**
- * The e2e framework logs the namespace it builds for each spec ("Waiting for a default service
- * account to be provisioned in namespace deployment-7213", earlier versions "Created namespace").
+ * The namespace the e2e framework made for the spec, from its STEPs: it names it when it destroys
+ * it after the spec ("Destroying namespace "deployment-927" for this suite.") and when it dumps its
+ * events after a failure ("Collecting events from namespace "deployment-999".").
  */
-export function namespaceIn(log: string): string | undefined {
-  const m = /(?:provisioned in namespace|Created namespace:?|Building a namespace api object, basename \S+ in namespace) ([a-z0-9]([-a-z0-9]*[a-z0-9])?)/.exec(log)
-    ?? /\bnamespace[: ]+"?([a-z][-a-z0-9]*-[0-9]+)\b/.exec(log);
-  return m?.[1];
+export function namespaceIn(steps: string): string | undefined {
+  return /(?:Destroying namespace|Collecting events from namespace|Created namespace:?) "?([a-z0-9]([-a-z0-9]*[a-z0-9])?)"?/.exec(steps)?.[1];
 }
 
 function location(loc: GinkgoLocation | undefined): string | undefined {
@@ -121,7 +122,7 @@ export function parseGinkgoReport(text: string, belongs: (fullText: string) => b
       if (!belongs(name)) continue;
       const log = spec.CapturedGinkgoWriterOutput ?? '';
       const result: SpecResult = { name, state, ginkgoState, durationMs: nsToMs(spec.RunTime), log };
-      const namespace = namespaceIn(log);
+      const namespace = namespaceIn((spec.SpecEvents ?? []).map((e) => e.Message ?? '').join('\n'));
       if (namespace) result.namespace = namespace;
       if (state === 'failed') {
         const message = [spec.Failure?.Message?.trim(), spec.Failure?.ForwardedPanic?.trim()].filter(Boolean).join('\n') || ginkgoState;

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../lab/cluster/paths.js';
+import { parseGinkgoReport } from '../../../lab/conformance/report.js';
 import { classifyFailure, environmentCauses, unpulledImages } from '../../../lab/conformance/classify.js';
 
 const httpd = 'registry.k8s.io/e2e-test-images/httpd:2.4.38-4';
@@ -51,5 +55,14 @@ describe('environmentCauses', () => {
       { reason: 'no registry: x', specs: ['a', 'c'] },
       { reason: 'no cloud provider', specs: ['d'] },
     ]);
+  });
+});
+
+describe('classifyFailure on a recorded run', () => {
+  it("the three failures of the recorded lab run are the lab's, not the environment's (every image was there)", () => {
+    const report = parseGinkgoReport(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'conformance', 'apps-lab-run.json'), 'utf8'));
+    const failed = report.specs.filter((s) => s.state === 'failed');
+    expect(failed).toHaveLength(3);
+    for (const s of failed) expect(classifyFailure(s)).toEqual({ kind: 'real' });
   });
 });

@@ -24,10 +24,14 @@ describe('fullText', () => {
 });
 
 describe('namespaceIn', () => {
-  it("finds the namespace the framework built for the spec", () => {
-    expect(namespaceIn('STEP: Waiting for a default service account to be provisioned in namespace @ 12/02/26 20:40:01.2\nI1202 ... provisioned in namespace deployment-7213')).toBe('deployment-7213');
+  it("finds the namespace the framework built for the spec in its steps", () => {
+    expect(namespaceIn('Building a namespace api object, basename deployment\nWaiting for a default service account to be provisioned in namespace\nDestroying namespace "deployment-927" for this suite.')).toBe('deployment-927');
+    expect(namespaceIn('dump namespace information after failure\nCollecting events from namespace "deployment-999".')).toBe('deployment-999');
     expect(namespaceIn('Created namespace: replicaset-55')).toBe('replicaset-55');
-    expect(namespaceIn('nothing here')).toBeUndefined();
+  });
+  it('says nothing when the steps name none', () => {
+    expect(namespaceIn('Building a namespace api object, basename deployment\nWaiting for kube-root-ca.crt to be provisioned in namespace')).toBeUndefined();
+    expect(namespaceIn('')).toBeUndefined();
   });
 });
 
@@ -54,6 +58,44 @@ describe('parseGinkgoReport on a recorded dry run of the apps set', () => {
   });
 });
 
+describe('parseGinkgoReport on a recorded run of the apps set against the lab', () => {
+  const apps = (n: string) => /^\[sig-apps\] (Deployment|ReplicaSet) /.test(n);
+  const report = parseGinkgoReport(fixture('apps-lab-run.json'), apps);
+  const named = (part: string) => report.specs.find((s) => s.name.includes(part))!;
+  it('reads 20 specs: 15 passed, 3 failed, 2 skipped; the suite failed', () => {
+    expect(report.specs).toHaveLength(20);
+    expect(report.specs.filter((s) => s.state === 'passed')).toHaveLength(15);
+    expect(report.specs.filter((s) => s.state === 'failed').map((s) => s.name).sort()).toEqual([
+      '[sig-apps] Deployment RollingUpdateDeployment should delete old pods and create new ones [Conformance]',
+      '[sig-apps] Deployment deployment should support rollover [Conformance]',
+      '[sig-apps] Deployment test Deployment ReplicaSet orphaning and adoption regarding controllerRef',
+    ]);
+    expect(report.suiteSucceeded).toBe(false);
+    expect(report.setupFailures).toEqual([]);
+  });
+  it("a failure has upstream's message, the spec line, and the namespace for the trace", () => {
+    const rollover = named('should support rollover');
+    expect(rollover.failure?.message).toMatch(/^error waiting for deployment "test-rollover-deployment" to have at least 1 updatedReplicas/);
+    expect(rollover.failure?.location).toBe('test/e2e/apps/deployment.go:956');
+    expect(rollover.namespace).toMatch(/^deployment-\d+$/);
+    expect(rollover.durationMs).toBeGreaterThan(300_000);
+    expect(named('orphaning and adoption').namespace).toBe('deployment-999');
+  });
+  it('a passed spec has its namespace and duration too', () => {
+    const scaling = named('proportional scaling');
+    expect(scaling.state).toBe('passed');
+    expect(scaling.namespace).toBe('deployment-927');
+    expect(scaling.durationMs).toBeGreaterThan(1000);
+  });
+  it("the provider-only specs are skipped with e2eskipper's reason", () => {
+    expect(named('cloud load-balancer').skipReason).toBe('Only supported for providers [aws azure gce] (not local)');
+    expect(named('private image').skipReason).toBe('Only supported for providers [gce] (not local)');
+  });
+  it('the unselected specs of the suite are left out', () => {
+    expect(parseGinkgoReport(fixture('apps-lab-run.json')).specs).toHaveLength(22);
+  });
+});
+
 describe('parseGinkgoReport on crafted reports', () => {
   const spec = (over: Record<string, unknown>) => ({ ContainerHierarchyTexts: ['[sig-apps] Deployment'], LeafNodeType: 'It', LeafNodeText: 'x', State: 'passed', RunTime: 2_500_000_000, ...over });
   const report = (specs: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify([{ SuiteSucceeded: false, RunTime: 1e9, SpecReports: specs, ...extra }]);
@@ -62,7 +104,7 @@ describe('parseGinkgoReport on crafted reports', () => {
     const r = parseGinkgoReport(report([spec({
       State: 'failed',
       Failure: { Message: 'error waiting for deployment "test-rollover-deployment" status\n  to match expectation', Location: { FileName: '/root/go/pkg/mod/k8s.io/kubernetes@v1.34.4/test/e2e/apps/deployment.go', LineNumber: 776 } },
-      CapturedGinkgoWriterOutput: 'STEP: Creating a kubernetes client\nI1202 Waiting for a default service account to be provisioned in namespace deployment-42\n',
+      SpecEvents: [{ Message: 'Creating a kubernetes client' }, { Message: 'Destroying namespace "deployment-42" for this suite.' }],
     })]));
     expect(r.specs[0]).toMatchObject({
       state: 'failed',
