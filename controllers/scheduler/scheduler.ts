@@ -11,6 +11,7 @@
  */
 import {
   PatchStrategy,
+  PolicyV1Api,
   setHeaderOptions,
   type CoreV1Api,
   type KubeConfig,
@@ -31,7 +32,7 @@ import { FrameworkRuntime, summarizeCycle, type AssumedPod, type CycleResult, ty
 import { Code } from './framework/status.js';
 import { podKey } from './framework/node-info.js';
 import { InFlight } from './in-flight.js';
-import { createListerInformers, type ListerAppsClient } from './cluster-informers.js';
+import { createListerInformers, type ListerAppsClient, type ListerPolicyClient } from './cluster-informers.js';
 import { clusterListers, type ListerSources } from './framework/listers.js';
 import type { Binder } from './plugins/default-binder.js';
 import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
@@ -60,7 +61,7 @@ export type PodStore = Pick<Informer<V1Pod>, 'get'>;
 export interface LabSchedulerOptions {
   kc: KubeConfig;
   /** `apps` feeds the ReplicaSet and StatefulSet listers (PodTopologySpread's default constraints); without it they read empty. */
-  clients: { core: CoreClient; apps?: ListerAppsClient };
+  clients: { core: CoreClient; apps?: ListerAppsClient; policy?: ListerPolicyClient };
   recorder?: EventRecorder;
   decisions?: DecisionSink;
   /** Defaults to defaultProfile() binding through the API. */
@@ -214,7 +215,9 @@ export class LabScheduler {
     this.wirePods(pods);
     this.opts.onInformers?.({ nodes, pods });
     const apps = this.opts.clients.apps;
-    const listed = apps ? createListerInformers(this.opts.kc, this.core, apps, this.log) : undefined;
+    // The lab's Clients have no policy client: one on the same kubeconfig (and User-Agent) serves the PDB informer.
+    const policy = this.opts.clients.policy ?? this.opts.kc.makeApiClient(PolicyV1Api);
+    const listed = apps ? createListerInformers(this.opts.kc, this.core, apps, policy, this.log) : undefined;
     if (listed) Object.assign(this.listerSources, listed.sources);
 
     const stop = () => {

@@ -3,10 +3,10 @@
  * through the framework Handle's SharedInformerFactory. InterPodAffinity needs namespaces (for
  * namespaceSelector and the incoming pod's namespace labels); PodTopologySpread's default
  * constraints need the Services, ReplicationControllers, ReplicaSets and StatefulSets that select
- * a pod. The runtime lends them to every cycle through the cycle state (LISTERS_KEY); a runtime
+ * a pod; DefaultPreemption needs the PodDisruptionBudgets. The runtime lends them to every cycle through the cycle state (LISTERS_KEY); a runtime
  * built without them (unit tests, a learner's bare runtime) lends empty ones.
  */
-import type { KubernetesObject, V1Namespace, V1ReplicaSet, V1ReplicationController, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1PodDisruptionBudget, V1ReplicaSet, V1ReplicationController, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { StateKey, type CycleState } from './cycle-state.js';
 
 export interface ClusterListers {
@@ -16,6 +16,7 @@ export interface ClusterListers {
   replicationController(namespace: string, name: string): V1ReplicationController | undefined;
   replicaSet(namespace: string, name: string): V1ReplicaSet | undefined;
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
+  podDisruptionBudgets(): readonly V1PodDisruptionBudget[];
 }
 
 /** The read side of an informer's store (controllers/shared/informer.ts), or any map of objects. */
@@ -30,6 +31,7 @@ export interface ListerSources {
   replicationControllers?: ObjectLister<V1ReplicationController>;
   replicaSets?: ObjectLister<V1ReplicaSet>;
   statefulSets?: ObjectLister<V1StatefulSet>;
+  podDisruptionBudgets?: ObjectLister<V1PodDisruptionBudget>;
 }
 
 /** ClusterListers over informer stores; a missing source reads as empty. */
@@ -41,6 +43,7 @@ export function clusterListers(sources: ListerSources): ClusterListers {
     replicationController: (namespace, name) => sources.replicationControllers?.get(namespace, name),
     replicaSet: (namespace, name) => sources.replicaSets?.get(namespace, name),
     statefulSet: (namespace, name) => sources.statefulSets?.get(namespace, name),
+    podDisruptionBudgets: () => sources.podDisruptionBudgets?.list() ?? [],
   };
 }
 

@@ -13,16 +13,19 @@
  *  3. selectVictimsOnNode, a dry run on a copy of each potential node: remove every lower-priority
  *     pod; if the pod still does not pass the Filter plugins, preemption cannot help there.
  *     Otherwise put the removed pods back one at a time, most important first, keeping each one
- *     that still leaves room (the "reprieve"). What could not be put back are the victims.
+ *     that still leaves room (the "reprieve"), those a PodDisruptionBudget protects first. What
+ *     could not be put back are the victims; protected ones among them count as PDB violations.
  *  4. pickOneNodeForPreemption: upstream's ordering of the nodes that worked.
  *  5. If none worked, the FailedScheduling event explains why per node, in FitError format:
  *     "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No
  *     preemption victims found for incoming pod."
  */
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { selectorIsEmpty, selectorMatches } from '../../shared/labels.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import { fitErrorMessage } from '../framework/fit-error.js';
 import type { PostFilterPlugin, PostFilterResult } from '../framework/interfaces.js';
+import { listersOf } from '../framework/listers.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { Code, Status, errorStatus, success, unresolvable, unschedulable } from '../framework/status.js';
 import { podPriority } from './priority-sort.js';
@@ -63,7 +66,7 @@ export interface Candidate {
   nodeName: string;
   /** Most important first (highest priority, then longest running). */
   victims: V1Pod[];
-  /** How many victims a PodDisruptionBudget forbids evicting. Always 0: PDBs are not read here. */
+  /** How many victims' eviction would violate a PodDisruptionBudget (the fewer, the better the node). */
   numPDBViolations: number;
 }
 
@@ -129,15 +132,43 @@ export interface NodeVictims {
   /** Success with victims, or why this node cannot be made to fit. */
   status: Status;
   victims: V1Pod[];
+  /** How many of the victims a PodDisruptionBudget protects. */
+  numPDBViolations: number;
+}
+
+/**
+ * Upstream's filterPodsWithPDBViolation: walking the pods (most important first), each matching
+ * PDB in the pod's namespace spends one of its status.disruptionsAllowed (unless the pod is already
+ * in its disruptedPods); a pod that takes a budget below zero would violate it. A PDB with a nil or
+ * empty selector matches nothing; a pod without labels matches no PDB.
+ */
+export function filterPodsWithPDBViolation(pods: readonly V1Pod[], pdbs: readonly V1PodDisruptionBudget[]): { violating: V1Pod[]; nonViolating: V1Pod[] } {
+  const allowed = pdbs.map((pdb) => pdb.status?.disruptionsAllowed ?? 0);
+  const violating: V1Pod[] = [];
+  const nonViolating: V1Pod[] = [];
+  for (const pod of pods) {
+    const labels = pod.metadata?.labels ?? {};
+    let violated = false;
+    if (Object.keys(labels).length > 0) {
+      pdbs.forEach((pdb, i) => {
+        if (pdb.metadata?.namespace !== pod.metadata?.namespace) return;
+        const selector = pdb.spec?.selector;
+        if (!selector || selectorIsEmpty(selector) || !selectorMatches(selector, labels)) return;
+        if (Object.hasOwn(pdb.status?.disruptedPods ?? {}, pod.metadata?.name ?? '')) return;
+        allowed[i]!--;
+        if (allowed[i]! < 0) violated = true;
+      });
+    }
+    (violated ? violating : nonViolating).push(pod);
+  }
+  return { violating, nonViolating };
 }
 
 /**
  * The dry run on one node, on a copy (the snapshot is never changed). Removes every lower-priority
- * pod, checks the Filter plugins, then reprieves as many as possible, most important first.
- *
- * PodDisruptionBudgets are ignored: upstream first tries to reprieve the victims whose eviction
- * would violate a PDB and counts the ones it cannot, to prefer nodes with fewer violations. This
- * scheduler has no PDB informer, so every victim counts as not violating one.
+ * pod, checks the Filter plugins, then reprieves as many as possible, most important first: first
+ * those whose eviction would violate a PodDisruptionBudget (each one that cannot be reprieved
+ * counts as a violation), then the others, as upstream's SelectVictimsOnNode.
  */
 export async function selectVictimsOnNode(
   state: CycleState,
@@ -146,38 +177,54 @@ export async function selectVictimsOnNode(
   runFilters: RunFilters,
   now: number,
   podChanges: PodChanges = NO_POD_CHANGES,
+  pdbs: readonly V1PodDisruptionBudget[] = [],
 ): Promise<NodeVictims> {
+  const failed = (status: Status): NodeVictims => ({ status, victims: [], numPDBViolations: 0 });
   const copy = nodeInfo.clone();
   const potential = copy.pods.filter((p) => canPreempt(pod, p.pod));
-  if (potential.length === 0) return { status: unresolvable(ERR_NO_VICTIMS), victims: [] };
+  if (potential.length === 0) return failed(unresolvable(ERR_NO_VICTIMS));
   for (const { pod: victim } of potential) {
     copy.removePod(victim);
     const removed = await podChanges.removePod(state, pod, victim, copy);
-    if (!removed.isSuccess()) return { status: removed, victims: [] };
+    if (!removed.isSuccess()) return failed(removed);
   }
 
   // Even with every lower-priority pod gone the pod does not fit (e.g. the rest of the node is
   // taken by pods of equal or higher priority): this node cannot help. Its reasons are reported.
   const withoutAll = await runFilters(state, pod, copy);
-  if (!withoutAll.isSuccess()) return { status: withoutAll, victims: [] };
+  if (!withoutAll.isSuccess()) return failed(withoutAll);
 
   const order = byImportance(now);
   const mostImportantFirst = [...potential].sort((a, b) => order(a.pod, b.pod));
+  const assumed = new Map(mostImportantFirst.map((p) => [p.pod, p.assumed]));
+  const { violating, nonViolating } = filterPodsWithPDBViolation(mostImportantFirst.map((p) => p.pod), pdbs);
   const victims: V1Pod[] = [];
-  for (const candidate of mostImportantFirst) {
-    copy.addPod(candidate.pod, candidate.assumed);
-    const added = await podChanges.addPod(state, pod, candidate.pod, copy);
-    if (!added.isSuccess()) return { status: added, victims: [] };
+  /** Put the pod back; if the preemptor no longer fits, take it out again: it is a victim. */
+  const reprieve = async (candidate: V1Pod): Promise<{ fits: boolean } | { error: Status }> => {
+    copy.addPod(candidate, assumed.get(candidate));
+    const added = await podChanges.addPod(state, pod, candidate, copy);
+    if (!added.isSuccess()) return { error: added };
     const fits = await runFilters(state, pod, copy);
-    if (!fits.isSuccess()) {
-      // Putting it back leaves no room: it has to go.
-      copy.removePod(candidate.pod);
-      const removed = await podChanges.removePod(state, pod, candidate.pod, copy);
-      if (!removed.isSuccess()) return { status: removed, victims: [] };
-      victims.push(candidate.pod);
-    }
+    if (fits.isSuccess()) return { fits: true };
+    copy.removePod(candidate);
+    const removed = await podChanges.removePod(state, pod, candidate, copy);
+    if (!removed.isSuccess()) return { error: removed };
+    victims.push(candidate);
+    return { fits: false };
+  };
+  let numPDBViolations = 0;
+  for (const candidate of violating) {
+    const result = await reprieve(candidate);
+    if ('error' in result) return failed(result.error);
+    if (!result.fits) numPDBViolations++;
   }
-  return { status: success(), victims };
+  for (const candidate of nonViolating) {
+    const result = await reprieve(candidate);
+    if ('error' in result) return failed(result.error);
+  }
+  // Both groups were walked separately: most important first again, as upstream re-sorts.
+  if (violating.length > 0 && nonViolating.length > 0) victims.sort(order);
+  return { status: success(), victims, numPDBViolations };
 }
 
 export interface DryRunResult {
@@ -197,12 +244,13 @@ export async function dryRunPreemption(
   runFilters: RunFilters,
   now: number,
   podChanges: PodChanges = NO_POD_CHANGES,
+  pdbs: readonly V1PodDisruptionBudget[] = [],
 ): Promise<DryRunResult> {
   const result: DryRunResult = { candidates: [], nodeStatuses: new Map(), errors: [] };
   for (const nodeInfo of nodes) {
-    const selected = await selectVictimsOnNode(state.clone(), pod, nodeInfo, runFilters, now, podChanges);
+    const selected = await selectVictimsOnNode(state.clone(), pod, nodeInfo, runFilters, now, podChanges, pdbs);
     if (selected.status.isSuccess() && selected.victims.length > 0) {
-      result.candidates.push({ nodeName: nodeInfo.name, victims: selected.victims, numPDBViolations: 0 });
+      result.candidates.push({ nodeName: nodeInfo.name, victims: selected.victims, numPDBViolations: selected.numPDBViolations });
       continue;
     }
     // Everything could be put back, so the node did not need preemption after all (its filter
@@ -234,7 +282,7 @@ export function earliestStartOfHighestPriorityVictims(c: Candidate, now: number)
 
 /**
  * Upstream's choice among the candidates; each rule only breaks the ties the previous one left:
- *   1. fewest PDB violations (always 0 here),
+ *   1. fewest PDB violations,
  *   2. the lowest priority among each node's most important victim,
  *   3. the smallest sum of victim priorities,
  *   4. the fewest victims,
@@ -283,6 +331,8 @@ export interface PreemptionInput {
   now: number;
   /** The PreFilterExtensions to tell about each victim removed or reprieved (none: nothing to tell). */
   podChanges?: PodChanges;
+  /** The cluster's PodDisruptionBudgets (none: no victim violates one). */
+  pdbs?: readonly V1PodDisruptionBudget[];
 }
 
 export type PreemptionOutcome =
@@ -293,12 +343,12 @@ export type PreemptionOutcome =
 
 /** The whole decision (upstream Evaluator.Preempt without its API calls). */
 export async function evaluatePreemption(input: PreemptionInput): Promise<PreemptionOutcome> {
-  const { state, pod, nodeStatuses, nodes, runFilters, now, podChanges } = input;
+  const { state, pod, nodeStatuses, nodes, runFilters, now, podChanges, pdbs } = input;
   const nominated = pod.status?.nominatedNodeName;
   const eligibility = podEligibleToPreemptOthers(pod, nodes, nominated ? nodeStatuses.get(nominated) : undefined);
   if (!eligibility.eligible) return { kind: 'not-eligible', reason: eligibility.reason };
 
-  const dryRun = await dryRunPreemption(state, pod, potentialNodes(nodes, nodeStatuses), runFilters, now, podChanges);
+  const dryRun = await dryRunPreemption(state, pod, potentialNodes(nodes, nodeStatuses), runFilters, now, podChanges, pdbs);
   if (dryRun.candidates.length === 0) {
     if (dryRun.errors.length > 0) return { kind: 'error', reason: dryRun.errors.length === 1 ? dryRun.errors[0]! : `[${dryRun.errors.join(', ')}]` };
     const names = nodes.map((n) => n.name);
@@ -342,7 +392,8 @@ export function createDefaultPreemption(opts: DefaultPreemptionOptions = {}): Po
         addPod: (s, p, added, n) => handle.runPreFilterExtensionAddPod(s, p, added, n),
         removePod: (s, p, removed, n) => handle.runPreFilterExtensionRemovePod(s, p, removed, n),
       };
-      const outcome = await evaluatePreemption({ state, pod, nodeStatuses, nodes, runFilters: (s, p, n) => handle.runFilters(s, p, n), now: now(), podChanges });
+      const pdbs = listersOf(state).podDisruptionBudgets();
+      const outcome = await evaluatePreemption({ state, pod, nodeStatuses, nodes, runFilters: (s, p, n) => handle.runFilters(s, p, n), now: now(), podChanges, pdbs });
       return postFilterResultOf(outcome);
     },
   };

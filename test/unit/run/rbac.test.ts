@@ -30,6 +30,7 @@ const PERMISSION_OF: Record<string, { group: string; resource: string; verb: str
   listServiceForAllNamespaces: { group: '', resource: 'services', verb: 'list' },
   listReplicationControllerForAllNamespaces: { group: '', resource: 'replicationcontrollers', verb: 'list' },
   listStatefulSetForAllNamespaces: { group: 'apps', resource: 'statefulsets', verb: 'list' },
+  listPodDisruptionBudgetForAllNamespaces: { group: 'policy', resource: 'poddisruptionbudgets', verb: 'list' },
   createNamespacedEvent: { group: '', resource: 'events', verb: 'create' },
   patchNamespacedEvent: { group: '', resource: 'events', verb: 'patch' },
   readNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'get' },
@@ -47,6 +48,7 @@ const WATCH_OF: Record<string, { group: string; resource: string }> = {
   '/api/v1/services': { group: '', resource: 'services' },
   '/api/v1/replicationcontrollers': { group: '', resource: 'replicationcontrollers' },
   '/apis/apps/v1/statefulsets': { group: 'apps', resource: 'statefulsets' },
+  '/apis/policy/v1/poddisruptionbudgets': { group: 'policy', resource: 'poddisruptionbudgets' },
 };
 
 const COMPONENTS = [
@@ -86,7 +88,7 @@ function grantsUsedBy(files: string[]): { grants: Grants; unknown: string[] } {
   const unknown: string[] = [];
   for (const file of files) {
     const source = withFactoriesCalled(readFileSync(join(ROOT, file), 'utf8'));
-    for (const [, method] of source.matchAll(/\b(?:core|apps|coordination)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
+    for (const [, method] of source.matchAll(/\b(?:core|apps|coordination|policy)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
       const permission = PERMISSION_OF[method!];
       if (!permission) unknown.push(method!);
       else add(grants, permission.group, permission.resource, permission.verb);
@@ -153,6 +155,7 @@ describe('RBAC manifests', () => {
       '/services': ['list', 'watch'],
       'apps/replicasets': ['list', 'watch'],
       'apps/statefulsets': ['list', 'watch'],
+      'policy/poddisruptionbudgets': ['list', 'watch'],
       '/pods/binding': ['create'],
       '/pods/status': ['patch'],
       'coordination.k8s.io/leases': ['create', 'get', 'update'],
