@@ -23,9 +23,10 @@ import { overheadNotes, summarizeOverhead } from './overhead-summary.js';
 import { median } from './stats.js';
 import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
 import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
+import { recordSample, scheduleOntoSimulatedNodes, SIM_PODS, SIM_SCALES, simulatedSchedulingRows, withSimulatedNodes } from './simulated-scheduling.js';
 
 /** The measurement ids, in the order they run; `--only` picks among them. */
-export const MEASUREMENT_IDS = ['rollout', 'rs-300-qps', 'rs-300-free', 'bind-rate', 'rss', 'trace-overhead', 'trace-rate'] as const;
+export const MEASUREMENT_IDS = ['rollout', 'rs-300-qps', 'rs-300-free', 'bind-rate', 'rss', 'trace-overhead', 'trace-rate', 'sched-sim'] as const;
 export type MeasurementId = (typeof MEASUREMENT_IDS)[number];
 
 export interface BenchOptions {
@@ -225,6 +226,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     entries: { id: 'trace-rate', title: `trace entries per second during the ${BURST_PODS}-pod scale-up`, unit: 'entries/s', higherIsBetter: true } as Measurement,
     dropped: { id: 'trace-dropped', title: 'trace entries dropped (timeline cap)', unit: 'count', higherIsBetter: false } as Measurement,
   };
+  // sched-sim: three rows (pods/s, p50, p99) per number of simulated nodes.
+  const simRows: Measurement[] = [];
   try {
     // ---- built-in side ----
     if (builtinSideWanted && !wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
@@ -331,6 +334,25 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
         await labRss.stop();
       }
     });
+
+    // (f) scheduling onto simulated nodes (kwok): default-scheduler, then lab-scheduler, on the same nodes.
+    if (want('sched-sim')) {
+      const sim = { admin: ctx.admin, timeoutMs: ctx.timeoutMs, progress, namespace: (name: string) => namespace(ctx, name), dropNamespace: (name: string) => dropNamespace(ctx, name) };
+      for (const nodes of SIM_SCALES) {
+        const rows = simulatedSchedulingRows(nodes);
+        simRows.push(rows.rate, rows.p50, rows.p99);
+        await measure(rows.rate, () => withSimulatedNodes(nodes, progress, async () => {
+          recordSample(rows, 'builtin', await progress.step(`default-scheduler: ${SIM_PODS} pods onto ${nodes} simulated nodes`, () => scheduleOntoSimulatedNodes(sim, `bench-sim-${nodes}-builtin`, 'default-scheduler')));
+          const lab = startLab({ command: 'lab bench', only: ['scheduler'] });
+          try {
+            await progress.step('starting lab-scheduler', () => lab.ready);
+            recordSample(rows, 'lab', await progress.step(`lab-scheduler: ${SIM_PODS} pods onto ${nodes} simulated nodes`, () => scheduleOntoSimulatedNodes(sim, `bench-sim-${nodes}-lab`, 'lab-scheduler')));
+          } finally {
+            await lab.stop();
+          }
+        }));
+      }
+    }
   } finally {
     await progress.step('deleting the bench namespaces', async () => {
       for (const ns of ctx.namespaces) await ctx.admin.core.deleteNamespace({ name: ns }).catch(() => {});
@@ -341,10 +363,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
       await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => setBuiltinControllers(wasOn, progress));
     }
   }
-  const selected = Object.values(m).filter((row) => {
+  const selected = [...Object.values(m).filter((row) => {
     if (row.id === 'trace-dropped') return want('trace-rate');
     return want(row.id as MeasurementId);
-  });
+  }), ...simRows];
   const results: BenchResults = { startedAt, runs, measurements: withRatios(selected) };
   const file = join(dir, 'results.json');
   await writeFile(file, JSON.stringify(results, null, 2) + '\n', 'utf8');
