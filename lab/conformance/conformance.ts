@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BadInputError, LabError } from '../base/errors.js';
-import type { Progress } from '../base/progress.js';
+import { seconds, type Progress } from '../base/progress.js';
 import { clusterHealth } from '../cluster/health.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { classifyFailure, environmentCauses, type Classified, type EnvironmentCause } from './classify.js';
@@ -118,12 +118,23 @@ async function runSet(set: SetName, names: string[], binary: string, opts: Confo
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   try {
-    const report = await progress.step(`${names.length} ${set} spec(s) against ${handed.plan.describe}`, (update) => {
+    const report = await progress.step(`${names.length} ${set} spec(s) against ${handed.plan.describe}`, async (update) => {
       update(`about ${Math.ceil((names.length * PRIOR_SECONDS_PER_SPEC) / 60)} min; output in ${logPath}`);
-      return runSpecs(run, names, (done) => {
+      let done = 0;
+      const tell = () => {
         const left = estimateRemainingSeconds(done, names.length, Date.now() - started, PRIOR_SECONDS_PER_SPEC);
-        update(`${done}/${names.length} specs done, ~${Math.ceil(left / 60)} min left`);
-      }, (chunk) => logFile.write(chunk), interrupt.signal);
+        update(`${done}/${names.length} specs done after ${seconds(Date.now() - started)}, ~${Math.ceil(left / 60)} min left`);
+      };
+      // A spec that waits for its timeout (5 min) finishes nothing for a while: say so every 30 s.
+      const ticker = setInterval(tell, 30_000);
+      try {
+        return await runSpecs(run, names, (n) => {
+          done = n;
+          tell();
+        }, (chunk) => logFile.write(chunk), interrupt.signal);
+      } finally {
+        clearInterval(ticker);
+      }
     });
     const usedTrace = handed.plan.kind.startsWith('start-') ? traceFile : undefined;
     const result: SetRun = {
