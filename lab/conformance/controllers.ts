@@ -10,6 +10,7 @@ import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builti
 import { adminKubeconfigPath } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { startLab, type LabProcess } from '../compare/lab-process.js';
+import { AnotherLabRunningError } from '../run/another-lab.js';
 import { startKubeScheduler, stopKubeScheduler } from './kube-scheduler.js';
 import type { SetName } from './sets.js';
 import { howToStop, readLabActivity, type LabProcessRecord } from '../run/presence.js';
@@ -75,16 +76,33 @@ export async function aliveLabProcesses(): Promise<LabProcessRecord[]> {
   return (await readLabActivity(client)).processes.filter((p) => p.alive);
 }
 
-/** Starts the lab in this process and waits until it is ready; stops it again if it never is. */
+/** How long a run waits for another session's lab process that started while the built-ins were being switched. */
+export const WAIT_FOR_OTHER_LAB_MS = 6 * 60_000;
+
+/**
+ * Starts the lab in this process and waits until it is ready; stops it again if it never is.
+ * Switching the built-ins takes ~30 s, and another session may start its own `lab run` in that
+ * window (it sees them off); then this waits for that process to end and tries again, for a while.
+ */
 async function startReady(progress: Progress, title: string, opts: Parameters<typeof startLab>[0]): Promise<LabProcess> {
-  const lab = startLab(opts);
-  try {
-    await progress.step(title, () => lab.ready);
-  } catch (err) {
-    await lab.stop();
-    throw err;
+  const giveUpAt = Date.now() + WAIT_FOR_OTHER_LAB_MS;
+  for (;;) {
+    const lab = startLab(opts);
+    try {
+      await progress.step(title, () => lab.ready);
+      return lab;
+    } catch (err) {
+      await lab.stop();
+      if (!(err instanceof AnotherLabRunningError) || Date.now() > giveUpAt) throw err;
+      await progress.step(`waiting for another session's lab to stop (${err.running.map((p) => `pid ${p.pid}`).join(', ')})`, async (update) => {
+        while ((await aliveLabProcesses()).length > 0) {
+          if (Date.now() > giveUpAt) throw err;
+          update(`still running; giving up in ${Math.round((giveUpAt - Date.now()) / 1000)} s`);
+          await new Promise((r) => setTimeout(r, 5000));
+        }
+      });
+    }
   }
-  return lab;
 }
 
 /** Makes `against` the one serving the set's specs; `restore` puts everything back as it was. */
