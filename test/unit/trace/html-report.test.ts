@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHtml } from '../../../lab/trace/export/html.js';
+import { TIMELINE_OPEN_MAX, toHtml } from '../../../lab/trace/export/html.js';
 import { podWaterfall } from '../../../lab/trace/waterfall.js';
 import { HAS_CHROMIUM, launchWithReport, openReport, OUT } from './chromium.js';
-import { rollingUpdateTrace } from './story-traces.js';
+import { rollingUpdateTrace, scaleTrace } from './story-traces.js';
 
 describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
   const entries = rollingUpdateTrace('lab');
@@ -68,6 +68,39 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
     // The folded diagrams are drawn when opened.
     await page.locator('details.diagram summary').first().click();
     await page.waitForSelector('details.diagram pre.mermaid svg', { timeout: 30_000 });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe.skipIf(!HAS_CHROMIUM)('a large report (a 100-pod scale-up) in Chromium', () => {
+  const entries = scaleTrace('lab', 3, 100);
+  let browser: Browser;
+  let file: string;
+
+  beforeAll(async () => {
+    ({ browser, file } = await launchWithReport('large-report.html', await toHtml(entries, { title: 'scale-up to 100 (synthetic trace)' })));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('starts with the timeline closed (not laid out), and its rows still serve the steps and the filters', async () => {
+    expect(entries.length).toBeGreaterThan(TIMELINE_OPEN_MAX);
+    const { page, errors } = await openReport(browser, file);
+    expect(await page.locator('#timeline-section').getAttribute('open')).toBeNull();
+    expect(await page.locator('#timeline tbody tr').count()).toBe(entries.length);
+    // A step copies its rows out of the closed timeline.
+    const step = page.locator('#story li.step').nth(3);
+    await step.locator('summary').click();
+    expect(await step.locator('table.rows tbody tr').count()).toBeGreaterThan(0);
+    expect(await step.locator('table.rows tbody tr').first().isVisible()).toBe(true);
+    // The filters count the rows there too.
+    await page.locator('#f-actor').selectOption('scheduler');
+    expect(await page.locator('#f-count').textContent()).toMatch(new RegExp(`^\\d+ of ${entries.length} timeline rows shown$`));
+    // Opened, the timeline shows its rows.
+    await page.locator('#timeline-section > summary').click();
+    expect(await page.locator('#timeline tbody tr:not([hidden])').first().isVisible()).toBe(true);
     expect(errors).toEqual([]);
   }, 120_000);
 });
