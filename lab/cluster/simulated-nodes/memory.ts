@@ -16,10 +16,10 @@ export interface MemoryCosts {
 
 /**
  * Measured on this lab's 2-core machine (3-node kind cluster, kwok v0.8.0, issue 15): kwok's RSS
- * was 55.7 MiB managing 10 nodes and 58.5 MiB managing 100 (about 0.03 MiB a node); the three node
- * containers together grew by 75 MiB with 100 simulated nodes and the 200 DaemonSet pods kwok
- * keeps on them (kwok included: about 0.2 MiB a node besides kwok). The lab's own processes cache
- * every node too and were not measured, so a node is counted at three times that.
+ * was 55.7 MiB managing 10 nodes, 58.5 MiB managing 100 and 73 MiB managing 500; the three node
+ * containers together grew by 75 MiB with 100 simulated nodes and by 248 MiB with 500 (kwok and
+ * the two DaemonSet pods kwok keeps on each node included): about 0.5 MiB a node at 500. The lab's
+ * own processes cache every node too (not measured), hence 0.6.
  */
 export const MEASURED: MemoryCosts = {
   kwokBaseMiB: 56,
