@@ -12,6 +12,7 @@ import { evaluateObjectCount, objectCountSchema } from './object-count.js';
 import { evaluateOwnerChain, ownerChainSchema } from './owner-chain.js';
 import { evaluatePodScheduledFalse, podScheduledFalseSchema } from './pod-scheduled-false.js';
 import { evaluatePodsRunning, podsRunningSchema } from './pods-running.js';
+import { evaluatePodSpread, podSpreadSchema } from './pod-spread.js';
 import { evaluateRevision, revisionSchema } from './revision.js';
 import { evaluateTraceCount, traceCountSchema } from './trace-count.js';
 import { evaluateTraceMaxConcurrent, traceMaxConcurrentSchema } from './trace-max-concurrent.js';
@@ -31,6 +32,7 @@ export const checkSchema = z.discriminatedUnion('kind', [
   eventSeenSchema,
   podScheduledFalseSchema,
   nodeOfPodSchema,
+  podSpreadSchema,
   jsonPathSchema,
   leaseTakeoverSchema,
   createdOnceSchema,
@@ -51,6 +53,7 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   'eventSeen',
   'podScheduledFalse',
   'nodeOfPod',
+  'podSpread',
   'jsonPath',
   'leaseTakeover',
   'createdOnce',
@@ -83,6 +86,8 @@ export function evaluateCheck(check: Check, snapshot: Snapshot): CheckResult {
       return evaluatePodScheduledFalse(check, snapshot);
     case 'nodeOfPod':
       return evaluateNodeOfPod(check, snapshot);
+    case 'podSpread':
+      return evaluatePodSpread(check, snapshot);
     case 'jsonPath':
       return evaluateJsonPath(check, snapshot);
     case 'leaseTakeover':

@@ -244,6 +244,33 @@ describe('nodeOfPod', () => {
   });
 });
 
+describe('podSpread', () => {
+  const node = (name: string, zone?: string): KubeObject => ({ kind: 'Node', metadata: { name, ...(zone ? { labels: { zone } } : {}) }, spec: {} });
+  const nodes = [node('w1', 'a'), node('w2', 'b'), node('w3', 'b'), node('cp')];
+  const spec = { kind: 'podSpread', selector: 'app=web', topologyKey: 'zone', maxSkew: 1, minDomains: 2, minPods: 4 };
+  const on = (...where: string[]) => where.map((n, i) => pod(`web-${i}`, { node: n }));
+  it.each([
+    ['2/2 over two zones', on('w1', 'w1', 'w2', 'w3'), true, 'a: 2, b: 2 (skew 0)'],
+    ['3/1 is skew 2', on('w1', 'w1', 'w1', 'w2'), false, 'a: 3, b: 1 (skew 2)'],
+    ['all in one zone: the empty zone counts 0', on('w2', 'w3', 'w2', 'w3'), false, 'a: 0, b: 4 (skew 4)'],
+    ['a pod on a node without the label is not spread', on('w1', 'w2', 'w1', 'cp'), false, 'a: 2, b: 1 (skew 1); not on a labelled node: web-3'],
+    ['a pod not bound yet', [...on('w1', 'w2', 'w1'), pod('web-9')], false, 'a: 2, b: 1 (skew 1); not on a labelled node: web-9'],
+    ['too few pods', on('w1', 'w2'), false, 'a: 1, b: 1 (skew 0)'],
+  ])('%s', (_label, pods, pass, saw) => {
+    const r = run(spec, snapshot({ Node: nodes, Pod: pods }));
+    expect(r.saw).toBe(saw);
+    expect(r.pass).toBe(pass);
+  });
+  it('no node with the label: fails and says so', () => {
+    const r = run(spec, snapshot({ Node: [node('cp')], Pod: on('cp', 'cp', 'cp', 'cp') }));
+    expect(r).toMatchObject({ pass: false, saw: 'no node has the label zone' });
+  });
+  it('terminating pods and pods of other apps do not count', () => {
+    const pods = [...on('w1', 'w2', 'w1', 'w2'), pod('old', { node: 'w1', labels: { app: 'web' }, terminating: true }), pod('other', { node: 'w1', labels: { app: 'db' } })];
+    expect(run(spec, snapshot({ Node: nodes, Pod: pods })).saw).toBe('a: 2, b: 2 (skew 0)');
+  });
+});
+
 describe('jsonPath', () => {
   const snap = snapshot({ Deployment: [deployment] });
   it.each([

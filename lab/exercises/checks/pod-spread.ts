@@ -1,0 +1,58 @@
+/**
+ * podSpread: how evenly the selected pods are spread over the domains of a node label (zones,
+ * hostnames), as a topology spread constraint measures it: the skew is the most pods in one
+ * domain less the fewest in any domain. Every node that has the label is a domain, so an empty
+ * zone counts as 0 (upstream's "eligible domains", without node affinity narrowing them).
+ */
+import { z } from 'zod';
+import { isTerminating, nodeNameOf, type Snapshot } from '../snapshot.js';
+import { describeFilter, matchesFilter } from '../selectors.js';
+import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+
+export const podSpreadSchema = z
+  .object({
+    kind: z.literal('podSpread'),
+    ...checkBase,
+    ...objectFilterFields,
+    topologyKey: z.string().min(1),
+    maxSkew: z.number().int().nonnegative(),
+    /** At least this many domains must hold a pod. */
+    minDomains: z.number().int().positive().default(1),
+    minPods: z.number().int().positive().default(1),
+  })
+  .strict();
+
+export type PodSpreadCheck = z.infer<typeof podSpreadSchema>;
+
+/** Pure: pods per domain, every labelled node's domain present (0 where no pod landed). */
+export function podsPerDomain(check: PodSpreadCheck, snapshot: Snapshot): { perDomain: Map<string, number>; unplaced: string[] } {
+  const perDomain = new Map<string, number>();
+  const domainOfNode = new Map<string, string>();
+  for (const node of snapshot.objects.Node) {
+    const domain = node.metadata.labels?.[check.topologyKey];
+    if (domain === undefined) continue;
+    domainOfNode.set(node.metadata.name, domain);
+    if (!perDomain.has(domain)) perDomain.set(domain, 0);
+  }
+  const unplaced: string[] = [];
+  for (const pod of snapshot.objects.Pod.filter((p) => !isTerminating(p) && matchesFilter(p, check))) {
+    const domain = domainOfNode.get(nodeNameOf(pod) ?? '');
+    if (domain === undefined) unplaced.push(pod.metadata.name);
+    else perDomain.set(domain, perDomain.get(domain)! + 1);
+  }
+  return { perDomain, unplaced };
+}
+
+export function evaluatePodSpread(check: PodSpreadCheck, snapshot: Snapshot): CheckResult {
+  const expected = `at least ${check.minPods} pod(s) (${describeFilter(check)}) over at least ${check.minDomains} ${check.topologyKey} domain(s), skew at most ${check.maxSkew}`;
+  const { perDomain, unplaced } = podsPerDomain(check, snapshot);
+  const counts = [...perDomain.values()];
+  const placed = counts.reduce((a, b) => a + b, 0);
+  const skew = counts.length ? Math.max(...counts) - Math.min(...counts) : 0;
+  const used = counts.filter((n) => n > 0).length;
+  const layout = [...perDomain.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => `${d}: ${n}`).join(', ');
+  const saw = perDomain.size === 0
+    ? `no node has the label ${check.topologyKey}`
+    : `${layout} (skew ${skew})${unplaced.length ? `; not on a labelled node: ${unplaced.slice(0, 4).join(', ')}` : ''}`;
+  return { pass: perDomain.size > 0 && unplaced.length === 0 && placed >= check.minPods && used >= check.minDomains && skew <= check.maxSkew, expected, saw };
+}
