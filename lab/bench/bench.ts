@@ -20,7 +20,7 @@ import { withRatios, type BenchResults, type Measurement, type OverheadSample } 
 import { machineBusySeconds } from './cpu.js';
 import { abbaOrder } from './paired.js';
 import { overheadNotes, summarizeOverhead } from './overhead-summary.js';
-import { median } from './stats.js';
+import { median } from '../base/stats.js';
 import { KCM_DEFAULT_LIMITS, TokenBucket } from './token-bucket.js';
 import { benchPod, benchReplicaSet, bindRate, inParallel, numberedNames, perSecond, UNSCHEDULED } from './workloads.js';
 import { recordSample, scheduleOntoSimulatedNodes, SIM_PODS, SIM_SCALES, simulatedSchedulingRows, withSimulatedNodes } from './simulated-scheduling.js';

@@ -7,7 +7,7 @@
  * the result is reported with each pair's own ratio so the spread is visible.
  */
 import { seededRandom } from '../../controllers/shared/seeded-random.js';
-import { median, percentile } from './stats.js';
+import { median, percentile } from '../base/stats.js';
 
 export type Arm = 'A' | 'B';
 

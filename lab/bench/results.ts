@@ -3,8 +3,8 @@
  * one for the built-in side (either may be missing when that part failed), a unit, and whether
  * higher is better; the ratio is always lab / built-in.
  */
-import { formatMs, formatRatio, ratio } from './stats.js';
-import { renderTable } from './table.js';
+import { formatMs, formatRatio, ratio } from '../base/stats.js';
+import { renderTable } from '../base/table.js';
 
 export type Unit = 'ms' | 'pods/s' | 'MiB' | 'entries/s' | 'count' | 'ratio';
 

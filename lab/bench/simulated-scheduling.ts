@@ -16,7 +16,7 @@ import { DEFAULTS, KWOK_ANNOTATION, SIMULATED_LABEL } from '../cluster/simulated
 import type { Clients } from '../../controllers/shared/kube.js';
 import { watchPods } from './cluster.js';
 import type { Measurement } from './results.js';
-import { percentile } from './stats.js';
+import { percentile } from '../base/stats.js';
 import { benchPod, bindRate, inParallel, numberedNames } from './workloads.js';
 
 export const SIM_PODS = 300;

@@ -3,7 +3,7 @@
  * (end state, hashes, actions, requests, latencies) and says what differs and why that is or is
  * not a problem. Pure: the same comparison gives the same sentences.
  */
-import { formatMs } from '../bench/stats.js';
+import { formatMs } from '../base/stats.js';
 import { formatAction, type Action, type RequestCounts } from './actions.js';
 import type { StateDifference } from './end-state.js';
 import type { HopSummary } from './latency.js';

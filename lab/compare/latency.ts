@@ -13,7 +13,7 @@
  *
  * Each hop yields one sample per occurrence; p50/p95 summarise them.
  */
-import { percentile } from '../bench/stats.js';
+import { percentile } from '../base/stats.js';
 import type { TraceEntry } from '../trace/schema.js';
 import { READ_VERBS, roleOf } from './actions.js';
 

@@ -1,6 +1,6 @@
 /** `lab compare`'s text output: the comparison side by side, for people. */
-import { formatMs } from '../bench/stats.js';
-import { renderTable } from '../bench/table.js';
+import { formatMs } from '../base/stats.js';
+import { renderTable } from '../base/table.js';
 import type { Comparison } from './compare.js';
 import { SLOWER_GAP_MS, SLOWER_RATIO } from './story-diff.js';
 import { storyDiffText } from './story-diff-text.js';

@@ -1,5 +1,5 @@
 /** The stories side by side as text: a table per chapter, one row per lined-up step. */
-import { renderTable } from '../bench/table.js';
+import { renderTable } from '../base/table.js';
 import { formatDuration } from '../trace/export/story-views.js';
 import { inRoleWords } from '../trace/story/words.js';
 import type { Side } from './scenarios.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import chalk from 'chalk';
-import { renderTable } from '../../bench/table.js';
+import { renderTable } from '../../base/table.js';
 import { parseAddOptions, parseRemoveCount, type RawAddOptions } from '../../cluster/simulated-nodes/options.js';
 import { addSimulatedNodes, listNodes, removeSimulatedNodes } from '../../cluster/simulated-nodes/simulated-nodes.js';
 import { emit, outputOption, type OutputFormat } from '../output.js';

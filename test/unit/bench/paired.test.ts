@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { busySecondsOf } from '../../../lab/bench/cpu.js';
 import { abbaOrder, bootstrapPairsInterval, pairRuns, summarizePaired, type RunPair } from '../../../lab/bench/paired.js';
-import { median } from '../../../lab/bench/stats.js';
+import { median } from '../../../lab/base/stats.js';
 
 describe('abbaOrder', () => {
   it('alternates AB and BA so a linear drift cancels', () => {

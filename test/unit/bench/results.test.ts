@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatValue, renderResults, withRatios } from '../../../lab/bench/results.js';
-import { renderTable } from '../../../lab/bench/table.js';
+import { renderTable } from '../../../lab/base/table.js';
 
 describe('renderTable', () => {
   it('pads columns to the widest cell and right-aligns where asked', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatRatio, median, percentile, ratio } from '../../../lab/bench/stats.js';
+import { formatMs, formatRatio, median, percentile, ratio } from '../../../lab/base/stats.js';
 
 describe('percentile', () => {
   it.each([

@@ -1,4 +1,4 @@
-/** Plain-text tables for the bench and comparison reports (no colour: pipes and logs stay clean). */
+/** Plain-text tables for the bench, comparison and other reports (no colour: pipes and logs stay clean). */
 
 export type Align = 'left' | 'right';
 
