@@ -293,7 +293,7 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
     // on no node: the control plane's taint stays, and 1000 CPUs exceed what a worker has at all
     // (NodeResourcesFit calls a request above allocatable unresolvable, as upstream does).
     expect(condition.message).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+      '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. ' +
         'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     );
     const failed = (await events('Pod', 'huge')).filter((e) => e.reason === 'FailedScheduling');
@@ -350,7 +350,7 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
       // Before the victim was gone the preemptor was told it did not fit, without a preemption tail (upstream).
       const failed = (await events('Pod', 'high')).filter((e) => e.reason === 'FailedScheduling').map((e) => e.message);
       expect(failed).toContain(
-        "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.",
+        "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint(s).",
       );
       const scheduled = (await events('Pod', 'high')).filter((e) => e.reason === 'Scheduled').map((e) => e.message);
       expect(scheduled).toEqual([`Successfully assigned ${ns}/high to ${node}`]);

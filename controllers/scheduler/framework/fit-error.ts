@@ -1,6 +1,6 @@
 /**
  * The FailedScheduling message, in kube-scheduler's FitError format:
- *   "0/3 nodes are available: 1 node(s) had untolerated taint {k: v}, 2 Insufficient cpu. preemption: ..."
+ *   "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: ..."
  * Each filter reason is counted over the nodes that gave it; the "<count> <reason>" strings are
  * sorted as strings (so "10 ..." sorts before "2 ..."), exactly like upstream.
  */

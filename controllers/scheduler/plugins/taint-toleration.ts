@@ -4,8 +4,15 @@ import { defaultNormalizeScore } from '../framework/normalize.js';
 import { success, unresolvable } from '../framework/status.js';
 import { firstUntoleratedTaint, tolerates } from './helpers.js';
 
-export function untoleratedTaintReason(taint: V1Taint): string {
-  return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+/**
+ * Upstream v1.34's reason (plugins/tainttoleration/taint_toleration.go): the same for every taint,
+ * so nodes count together in FailedScheduling; upstream names the taint only in its log. (The lab
+ * used to name it here too, as "{key: value}".)
+ */
+export const ERR_REASON_UNTOLERATED_TAINTS = 'node(s) had untolerated taint(s)';
+
+export function untoleratedTaintReason(_taint: V1Taint): string {
+  return ERR_REASON_UNTOLERATED_TAINTS;
 }
 
 /** Number of PreferNoSchedule taints not covered by the pod's PreferNoSchedule (or effect-less) tolerations. */

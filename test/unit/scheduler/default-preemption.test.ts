@@ -95,7 +95,7 @@ describe('DefaultPreemption: eligibility (cases from TestPodEligibleToPreemptOth
       name: 'the nominated node became unresolvable: look elsewhere',
       preemptor: pod('p', { priority: 1000, nominated: 'node1' }),
       onNode: [pod('v', { priority: 0, node: 'node1', preempted: true })],
-      nominatedStatus: unresolvable('node(s) had untolerated taint {dedicated: }'),
+      nominatedStatus: unresolvable('node(s) had untolerated taint(s)'),
       eligible: true,
     },
     {
@@ -132,7 +132,7 @@ describe('DefaultPreemption: the FailedScheduling message and result, through th
       preemptor: pod('p', { priority: 1000 }),
       nodes: [nodeInfo(controlPlane()), nodeInfo(makeNode('w1', { allocatable: { cpu: '2' }, unschedulable: true }))],
       message:
-        '0/2 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable. ' +
+        '0/2 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable. ' +
         'preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
       nominated: '',
     },
@@ -173,7 +173,7 @@ describe('DefaultPreemption: the FailedScheduling message and result, through th
         nodeInfo(controlPlane('node4')),
       ],
       message:
-        '0/4 nodes are available: 2 Insufficient cpu, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. ' +
+        '0/4 nodes are available: 2 Insufficient cpu, 2 node(s) had untolerated taint(s). ' +
         'preemption: 0/4 nodes are available: 2 Insufficient cpu, 2 Preemption is not helpful for scheduling.',
       nominated: '',
     },
@@ -186,7 +186,7 @@ describe('DefaultPreemption: the FailedScheduling message and result, through th
         nodeInfo(worker('kind-worker2', '4'), [pod('b', { cpu: '2', node: 'kind-worker2' })]),
       ],
       message:
-        '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+        '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. ' +
         'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
       nominated: '',
     },
@@ -200,7 +200,7 @@ describe('DefaultPreemption: the FailedScheduling message and result, through th
       name: 'preemption succeeds: no preemption tail (as upstream), node and victims in the result',
       preemptor: pod('p', { priority: 1000, cpu: '1' }),
       nodes: [nodeInfo(controlPlane()), nodeInfo(worker('w1'), [pod('low', { priority: 10, cpu: '2', node: 'w1' })])],
-      message: '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.',
+      message: '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint(s).',
       nominated: 'w1',
       victims: ['low'],
     },

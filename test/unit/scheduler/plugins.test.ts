@@ -124,14 +124,14 @@ describe('NodeResourcesBalancedAllocation (balanced_allocation_test.go)', () => 
 describe('TaintToleration (tainttoleration_test.go)', () => {
   const cp = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
   const cases = [
-    { name: 'untolerated NoSchedule taint', taints: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], tolerations: [], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint {dedicated: user1}'] } },
-    { name: 'control-plane taint, empty value', taints: [cp], tolerations: [], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }'] } },
+    { name: 'untolerated NoSchedule taint', taints: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], tolerations: [], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint(s)'] } },
+    { name: 'control-plane taint, empty value', taints: [cp], tolerations: [], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint(s)'] } },
     { name: 'tolerated by Equal', taints: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], tolerations: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], want: { code: Code.Success, reasons: [] } },
-    { name: 'toleration value differs', taints: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint {dedicated: user1}'] } },
+    { name: 'toleration value differs', taints: [{ key: 'dedicated', value: 'user1', effect: 'NoSchedule' }], tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'user2', effect: 'NoSchedule' }], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint(s)'] } },
     { name: 'Exists tolerates any value', taints: [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], tolerations: [{ key: 'foo', operator: 'Exists', effect: 'NoSchedule' }], want: { code: Code.Success, reasons: [] } },
     { name: 'empty key with Exists tolerates everything', taints: [cp, { key: 'x', effect: 'NoExecute' }], tolerations: [{ operator: 'Exists' }], want: { code: Code.Success, reasons: [] } },
     { name: 'PreferNoSchedule is not filtered', taints: [{ key: 'foo', value: 'bar', effect: 'PreferNoSchedule' }], tolerations: [], want: { code: Code.Success, reasons: [] } },
-    { name: 'effect mismatch does not tolerate', taints: [{ key: 'foo', value: 'bar', effect: 'NoExecute' }], tolerations: [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint {foo: bar}'] } },
+    { name: 'effect mismatch does not tolerate', taints: [{ key: 'foo', value: 'bar', effect: 'NoExecute' }], tolerations: [{ key: 'foo', value: 'bar', effect: 'NoSchedule' }], want: { code: Code.UnschedulableAndUnresolvable, reasons: ['node(s) had untolerated taint(s)'] } },
   ];
   it.each(cases)('$name', async ({ taints, tolerations, want }) => {
     const pod = makePod({ tolerations });

@@ -25,14 +25,14 @@ const profileOf = (plugins: Plugin[], weights: Record<string, number> = {}, time
 describe('FailedScheduling message', () => {
   it('counts and sorts reasons like upstream FitError', () => {
     const statuses = new Map<string, Status>([
-      ['kind-control-plane', unresolvable('node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }')],
+      ['kind-control-plane', unresolvable('node(s) had untolerated taint(s)')],
       ['kind-worker', unschedulable('Insufficient cpu')],
       ['kind-worker2', unschedulable('Insufficient cpu')],
     ]);
     expect(
       fitErrorMessage({ numAllNodes: 3, nodeStatuses: statuses, postFilterMsg: 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.' }),
     ).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+      '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
     );
   });
 
@@ -66,7 +66,7 @@ describe('default profile end to end (pure)', () => {
     expect(result.bound).toBe(true);
     expect(result.chosen).toBe('kind-worker');
     expect(result.feasible).toEqual(['kind-worker', 'kind-worker2']);
-    expect(result.nodeStatuses.get('kind-control-plane')?.reasons).toEqual(['node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }']);
+    expect(result.nodeStatuses.get('kind-control-plane')?.reasons).toEqual(['node(s) had untolerated taint(s)']);
     expect(bound).toEqual(['web→kind-worker']);
     expect(assumed).toEqual(['kind-worker']);
     expect(result.totals['kind-worker']!).toBeGreaterThan(result.totals['kind-worker2']!);
@@ -82,7 +82,7 @@ describe('default profile end to end (pure)', () => {
     expect(result.status.code).toBe(Code.Unschedulable);
     // All pods have priority 0: nothing on the workers is of lower priority than the pod.
     expect(result.message).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+      '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. ' +
         'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     );
   });
