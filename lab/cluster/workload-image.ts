@@ -91,3 +91,28 @@ export function applyWorkloadImage<T>(value: T, workload: WorkloadImage = WORKLO
   }
   return out as T;
 }
+
+/** The name of the Deployment compare, demo and bench create. */
+export const DEPLOYMENT = 'web';
+
+/** The Deployment compare, demo and bench create: DEPLOYMENT, the workload image, opted into the side's scheduler. */
+export function deploymentManifest(namespace: string, replicas: number, schedulerName: string): Record<string, unknown> {
+  const labels = { app: DEPLOYMENT };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: DEPLOYMENT, namespace, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          schedulerName,
+          terminationGracePeriodSeconds: 1,
+          containers: [workloadContainer()],
+        },
+      },
+    },
+  };
+}

@@ -1,13 +1,8 @@
 /**
- * The cluster side of `lab compare` (and the helpers `lab demo` and `lab bench` share): namespaces,
- * scenario steps through kubectl, end-state snapshots, a trace session on the cluster's taps.
+ * The cluster side of `lab compare`: scenario steps through kubectl, end-state snapshots, waiting
+ * for pods (`lab demo` waits the same way).
  */
 import { kubectl, kubectlJson } from '../cluster/kubectl.js';
-import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
-import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
-import { adminKubeconfigPath } from '../cluster/paths.js';
-import { loadKubeConfig } from '../../controllers/shared/kube.js';
-import { startTraceSession, type TraceSession, type TraceSessionOptions } from '../trace/session.js';
 import type { RawObject, RawState } from './end-state.js';
 import { cordonTarget, kubectlFor, runningPods, type Step, type StepMemory } from './scenarios.js';
 
@@ -60,18 +55,6 @@ export async function performStep(step: Step, namespace: string, schedulerName: 
 }
 
 /** A trace session on the cluster's taps (audit, etcd, kubelet, containerd). */
-export async function startClusterTrace(opts: Pick<TraceSessionOptions, 'jsonlPath' | 'disable' | 'log'> = {}): Promise<TraceSession> {
-  const nodes = await listNodeContainers();
-  const controlPlane = await controlPlaneContainer();
-  return startTraceSession({
-    nodes: nodes.filter((n) => n.running).map((n) => n.name),
-    controlPlane,
-    auditLogPath: await clusterAuditLogPath(controlPlane),
-    kubeConfig: loadKubeConfig(adminKubeconfigPath()),
-    ...opts,
-  });
-}
-
 /**
  * The audit log reaches the tap a little after the requests (the API server batches its writes):
  * give it time before reading the timeline.

@@ -4,9 +4,8 @@
  * sides; only the namespace and the pods' schedulerName differ.
  */
 import { BadInputError } from '../base/errors.js';
-import { workloadContainer } from '../cluster/workload-image.js';
+import { DEPLOYMENT, deploymentManifest } from '../cluster/workload-image.js';
 
-export const DEPLOYMENT = 'web';
 
 export type Step =
   | { do: 'createDeployment'; replicas: number }
@@ -104,28 +103,6 @@ export function namespaceFor(side: Side, scenario: string): string {
 
 export function schedulerNameFor(side: Side): string {
   return side === 'lab' ? 'lab-scheduler' : 'default-scheduler';
-}
-
-/** The Deployment the scenario creates: the lab's web image, opted into the side's scheduler. */
-export function deploymentManifest(namespace: string, replicas: number, schedulerName: string): Record<string, unknown> {
-  const labels = { app: DEPLOYMENT };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: DEPLOYMENT, namespace, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          schedulerName,
-          terminationGracePeriodSeconds: 1,
-          containers: [workloadContainer()],
-        },
-      },
-    },
-  };
 }
 
 /** What remembered-state steps need to know (filled in by cordonNodeOfFirstPod). */

@@ -9,7 +9,7 @@ import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { adminKubeconfigPath } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
-import { startLab, type LabProcess } from '../compare/lab-process.js';
+import { startLab, type LabProcess } from '../run/lab-process.js';
 import { AnotherLabRunningError } from '../run/another-lab.js';
 import { startKubeScheduler, stopKubeScheduler } from './kube-scheduler.js';
 import type { SetName } from './sets.js';

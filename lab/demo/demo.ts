@@ -24,8 +24,8 @@ import { startLiveView } from '../trace/live.js';
 import { renderExport } from '../trace/session.js';
 import { Timeline } from '../trace/timeline.js';
 import { waitPodsRunning } from '../compare/cluster-io.js';
-import { startLab, type LabProcess } from '../compare/lab-process.js';
-import { deploymentManifest } from '../compare/scenarios.js';
+import { startLab, type LabProcess } from '../run/lab-process.js';
+import { deploymentManifest } from '../cluster/workload-image.js';
 import { asInput, firstRunningAt, followJsonl, type Follower } from './follow.js';
 
 export interface DemoOptions {

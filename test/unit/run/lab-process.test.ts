@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Readiness } from '../../../lab/compare/lab-process.js';
+import { Readiness } from '../../../lab/run/lab-process.js';
 
 describe('Readiness (when the in-process lab may be used)', () => {
   it('is ready only once every component has synced, in any order', () => {

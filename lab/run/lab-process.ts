@@ -4,8 +4,8 @@
  * every component's informers have synced, so `ready` settles on runLab's onReady callbacks, on a
  * time limit, or on runLab ending first.
  */
-import { runLab } from '../run/run.js';
-import type { Component } from '../run/components.js';
+import { runLab } from './run.js';
+import type { Component } from './components.js';
 
 export interface LabProcess {
   /** Resolves when every component announced that its informers synced. */
