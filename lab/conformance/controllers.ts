@@ -32,8 +32,8 @@ const stopThem = (ps: readonly LabProcessRecord[]) => ps.map((p) => howToStop(p)
 
 /**
  * Who serves the set's specs. Apps against the lab: a lab process already running both
- * controllers is used as it is; any other lab process means this one could not lead (one writer
- * at a time), so it is refused. Apps against the built-ins: no lab controller may run, or both
+ * controllers is used as it is; one running only one of them would keep that one's lease, so it is
+ * refused; one running neither (a scheduler) runs beside this one. Apps against the built-ins: no lab controller may run, or both
  * would act on every object. Scheduling against the lab: this process runs lab-scheduler as
  * default-scheduler, so no other lab may run; against the built-ins kube-scheduler serves alone.
  */
@@ -52,12 +52,15 @@ export function planControllers(set: SetName, against: Against, alive: readonly 
   }
   const full = set === 'apps' ? alive.find(runsApps) : undefined;
   if (full) return { kind: 'use-running', process: full, describe: `the running lab, ${who(full)}` };
-  if (alive.length > 0) {
+  // Leader leases are per component: a lab that runs neither controller (its scheduler, say) holds
+  // none of the leases this run needs, so the two run side by side. One that runs only one of them would keep it.
+  const blocking = set === 'apps' ? alive.filter(touchesApps) : [...alive];
+  if (blocking.length > 0) {
     throw new BadInputError(
-      `another lab process runs ${set === 'apps' ? 'without both the Deployment and ReplicaSet controllers' : 'against this cluster'}: ${alive.map(who).join('; ')}; the one this run starts would only stand by (one writer at a time)`,
+      `another lab process runs ${set === 'apps' ? 'only one of the Deployment and ReplicaSet controllers' : 'against this cluster'}: ${blocking.map(who).join('; ')}; the one this run starts would only stand by for it (one writer at a time)`,
       set === 'apps'
-        ? `stop it (${stopThem(alive)}), or run both controllers in it: npx lab run --only deployment,replicaset`
-        : `stop it first (${stopThem(alive)}), then run this again`,
+        ? `stop it (${stopThem(blocking)}), or run both controllers in it: npx lab run --only deployment,replicaset`
+        : `stop it first (${stopThem(blocking)}), then run this again`,
     );
   }
   return set === 'apps'
@@ -147,7 +150,7 @@ export async function handOver(set: SetName, against: Against, progress: Progres
   if (!wereOff) await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
   let lab: LabProcess;
   try {
-    lab = await startReady(progress, "starting the lab's Deployment and ReplicaSet controllers", { only: APPS_COMPONENTS, command: 'lab conformance', ...traced });
+    lab = await startReady(progress, "starting the lab's Deployment and ReplicaSet controllers", { only: APPS_COMPONENTS, command: 'lab conformance', whenAnotherLabRuns: 'standby', ...traced });
   } catch (err) {
     await switchBack(false);
     throw err;

@@ -34,7 +34,7 @@ export class Readiness {
   }
 }
 
-export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number; command?: string; force?: boolean }): LabProcess {
+export function startLab(opts: { only: Component[]; schedulerName?: string; trace?: string; readyTimeoutMs?: number; command?: string; force?: boolean; whenAnotherLabRuns?: 'standby' | 'refuse' }): LabProcess {
   const abort = new AbortController();
   const readiness = new Readiness(opts.only);
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
@@ -54,7 +54,7 @@ export function startLab(opts: { only: Component[]; schedulerName?: string; trac
     schedulerName: opts.only.includes('scheduler') ? (opts.schedulerName ?? 'lab-scheduler') : undefined,
     // `lab conformance scheduling` serves default-scheduler after stopping kube-scheduler itself.
     force: opts.force ?? false,
-    whenAnotherLabRuns: 'refuse',
+    whenAnotherLabRuns: opts.whenAnotherLabRuns ?? 'refuse',
     command: opts.command ?? 'lab (in-process)',
     trace: opts.trace,
     signal: abort.signal,

@@ -26,8 +26,8 @@ describe('planControllers: apps', () => {
     expect(plan.kind === 'use-running' && plan.process.pid).toBe(4242);
     expect(plan.describe).toContain('pid 4242');
   });
-  it('against the lab with another lab that lacks a controller: refuse with exit code 2 (ours could only stand by)', () => {
-    for (const components of [['deployment'], ['scheduler']]) {
+  it('against the lab with another lab running only one controller: refuse with exit code 2 (ours would stand by for it)', () => {
+    for (const components of [['deployment'], ['replicaset', 'scheduler']]) {
       const err = refusal(() => planControllers('apps', 'lab', [proc(components)]));
       expect(err.exitCode).toBe(ExitCode.BadInput);
       expect(err.message).toMatch(/stand by/);
@@ -40,6 +40,12 @@ describe('planControllers: apps', () => {
     expect(err.message).toMatch(/built-in controllers alone/);
     expect(planControllers('apps', 'builtin', []).kind).toBe('builtin');
     expect(planControllers('apps', 'builtin', [proc(['scheduler'])]).kind).toBe('builtin');
+  });
+});
+
+describe('planControllers: apps beside a lab scheduler', () => {
+  it('starts ours beside a lab running only a scheduler (it holds none of our leases)', () => {
+    expect(planControllers('apps', 'lab', [proc(['scheduler'])]).kind).toBe('start-lab');
   });
 });
 
