@@ -218,13 +218,15 @@ export class SchedulingQueue {
   /**
    * An event that can only help pods some plugins rejected (upstream's per-plugin events: a pod
    * bound or relabelled may satisfy PodTopologySpread or InterPodAffinity, not NodeResourcesFit).
-   * Moves the unschedulable pods one of `plugins` rejected; others stay parked.
+   * Moves the unschedulable pods one of `plugins` rejected and, per `mayHelp` (the plugin's
+ * queueing hint), could now accept; others stay parked.
    */
-  moveRejectedBy(_event: string, plugins: readonly string[]): number {
+  moveRejectedBy(_event: string, plugins: readonly string[], mayHelp: (pod: V1Pod, plugin: string) => boolean = () => true): number {
     for (const p of plugins) this.pluginEventCycle.set(p, this.schedulingCycle);
     let moved = 0;
     for (const [key, entry] of this.unschedulable) {
-      if (!plugins.some((p) => entry.rejectedBy?.has(p))) continue;
+      // Upstream's queueing hints: retry only if a plugin that rejected the pod says the event may help.
+      if (!plugins.some((p) => entry.rejectedBy?.has(p) && mayHelp(entry.pod, p))) continue;
       this.unschedulable.delete(key);
       this.requeue(entry);
       moved++;

@@ -36,8 +36,8 @@ import { createListerInformers, type ListerAppsClient, type ListerPolicyClient }
 import { clusterListers, type ListerSources } from './framework/listers.js';
 import type { Binder } from './plugins/default-binder.js';
 import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
-import { INTER_POD_AFFINITY } from './plugins/inter-pod-affinity.js';
-import { POD_TOPOLOGY_SPREAD } from './plugins/pod-topology-spread.js';
+import { affinityMayHelp, INTER_POD_AFFINITY } from './plugins/inter-pod-affinity.js';
+import { POD_TOPOLOGY_SPREAD, spreadMayHelp } from './plugins/pod-topology-spread.js';
 import { podPriority } from './plugins/priority-sort.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
 
@@ -130,6 +130,11 @@ function rejectingPlugins(result: CycleResult): Set<string> {
 
 /** Plugins a bound pod's arrival (or relabelling) can change the verdict of: upstream registers Pod/Add and Pod/UpdatePodLabel for them. */
 const PLUGINS_HELPED_BY_ASSIGNED_PODS = [POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY] as const;
+
+/** Their queueing hints for a change of a bound pod (`oldPod` undefined: it was added). */
+function assignedPodChangeMayHelp(oldPod: V1Pod | undefined, newPod: V1Pod): (target: V1Pod, plugin: string) => boolean {
+  return (target, plugin) => (plugin === POD_TOPOLOGY_SPREAD ? spreadMayHelp(target, oldPod, newPod) : affinityMayHelp(target, oldPod, newPod));
+}
 
 function labelsChanged(oldPod: V1Pod, newPod: V1Pod): boolean {
   return JSON.stringify(oldPod.metadata?.labels ?? {}) !== JSON.stringify(newPod.metadata?.labels ?? {});
@@ -294,7 +299,7 @@ export class LabScheduler {
         this.cache.updateNominatedPod(pod);
         this.enqueue(pod, 'add');
       } else if (pod.spec?.nodeName && !isPodTerminal(pod)) {
-        this.queue.moveRejectedBy('AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS);
+        this.queue.moveRejectedBy('AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS, assignedPodChangeMayHelp(undefined, pod));
       }
     });
     pods.onUpdate((oldPod, newPod) => {
@@ -311,7 +316,9 @@ export class LabScheduler {
       if (oldPod.spec?.nodeName && !isPodTerminal(oldPod) && isPodTerminal(newPod)) this.queue.moveAllToActiveOrBackoff('AssignedPodUpdate');
       // Bound just now, or relabelled while bound: spread counts and affinity matches may change.
       else if (newPod.spec?.nodeName && !isPodTerminal(newPod) && (!oldPod.spec?.nodeName || labelsChanged(oldPod, newPod))) {
-        this.queue.moveRejectedBy(oldPod.spec?.nodeName ? 'AssignedPodUpdate' : 'AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS);
+        // Bound just now counts as an add (the unbound copy never counted), as upstream's AssignedPodAdd.
+        const before = oldPod.spec?.nodeName ? oldPod : undefined;
+        this.queue.moveRejectedBy(before ? 'AssignedPodUpdate' : 'AssignedPodAdd', PLUGINS_HELPED_BY_ASSIGNED_PODS, assignedPodChangeMayHelp(before, newPod));
       }
     });
     pods.onDelete((pod) => {

@@ -347,4 +347,22 @@ export function normalizeAffinityScores(scores: NodeScore[]): void {
   for (const s of scores) s.score = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((s.score - min) / diff)) : 0;
 }
 
+/**
+ * Upstream's queueing hint for a pod InterPodAffinity rejected (plugin.go
+ * isSchedulableAfterPodChange): a bound pod added that matches all its required affinity terms,
+ * or a bound pod relabelled to match them, or relabelled so that it no longer matches all its
+ * required anti-affinity terms, may change the verdict; unbound pods never do. (A bound pod's
+ * deletion retries every parked pod anyway.)
+ */
+export function affinityMayHelp(target: V1Pod, oldPod: V1Pod | undefined, newPod: V1Pod | undefined): boolean {
+  if ((newPod && !newPod.spec?.nodeName) || (oldPod && !oldPod.spec?.nodeName)) return false;
+  const terms = podTerms(target);
+  if (oldPod && newPod) {
+    if (!matchesAllTerms(terms.requiredAffinity, oldPod) && matchesAllTerms(terms.requiredAffinity, newPod)) return true;
+    return matchesAllTerms(terms.requiredAntiAffinity, oldPod) && !matchesAllTerms(terms.requiredAntiAffinity, newPod);
+  }
+  if (newPod) return matchesAllTerms(terms.requiredAffinity, newPod);
+  return matchesAllTerms(terms.requiredAntiAffinity, oldPod!);
+}
+
 export const InterPodAffinity = createInterPodAffinity();

@@ -374,4 +374,28 @@ export function normalizeSpreadScores(ignored: ReadonlySet<string>, scores: Node
   }
 }
 
+/**
+ * Upstream's queueing hint for a pod PodTopologySpread rejected (plugin.go
+ * isSchedulableAfterPodChange): might this bound pod's arrival (`oldPod` undefined), departure
+ * (`newPod` undefined) or relabelling change its verdict? Only pods of the same namespace count;
+ * a change matters if it makes the pod match (or stop matching) one of the hard constraints'
+ * selectors, or gives the pod itself new tolerations under nodeTaintsPolicy Honor. A pod without
+ * constraints of its own (cluster defaults) is always retried.
+ */
+export function spreadMayHelp(target: V1Pod, oldPod: V1Pod | undefined, newPod: V1Pod | undefined): boolean {
+  const involved = (p: V1Pod) => p.metadata?.uid === target.metadata?.uid || (!!p.spec?.nodeName && p.metadata?.namespace === target.metadata?.namespace);
+  if ((newPod && !involved(newPod)) || (oldPod && !involved(oldPod))) return false;
+  const own = target.spec?.topologySpreadConstraints ?? [];
+  if (own.length === 0) return true;
+  const constraints = constraintsFor(own, podLabels(target), 'DoNotSchedule');
+  const matches = (p: V1Pod | undefined) => constraints.map((c) => selectorMatches(c.selector, p?.metadata?.labels));
+  if (oldPod && newPod) {
+    const tolerationsChanged = JSON.stringify(oldPod.spec?.tolerations ?? []) !== JSON.stringify(newPod.spec?.tolerations ?? []);
+    if (newPod.metadata?.uid === target.metadata?.uid && tolerationsChanged && constraints.some((c) => c.nodeTaintsPolicy === 'Honor')) return true;
+    const before = matches(oldPod);
+    return matches(newPod).some((m, i) => m !== before[i]);
+  }
+  return matches(newPod ?? oldPod).some(Boolean);
+}
+
 export const PodTopologySpread = createPodTopologySpread();
