@@ -522,11 +522,23 @@ export class FrameworkRuntime {
 }
 
 /** One line for the trace: "filter 3 nodes → 2 feasible (a, b); score a 87, b 62 → bind a". */
+/**
+ * How many nodes a summary names. With hundreds of (simulated) nodes, a line naming every one is
+ * no lesson (and kilobytes per pod in the log): the summary names the best few and counts the
+ * rest; the decision's details in the trace keep every node's scores.
+ */
+export const SUMMARY_NODES = 5;
+
+function namedAndMore(names: readonly string[], render: (name: string) => string): string {
+  const shown = names.slice(0, SUMMARY_NODES).map(render).join(', ');
+  return names.length > SUMMARY_NODES ? `${shown}, +${names.length - SUMMARY_NODES} more` : shown;
+}
+
 export function summarizeCycle(result: CycleResult): string {
-  const feasible = `filter ${result.numAllNodes} nodes → ${result.feasible.length} feasible${result.feasible.length ? ` (${result.feasible.join(', ')})` : ''}`;
+  const feasible = `filter ${result.numAllNodes} nodes → ${result.feasible.length} feasible${result.feasible.length ? ` (${namedAndMore(result.feasible, (n) => n)})` : ''}`;
   if (!result.chosen) return `${feasible}; ${result.message ?? result.status.message()}`;
-  const score = result.scoringSkipped
-    ? 'score skipped (one feasible node)'
-    : `score ${result.feasible.map((n) => `${n} ${result.totals[n] ?? 0}`).join(', ')}`;
+  // Best first where there are more than can be named; in the cycle's order otherwise (as before).
+  const ranked = result.feasible.length > SUMMARY_NODES ? [...result.feasible].sort((a, b) => (result.totals[b] ?? 0) - (result.totals[a] ?? 0)) : result.feasible;
+  const score = result.scoringSkipped ? 'score skipped (one feasible node)' : `score ${namedAndMore(ranked, (n) => `${n} ${result.totals[n] ?? 0}`)}`;
   return `${feasible}; ${score} → bind ${result.chosen}`;
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { buildProfile } from '../../../controllers/scheduler/framework/profile.js';
-import { FrameworkRuntime, summarizeCycle } from '../../../controllers/scheduler/framework/runtime.js';
+import { FrameworkRuntime, summarizeCycle, type CycleResult } from '../../../controllers/scheduler/framework/runtime.js';
 import { fitErrorMessage } from '../../../controllers/scheduler/framework/fit-error.js';
-import { Code, Status, errorStatus, unschedulable, unresolvable } from '../../../controllers/scheduler/framework/status.js';
+import { Code, Status, errorStatus, success, unschedulable, unresolvable } from '../../../controllers/scheduler/framework/status.js';
 import { waitOnPermit } from '../../../controllers/scheduler/framework/waiting-pod.js';
 import type { FilterPlugin, PermitPlugin, Plugin, PostFilterPlugin, ReservePlugin, ScorePlugin } from '../../../controllers/scheduler/framework/interfaces.js';
 import { defaultProfile } from '../../../controllers/scheduler/config.js';
@@ -184,6 +184,24 @@ describe('ties and lifecycle', () => {
     const result = await new FrameworkRuntime(profileOf([onlyB, flat])).scheduleOne(makePod(), nodes());
     expect(result).toMatchObject({ chosen: 'b', scoringSkipped: true, bound: true });
     expect(summarizeCycle(result)).toBe('filter 3 nodes → 1 feasible (b); score skipped (one feasible node) → bind b');
+  });
+});
+
+describe('summarizeCycle with many nodes', () => {
+  const base = { numAllNodes: 500, status: success(), nodeStatuses: new Map(), scores: {}, phase: 'bind' } as unknown as CycleResult;
+  const names = Array.from({ length: 12 }, (_, i) => `kwok-node-${String(i + 1).padStart(4, '0')}`);
+  it('names the best five by total and counts the rest, so a line stays readable at 500 nodes', () => {
+    const totals = Object.fromEntries(names.map((n, i) => [n, i * 10]));
+    const result = { ...base, feasible: names, totals, chosen: 'kwok-node-0012' } as CycleResult;
+    expect(summarizeCycle(result)).toBe(
+      'filter 500 nodes → 12 feasible (kwok-node-0001, kwok-node-0002, kwok-node-0003, kwok-node-0004, kwok-node-0005, +7 more); ' +
+        'score kwok-node-0012 110, kwok-node-0011 100, kwok-node-0010 90, kwok-node-0009 80, kwok-node-0008 70, +7 more → bind kwok-node-0012',
+    );
+  });
+  it('five or fewer: every node, in the cycle\'s order, as before', () => {
+    const five = names.slice(0, 5);
+    const result = { ...base, numAllNodes: 5, feasible: five, totals: Object.fromEntries(five.map((n, i) => [n, 50 - i])), chosen: five[0] } as CycleResult;
+    expect(summarizeCycle(result)).toBe(`filter 5 nodes → 5 feasible (${five.join(', ')}); score ${five.map((n, i) => `${n} ${50 - i}`).join(', ')} → bind ${five[0]}`);
   });
 });
 
