@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .command('conformance')
     .description("run upstream Kubernetes' own Ginkgo e2e specs (test/e2e) against the lab's controllers, or against the built-ins for reference")
     .argument('[set]', `${SET_NAMES.join(', ')}`, 'apps')
-    .option('--focus <regex>', 'only the specs of the set whose full name this regular expression also matches')
+    .option('--focus <regex>', 'only the specs of the set whose full name this regular expression also matches (with all: a set it leaves empty is left out)')
     .addOption(new Option('--against <who>', "lab: the lab's controllers, built-ins off; builtin: kube-controller-manager's, the reference run").default('lab').argParser(parseAgainst))
     .option('--junit <file>', "also write Ginkgo's JUnit report here")
     .option('--with-slow', 'also run the [Slow], [Serial], [Disruptive] and [Flaky] specs the sets leave out')
