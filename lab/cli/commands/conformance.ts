@@ -30,7 +30,7 @@ export function register(program: Command): void {
       'after',
       `
 Builds upstream's e2e.test (k8s.io/kubernetes test/e2e at the cluster's version, with \`go test -c\`;
-cached by its inputs like the node image's Go programs: ~15 min cold on 2 cores, instant warm).
+cached by its inputs like the node image's Go programs: ~15-18 min cold on 2 cores, ~20 s relinked, instant when unchanged).
 apps runs the [sig-apps] Deployment and ReplicaSet specs. Against the lab it uses a lab process
 that already runs both controllers, or turns the built-ins off (~30 s) and starts the lab's own,
 traced; afterwards it stops what it started and switches the built-ins back as they were, whatever
@@ -43,7 +43,7 @@ default-scheduler, then starts kube-scheduler again, whatever happens (Ctrl-C in
 are all [Serial], so it needs --with-slow.
 
 Examples:
-  $ npx lab conformance apps                       # ~20 specs, ~10 min against the lab's controllers
+  $ npx lab conformance apps                       # 20 specs, ~4 min against the lab's controllers (measured)
   $ npx lab conformance apps --against builtin     # the reference run
   $ npx lab conformance apps --focus 'rollover|proportional' --junit /tmp/junit.xml
   $ npx lab conformance apps --list
