@@ -20,6 +20,8 @@ export const DEFAULT_RENEW_DEADLINE_MS = 10_000;
 export const DEFAULT_RETRY_PERIOD_MS = 2_000;
 /** client-go's JitterFactor: waits are retryPeriod × [1, 1.2). */
 export const JITTER_FACTOR = 1.2;
+/** A release that meets a 409 reads the Lease again this many times in all. */
+const RELEASE_ATTEMPTS = 3;
 
 export interface ElectionTimings {
   leaseDurationMs: number;
@@ -249,6 +251,8 @@ export class LeaderElector {
   private observation: Observation | undefined;
   private lastStandbyHolder = '';
   private leading = false;
+  /** The read-and-write in progress, so a release can wait for a renewal already sent. */
+  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(opts: LeaderElectorOptions) {
     this.lock = opts.lock;
@@ -301,7 +305,13 @@ export class LeaderElector {
   }
 
   /** One read and at most one write. True when we hold the Lease afterwards. */
-  private async tryAcquireOrRenew(): Promise<{ held: boolean; takeover?: boolean; previousHolder?: string; transitions?: number }> {
+  private tryAcquireOrRenew(): Promise<{ held: boolean; takeover?: boolean; previousHolder?: string; transitions?: number }> {
+    const attempt = this.readAndWrite();
+    this.inFlight = attempt.catch(() => {});
+    return attempt;
+  }
+
+  private async readAndWrite(): Promise<{ held: boolean; takeover?: boolean; previousHolder?: string; transitions?: number }> {
     const read = await this.lock.get();
     const { plan, observation } = planAcquireOrRenew({
       identity: this.identity,
@@ -375,15 +385,26 @@ export class LeaderElector {
     }
   }
 
-  /** A clean stop hands the Lease over at once: empty holder, 1 s duration. Best effort. */
+  /**
+   * A clean stop hands the Lease over at once: empty holder, 1 s duration. Best effort, bounded by
+   * the caller. A renewal sent just before the stop may land after our read and make the release a
+   * 409 (seen in CI: the standby then waited out the full lease), so wait for it, and on a conflict
+   * read again: while the Lease is still ours, nobody else can have written it but that renewal.
+   */
   private async release(): Promise<void> {
-    try {
-      const read = await this.lock.get();
-      if (!read || read.record.holderIdentity !== this.identity) return;
-      await this.lock.update(releasedRecord(read.record, this.clock.wallNow()), read.resourceVersion);
-      this.onEvent({ type: 'released' });
-    } catch (err) {
-      this.onEvent({ type: 'error', message: `could not release Lease ${this.lock.namespace}/${this.lock.name}: ${errorMessage(err)}` });
+    await this.inFlight;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const read = await this.lock.get();
+        if (!read || read.record.holderIdentity !== this.identity) return;
+        await this.lock.update(releasedRecord(read.record, this.clock.wallNow()), read.resourceVersion);
+        this.onEvent({ type: 'released' });
+        return;
+      } catch (err) {
+        if (isConflict(err) && attempt < RELEASE_ATTEMPTS) continue;
+        this.onEvent({ type: 'error', message: `could not release Lease ${this.lock.namespace}/${this.lock.name}: ${errorMessage(err)}` });
+        return;
+      }
     }
   }
 }

@@ -96,6 +96,8 @@ class MemoryLease {
   private rv = 0;
   /** 'error': every call fails; 'hang': every call never answers; 'forbidden': 403 (no RBAC). Per caller identity. */
   faults = new Map<string, 'error' | 'hang' | 'forbidden'>();
+  /** Per caller: an update reads its resourceVersion check only after this many ms (a slow API server). */
+  slowUpdatesMs = new Map<string, number>();
 
   lockFor(caller: string): LeaseLock {
     const fault = async () => {
@@ -118,6 +120,8 @@ class MemoryLease {
       },
       update: async (record, resourceVersion) => {
         await fault();
+        const delay = this.slowUpdatesMs.get(caller);
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
         if (!this.lease || this.lease.resourceVersion !== resourceVersion) throw { code: 409 };
         this.lease = { record: { ...record }, resourceVersion: String(++this.rv) };
       },
@@ -189,6 +193,24 @@ describe('LeaderElector', () => {
     expect(store.lease!.record).toMatchObject({ holderIdentity: 'b_2', leaseTransitions: 1 });
     b.stop.abort();
     await b.done;
+  });
+
+  it('a clean stop while a renewal is still in flight still releases the Lease (no 409 from its own renewal)', async () => {
+    const store = new MemoryLease();
+    store.slowUpdatesMs.set('a_1', 500);
+    const a = start(store, 'a_1');
+    await advance(1_000, [a]);
+    expect(a.leading).toBe(true);
+    // The first renewal is sent 2 s after acquiring and lands 500 ms later: stop at 2.2 s, in between.
+    await advance(1_200, [a]);
+    const before = store.lease!.resourceVersion;
+    a.stop.abort();
+    await vi.advanceTimersByTimeAsync(3_000);
+    await a.done;
+    expect(store.lease!.resourceVersion).not.toBe(before);
+    expect(a.events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(a.events.at(-1)).toEqual({ type: 'released' });
+    expect(store.lease!.record.holderIdentity).toBe('');
   });
 
   it('after a crash (no release, no renewals) the standby waits the lease duration, then takes over', async () => {
