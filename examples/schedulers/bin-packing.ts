@@ -7,7 +7,9 @@
  * default scorers with this one, so the packing is not voted down.
  *
  * Run it:   npx lab run --only scheduler --scheduler examples/schedulers/bin-packing.ts
- * (Built-in alternative, no code: a --scheduler-config with `scoringStrategy: { type: MostAllocated }`.)
+ * (Built-in alternative, no code: a --scheduler-config with `scoringStrategy: { type: MostAllocated }`
+ * and, as upstream's docs say, default spreading switched off, or its weight-2 score splits the
+ * replicas anyway: `pluginConfig: [{ name: PodTopologySpread, args: { defaultingType: List, defaultConstraints: [] } }]`.)
  */
 import { MAX_NODE_SCORE, type NodeInfo, type ScorePlugin } from '../../controllers/scheduler/framework/index.js';
 import { podRequests } from '../../controllers/scheduler/framework/resources.js';

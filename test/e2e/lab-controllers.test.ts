@@ -372,6 +372,12 @@ describe('the lab controllers and lab-scheduler on the real cluster (built-in co
       'plugins:',
       '  score:',
       '    disabled: [NodeResourcesBalancedAllocation]',
+      // Upstream's system default spreading (PodTopologySpread, score weight 2) outweighs
+      // MostAllocated's few points per pod and would put the second replica on the other worker;
+      // upstream's documented way to switch it off is defaultingType List with no constraints.
+      'pluginConfig:',
+      '  - name: PodTopologySpread',
+      '    args: { defaultingType: List, defaultConstraints: [] }',
     ].join('\n'));
     const binpack = await startLabRun(['--only', 'scheduler', '--scheduler-name', 'lab-binpack', '--scheduler-config', config], ['scheduler']);
     try {
