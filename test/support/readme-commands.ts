@@ -65,6 +65,6 @@ function stripComment(line: string): string {
 export function inlineCommands(markdown: string): string[] {
   const prose = markdown.replace(/```[\s\S]*?```/g, '');
   const found: string[] = [];
-  for (const match of prose.matchAll(/`((?:npx lab|npm) [^`]+)`/g)) found.push(match[1]!.trim());
+  for (const match of prose.matchAll(/`((?:npx lab|npm) [^`]+)`/g)) found.push(match[1]!.replace(/\s+/g, ' ').trim()); // a code span may wrap
   return found;
 }

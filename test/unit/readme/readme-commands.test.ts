@@ -40,4 +40,8 @@ describe('inlineCommands', () => {
   it('finds npx lab and npm commands in the prose only', () => {
     expect(inlineCommands(md)).toEqual(['npx lab status', 'npm test']);
   });
+
+  it('reads a code span that wraps onto the next line as one command, as Markdown renders it', () => {
+    expect(inlineCommands('It runs (`npx lab conformance all\n--with-slow`) here.')).toEqual(['npx lab conformance all --with-slow']);
+  });
 });
