@@ -88,6 +88,29 @@ export async function watchPods(clients: Clients, namespace: string): Promise<Po
   return w;
 }
 
+/** What inWatchedNamespace needs of the bench's context (measurement.ts BenchContext has it). */
+export interface NamespaceKeeper {
+  admin: Clients;
+  namespace(name: string): Promise<string>;
+  dropNamespace(name: string): Promise<void>;
+}
+
+/**
+ * A fresh namespace `ns` with a pod watch on it for `work`; afterwards the watch stops and the
+ * namespace is dropped (and waited for), unless `keepNamespace`: the caller then drops it when
+ * the pods' teardown cannot overlap a measured step.
+ */
+export async function inWatchedNamespace<T>(ctx: NamespaceKeeper, ns: string, work: (watch: PodWatch) => Promise<T>, opts: { keepNamespace?: boolean } = {}): Promise<T> {
+  await ctx.namespace(ns);
+  const watch = await watchPods(ctx.admin, ns);
+  try {
+    return await work(watch);
+  } finally {
+    watch.stop();
+    if (!opts.keepNamespace) await ctx.dropNamespace(ns);
+  }
+}
+
 export interface RunningController {
   stop(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { MEASUREMENT_IDS, runBench, type MeasurementId } from '../../bench/bench.js';
+import { runBench } from '../../bench/bench.js';
+import { MEASUREMENT_IDS, MEASUREMENTS, ONLY_EXAMPLE } from '../../bench/measurements/index.js';
+import { parseOnly } from '../../bench/runner.js';
 import { renderResults } from '../../bench/results.js';
 import { parseRuns } from '../../bench/workloads.js';
 import { BadInputError } from '../../base/errors.js';
@@ -18,23 +20,14 @@ export function register(program: Command): void {
       'after',
       `
 Measures, built-in side first (built-in controllers on), then the lab side (off):
-  rollout          3-replica Deployment → all pods Running, median of --runs per side
-  rs-300-qps       300 pods for one ReplicaSet (schedulerName: nobody); the lab's ReplicaSet
-                   controller behind a token bucket of qps 20 / burst 30, kube-controller-manager's
-                   defaults (--kube-api-qps / --kube-api-burst)
-  rs-300-free      the same, the lab unthrottled
-  bind-rate        pods bound per second for 100 pending pods, lab-scheduler vs default-scheduler
-  rss              memory with 2,000 pods in the caches
-  trace-overhead   the lab's rollout traced (every tap) / untraced, in ABBA order, at least
-                   6 pairs whatever --runs says; also to-bound time and machine CPU ratios
-  trace-rate       trace entries per second during a traced 300-pod scale-up, and how many dropped
+${measuresHelp()}
 Ratios are lab / built-in; nothing is asserted. Results: <state>/bench/results.json.
 The built-in controllers are put back as they were and the bench-* namespaces deleted.
 Takes several minutes (two kube-controller-manager restarts of ~30 s, thousands of pods).
 
 Examples:
   $ npm run bench
-  $ npx lab bench --only rollout,bind-rate --runs 1
+  $ npx lab bench --only ${ONLY_EXAMPLE} --runs 1
   $ npx lab bench --runs 5 --output json | jq '.measurements[] | {id, ratio}'`,
     )
     .action(async (opts: { runs: string; timeout: string; only?: string; output: 'text' | 'json' }) => {
@@ -46,24 +39,16 @@ Examples:
       }
       const timeoutSeconds = Number(opts.timeout);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new BadInputError(`--timeout must be a positive whole number of seconds, not "${opts.timeout}"`);
-      const only = opts.only === undefined ? undefined : parseOnly(opts.only);
+      const only = opts.only === undefined ? undefined : parseOnly(opts.only, MEASUREMENT_IDS, ONLY_EXAMPLE);
       const results = await runBench({ runs, progress: new Progress(), timeoutSeconds, ...(only ? { only } : {}) });
       emit(opts.output, results, (r) => `${renderResults(r)}\n\nresults: ${r.file}`);
       if (anyFailed(results)) process.exitCode = 1;
     });
 }
 
-/** `--only rollout,bind-rate` → the set of measurement ids; an unknown id is bad input. */
-export function parseOnly(text: string): Set<MeasurementId> {
-  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
-  const unknown = ids.filter((id) => !(MEASUREMENT_IDS as readonly string[]).includes(id));
-  if (ids.length === 0 || unknown.length > 0) {
-    throw new BadInputError(
-      ids.length === 0 ? '--only needs at least one measurement id' : `--only: unknown measurement ${unknown.map((u) => `"${u}"`).join(', ')}`,
-      `choose among ${MEASUREMENT_IDS.join(', ')}, e.g. --only rollout,bind-rate`,
-    );
-  }
-  return new Set(ids as MeasurementId[]);
+/** Each measurement's help lines from its descriptor: the id, then what it measures, aligned. */
+function measuresHelp(): string {
+  return MEASUREMENTS.flatMap((m) => m.measures.map((line, i) => `  ${(i === 0 ? m.id : '').padEnd(17)}${line}`)).join('\n');
 }
 
 /** Any measurement that failed on a side makes the run a failure (exit 1); the table still prints. */

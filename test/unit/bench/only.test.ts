@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseOnly } from '../../../lab/cli/commands/bench.js';
+import { parseOnly as parseOnlyAmong } from '../../../lab/bench/runner.js';
+import { MEASUREMENT_IDS, ONLY_EXAMPLE } from '../../../lab/bench/measurements/index.js';
 import { BadInputError } from '../../../lab/base/errors.js';
+
+const parseOnly = (text: string) => parseOnlyAmong(text, MEASUREMENT_IDS, ONLY_EXAMPLE);
 
 describe('lab bench --only', () => {
   it('takes a comma-separated list of measurement ids, spaces and empty items ignored', () => {

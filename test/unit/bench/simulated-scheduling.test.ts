@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordSample, schedulingSample, SIM_SCALES, simulatedNodePod, simulatedSchedulingRows } from '../../../lab/bench/simulated-scheduling.js';
-import { MEASUREMENT_IDS } from '../../../lab/bench/bench.js';
+import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 
 describe('schedulingSample', () => {
   it('pods/s over first create → last binding; latencies per pod', () => {
