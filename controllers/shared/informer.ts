@@ -73,7 +73,11 @@ export interface Informer<T extends KubernetesObject> {
   onWatchRestart(handler: (restart: WatchRestart) => void): void;
   list(namespace?: string): T[];
   get(namespace: string | undefined, name: string): T | undefined;
-  /** Starts list+watch; resolves once the first list is in the store (synced). */
+  /**
+   * Starts list+watch; resolves once the first list is in the store (synced), or once stop() was
+   * called before that (check hasSynced()): an informer that can never list (a 403, say) must not
+   * keep whoever awaits it from stopping.
+   */
   start(): Promise<void>;
   readonly synced: Promise<void>;
   hasSynced(): boolean;
@@ -293,6 +297,7 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   private readonly log: Logger;
   private started = false;
   private stopped = false;
+  private readonly stoppedSignal = new AbortController();
   private failedSinceConnect = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly restartHandlers: Array<(restart: WatchRestart) => void> = [];
@@ -345,11 +350,14 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
       this.started = true;
       void this.connect();
     }
-    return this.synced;
+    if (this.stopped) return Promise.resolve();
+    const stopped = new Promise<void>((resolve) => this.stoppedSignal.signal.addEventListener('abort', () => resolve(), { once: true }));
+    return Promise.race([this.synced, stopped]);
   }
 
   stop(): void {
     this.stopped = true;
+    this.stoppedSignal.abort();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     void this.listWatch.stop();

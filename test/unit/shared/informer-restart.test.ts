@@ -20,6 +20,11 @@ const podJson = (name: string, rv: string) => ({
 const server = createServer((req, res) => {
   requests.push(req.url ?? '');
   res.setHeader('Content-Type', 'application/json');
+  if (req.url?.startsWith('/api/v1/secrets')) {
+    res.statusCode = 403; // no RBAC for it: the list never succeeds
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403 }));
+    return;
+  }
   if (!req.url?.includes('watch=true')) {
     res.end(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '10' }, items: [podJson('listed', '5')] }));
     return;
@@ -65,4 +70,23 @@ it('restarts after a failed watch, syncs, and types watch payloads', async () =>
   expect(informer.get('demo', 'watched')?.metadata?.creationTimestamp).toBeInstanceOf(Date);
   expect(informer.list('demo')).toHaveLength(2);
   informer.stop();
+});
+
+it('an informer that can never list (403) lets start() settle once it is stopped, unsynced', async () => {
+  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const informer = createInformer(kubeConfig, {
+    name: 'secrets',
+    path: '/api/v1/secrets',
+    list: () => core.listSecretForAllNamespaces(),
+    log: silentLogger,
+    initialBackoffMs: 10,
+  });
+  let settled = false;
+  const started = informer.start().then(() => (settled = true));
+  await expect.poll(() => requests.filter((r) => r.startsWith('/api/v1/secrets')).length).toBeGreaterThanOrEqual(2);
+  expect(settled).toBe(false);
+  informer.stop();
+  await started;
+  expect(informer.hasSynced()).toBe(false);
+  await informer.start(); // after stop: at once
 });
