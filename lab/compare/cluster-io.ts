@@ -1,42 +1,15 @@
 /**
- * The cluster side of `lab compare`: scenario steps through kubectl, end-state snapshots, waiting
- * for pods (`lab demo` waits the same way).
+ * The cluster side of `lab compare`: scenario steps through kubectl and end-state snapshots; the
+ * waits for pods are lab/cluster/pods.ts's.
  */
 import { kubectl, kubectlJson } from '../cluster/kubectl.js';
+import { listPods, waitPodsGone, waitPodsRunning } from '../cluster/pods.js';
 import type { RawObject, RawState } from './end-state.js';
-import { cordonTarget, kubectlFor, runningPods, type Step, type StepMemory } from './scenarios.js';
-
-export async function listPods(namespace: string): Promise<RawObject[]> {
-  return (await kubectlJson<{ items: RawObject[] }>(['get', 'pods', '-n', namespace])).items;
-}
+import { cordonTarget, kubectlFor, type Step, type StepMemory } from './scenarios.js';
 
 export async function snapshot(namespace: string): Promise<RawState> {
   const get = async (resource: string) => (await kubectlJson<{ items: RawObject[] }>(['get', resource, '-n', namespace])).items;
   return { deployments: await get('deployments'), replicaSets: await get('replicasets'), pods: await get('pods') };
-}
-
-/** Poll until `count` pods in the namespace are Running (and only that many remain), or time out. */
-export async function waitPodsRunning(namespace: string, count: number, timeoutMs: number, onProgress?: (running: number) => void): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pods = await listPods(namespace);
-    const running = runningPods(pods);
-    onProgress?.(running);
-    if (running >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${running} of ${count} pods Running in ${namespace} after ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** Poll until the namespace holds no pod (terminating ones count: they are not gone yet), or time out. */
-export async function waitPodsGone(namespace: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = (await listPods(namespace)).length;
-    if (left === 0) return;
-    if (Date.now() > deadline) throw new Error(`${left} pod${left === 1 ? '' : 's'} still in ${namespace} after ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** Perform one scenario step; `memory` carries the cordoned node and deleted pod between steps. */
@@ -54,7 +27,6 @@ export async function performStep(step: Step, namespace: string, schedulerName: 
   await kubectl(call.args, call.input !== undefined ? { input: call.input } : {});
 }
 
-/** A trace session on the cluster's taps (audit, etcd, kubelet, containerd). */
 /**
  * The audit log reaches the tap a little after the requests (the API server batches its writes):
  * give it time before reading the timeline.

@@ -4,8 +4,8 @@
  * sides; only the namespace and the pods' schedulerName differ.
  */
 import { BadInputError } from '../base/errors.js';
+import type { PodLike } from '../cluster/pods.js';
 import { DEPLOYMENT, deploymentManifest } from '../cluster/workload-image.js';
-
 
 export type Step =
   | { do: 'createDeployment'; replicas: number }
@@ -144,12 +144,6 @@ export function kubectlFor(step: Step, namespace: string, schedulerName: string,
   }
 }
 
-interface PodLike {
-  metadata?: { name?: string; deletionTimestamp?: string };
-  spec?: { nodeName?: string };
-  status?: { phase?: string };
-}
-
 /** The pod (first by name, not terminating, on a node) whose node the cordon step cordons. */
 export function cordonTarget(pods: readonly PodLike[]): { node: string; pod: string } | undefined {
   const candidates = pods
@@ -157,9 +151,4 @@ export function cordonTarget(pods: readonly PodLike[]): { node: string; pod: str
     .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
   const first = candidates[0];
   return first ? { node: first.spec!.nodeName!, pod: first.metadata!.name! } : undefined;
-}
-
-/** How many pods are Running and not terminating. */
-export function runningPods(pods: readonly PodLike[]): number {
-  return pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp).length;
 }

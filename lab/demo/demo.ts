@@ -23,7 +23,7 @@ import { filterEntries } from '../trace/filter.js';
 import { startLiveView } from '../trace/live.js';
 import { renderExport } from '../trace/session.js';
 import { Timeline } from '../trace/timeline.js';
-import { waitPodsRunning } from '../compare/cluster-io.js';
+import { waitPodsRunning } from '../cluster/pods.js';
 import { startLab, type LabProcess } from '../run/lab-process.js';
 import { deploymentManifest } from '../cluster/workload-image.js';
 import { asInput, firstRunningAt, followJsonl, type Follower } from './follow.js';

@@ -1,5 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
+import { pollUntil } from '../../lab/base/poll.js';
 import { kubectl, kubectlJson } from '../../lab/cluster/kubectl.js';
 import { recreateNamespace } from '../../lab/cluster/namespaces.js';
 import { REPO_ROOT } from '../../lab/cluster/paths.js';
@@ -15,20 +16,18 @@ export async function lab(args: string[], opts: { env?: Record<string, string>; 
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the time runs out. */
+/** Polls `check` until it returns a value (not undefined/false) or the time runs out; a throwing check is asked again. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 180_000, intervalMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (;;) {
+  const probe = async () => {
     try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
+      return await check();
     } catch (error) {
       lastError = error;
+      return undefined;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  };
+  return pollUntil(probe, { timeoutMs, intervalMs, timedOut: () => new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`) });
 }
 
 export { kubectl, kubectlJson };

@@ -4,6 +4,8 @@
 // - lab/cluster and lab/trace import nothing from the layers above them (lab/cli, run, exercises,
 //   compare, bench, demo);
 // - lab/base (helpers every layer shares) imports nothing from the rest of lab/;
+// - lab/demo, lab/bench, lab/compare and lab/exercises do not import each other: what two of them
+//   share lives below them (lab/cluster, lab/trace, lab/base);
 // - only lab/cli/commands registers commands (commander's `.command(`).
 // Today's exceptions are listed by name in KNOWN_EXCEPTIONS below; any other one fails, and so
 // does an exception that no longer happens, so the list can only shrink.
@@ -27,6 +29,9 @@ interface Rule {
 const under = (dir: string) => (file: string) => file.startsWith(`${dir}/`);
 const anyUnder = (...dirs: string[]) => (file: string) => dirs.some((d) => under(d)(file));
 
+/** The commands' own layers, side by side above lab/cluster and lab/trace. */
+const SIBLINGS = ['lab/demo', 'lab/bench', 'lab/compare', 'lab/exercises'];
+
 const RULES: Rule[] = [
   { name: 'controllers/ imports nothing from lab/', from: under('controllers'), forbids: under('lab') },
   {
@@ -34,6 +39,11 @@ const RULES: Rule[] = [
     from: anyUnder('lab/cluster', 'lab/trace'),
     forbids: anyUnder('lab/cli', 'lab/run', 'lab/exercises', 'lab/compare', 'lab/bench', 'lab/demo'),
   },
+  ...SIBLINGS.map((dir) => ({
+    name: `${dir} imports nothing from its siblings (${SIBLINGS.filter((d) => d !== dir).join(', ')})`,
+    from: under(dir),
+    forbids: anyUnder(...SIBLINGS.filter((d) => d !== dir)),
+  })),
   {
     name: 'lab/base, under every other layer of lab/, imports nothing from them',
     from: under('lab/base'),
@@ -123,10 +133,13 @@ describe('layering', () => {
       ['lab/trace/x.ts', importsOf('lab/trace/x.ts', "const m = await import('../compare/run.js');")],
       ['lab/cluster/x.ts', importsOf('lab/cluster/x.ts', "export type { T } from '../bench/y.js';")],
       ['lab/cli/x.ts', importsOf('lab/cli/x.ts', "import { a } from '../cluster/kind.js';")],
+      ['lab/demo/x.ts', importsOf('lab/demo/x.ts', "import { waitPodsRunning } from '../compare/cluster-io.js';")],
+      ['lab/bench/x.ts', importsOf('lab/bench/x.ts', "import { a } from '../cluster/pods.js';")],
     ]);
     expect(layeringViolations(imports)).toEqual([
       'controllers/x.ts -> lab/cli/errors.ts',
       'lab/cluster/x.ts -> lab/bench/y.ts',
+      'lab/demo/x.ts -> lab/compare/cluster-io.ts',
       'lab/trace/x.ts -> lab/compare/run.ts',
     ]);
     expect(commandRegistrarsOutsideHome(new Map([['lab/run/x.ts', "program.command('x')"], ['lab/cli/commands/y.ts', "program.command('y')"]]))).toEqual([

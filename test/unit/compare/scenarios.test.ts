@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../lab/base/errors.js';
 import { WORKLOAD } from '../../../lab/cluster/workload-image.js';
 import { deploymentManifest } from '../../../lab/cluster/workload-image.js';
-import { cordonTarget, kubectlFor, namespaceFor, runningPods, scenarioNamed, SCENARIO_NAMES, SCENARIOS, schedulerNameFor } from '../../../lab/compare/scenarios.js';
+import { runningPods } from '../../../lab/cluster/pods.js';
+import { cordonTarget, kubectlFor, namespaceFor, scenarioNamed, SCENARIO_NAMES, SCENARIOS, schedulerNameFor } from '../../../lab/compare/scenarios.js';
 
 describe('scenarios', () => {
   it('offers the five scenarios of the brief and delete', () => {
