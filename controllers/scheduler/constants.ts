@@ -7,3 +7,9 @@ export const EventReason = {
   FailedScheduling: 'FailedScheduling',
   Preempted: 'Preempted',
 } as const;
+
+/** Reasons of the PodScheduled=False condition the scheduler writes (core/v1 PodReasonUnschedulable, PodReasonSchedulerError). */
+export const PodScheduledReason = {
+  Unschedulable: 'Unschedulable',
+  SchedulerError: 'SchedulerError',
+} as const;

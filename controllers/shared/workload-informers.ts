@@ -16,5 +16,5 @@ export const deploymentInformer = (kc: KubeConfig, apps: AppsV1Api, log?: Logger
 export const replicaSetInformer = (kc: KubeConfig, apps: AppsV1Api, log?: Logger): Informer<V1ReplicaSet> =>
   clusterWide(kc, { name: 'replicasets', path: '/apis/apps/v1/replicasets', deserializeAs: 'V1ReplicaSet', list: (s) => apps.listReplicaSetForAllNamespaces(s) }, log);
 
-export const podInformer = (kc: KubeConfig, core: CoreV1Api, log?: Logger): Informer<V1Pod> =>
+export const podInformer = (kc: KubeConfig, core: Pick<CoreV1Api, 'listPodForAllNamespaces'>, log?: Logger): Informer<V1Pod> =>
   clusterWide(kc, { name: 'pods', path: '/api/v1/pods', deserializeAs: 'V1Pod', list: (s) => core.listPodForAllNamespaces(s) }, log);

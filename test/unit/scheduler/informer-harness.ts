@@ -23,7 +23,7 @@ export function informerHarness(nodes: V1Node[] = [makeNode('w1', { allocatable:
     onUpdate: (h: (o: V1Pod, n: V1Pod) => void) => (handlers.update = h),
     onDelete: (h: (p: V1Pod) => void) => (handlers.del = h),
   };
-  (scheduler as unknown as { wirePods(i: unknown): void }).wirePods(informer);
+  scheduler.handlers.addAllEventHandlers({ pods: informer as never });
   for (const node of nodes) scheduler.cache.addNode(node);
   const abort = new AbortController();
   const loop = scheduler.scheduleUntilStopped(abort.signal, { get: () => undefined });
