@@ -26,6 +26,8 @@ export type ControllerPlan =
   | { kind: 'builtin'; describe: string };
 
 const runsApps = (p: LabProcessRecord) => APPS_COMPONENTS.every((c) => p.components.includes(c));
+/** A lab scheduler that serves (or, a record without its name, may serve) default-scheduler: the scheduling set's one. */
+const servesDefaultScheduler = (p: LabProcessRecord) => p.components.includes('scheduler') && (p.schedulerName ?? 'default-scheduler') === 'default-scheduler';
 const touchesApps = (p: LabProcessRecord) => APPS_COMPONENTS.some((c) => p.components.includes(c));
 const who = (p: LabProcessRecord) => `pid ${p.pid} on ${p.host} (${p.command}, components ${p.components.join(', ') || 'none'})`;
 const stopThem = (ps: readonly LabProcessRecord[]) => ps.map((p) => howToStop(p)).join(', ');
@@ -35,7 +37,8 @@ const stopThem = (ps: readonly LabProcessRecord[]) => ps.map((p) => howToStop(p)
  * controllers is used as it is; one running only one of them would keep that one's lease, so it is
  * refused; one running neither (a scheduler) runs beside this one. Apps against the built-ins: no lab controller may run, or both
  * would act on every object. Scheduling against the lab: this process runs lab-scheduler as
- * default-scheduler, so no other lab may run; against the built-ins kube-scheduler serves alone.
+ * default-scheduler, so no other lab scheduler may serve that name (labs serving other names, and
+ * controllers, run beside it); against the built-ins kube-scheduler serves alone.
  */
 export function planControllers(set: SetName, against: Against, alive: readonly LabProcessRecord[]): ControllerPlan {
   if (against === 'builtin') {
@@ -52,12 +55,14 @@ export function planControllers(set: SetName, against: Against, alive: readonly 
   }
   const full = set === 'apps' ? alive.find(runsApps) : undefined;
   if (full) return { kind: 'use-running', process: full, describe: `the running lab, ${who(full)}` };
-  // Leader leases are per component: a lab that runs neither controller (its scheduler, say) holds
-  // none of the leases this run needs, so the two run side by side. One that runs only one of them would keep it.
-  const blocking = set === 'apps' ? alive.filter(touchesApps) : [...alive];
+  // Leader leases are per component, and a scheduler's per scheduler name: a lab that runs neither
+  // controller (its scheduler, say) holds none of the leases an apps run needs, and one whose
+  // scheduler serves another name (lab-scheduler) none a scheduling run needs, so they run side by
+  // side. One that holds a lease this run needs would keep it.
+  const blocking = set === 'apps' ? alive.filter(touchesApps) : alive.filter(servesDefaultScheduler);
   if (blocking.length > 0) {
     throw new BadInputError(
-      `another lab process runs ${set === 'apps' ? 'only one of the Deployment and ReplicaSet controllers' : 'against this cluster'}: ${blocking.map(who).join('; ')}; the one this run starts would only stand by for it (one writer at a time)`,
+      `another lab process runs ${set === 'apps' ? 'only one of the Deployment and ReplicaSet controllers' : 'a scheduler serving default-scheduler'}: ${blocking.map(who).join('; ')}; the one this run starts would only stand by for it (one writer at a time)`,
       set === 'apps'
         ? `stop it (${stopThem(blocking)}), or run both controllers in it: npx lab run --only deployment,replicaset`
         : `stop it first (${stopThem(blocking)}), then run this again`,
@@ -118,7 +123,8 @@ export async function handOver(set: SetName, against: Against, progress: Progres
     const startAgain = await stopKubeScheduler(progress);
     let lab: LabProcess | undefined;
     try {
-      lab = await startReady(progress, 'starting lab-scheduler as default-scheduler', { only: ['scheduler'], schedulerName: 'default-scheduler', force: true, command: 'lab conformance', ...traced });
+      // 'standby' lets it start beside labs whose schedulers serve other names (planControllers refused the rest).
+      lab = await startReady(progress, 'starting lab-scheduler as default-scheduler', { only: ['scheduler'], schedulerName: 'default-scheduler', force: true, command: 'lab conformance', whenAnotherLabRuns: 'standby', ...traced });
     } catch (err) {
       await startAgain();
       throw err;

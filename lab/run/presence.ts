@@ -27,6 +27,7 @@ const ANNOTATION = {
   started: 'k8s-flow-lab/started',
   components: 'k8s-flow-lab/components',
   command: 'k8s-flow-lab/command',
+  schedulerName: 'k8s-flow-lab/scheduler-name',
 } as const;
 
 export const PRESENCE_DURATION_SECONDS = 15;
@@ -39,6 +40,8 @@ export interface LabProcessInfo {
   startedAt: string;
   components: string[];
   command: string;
+  /** The spec.schedulerName its scheduler serves, when it runs one (absent in records of older labs). */
+  schedulerName?: string;
 }
 
 export interface LabProcessRecord extends LabProcessInfo {
@@ -95,6 +98,7 @@ export function processFromLease(lease: V1Lease, now: Date, thisHost: string, is
     startedAt: a[ANNOTATION.started] ?? '',
     components: (a[ANNOTATION.components] ?? '').split(',').filter(Boolean),
     command: a[ANNOTATION.command] ?? '',
+    ...(a[ANNOTATION.schedulerName] ? { schedulerName: a[ANNOTATION.schedulerName] } : {}),
     ...(record.renewTime ? { renewedAt: record.renewTime.toISOString() } : {}),
     alive,
   };
@@ -176,6 +180,7 @@ export async function announcePresence(client: PresenceClient, info: LabProcessI
           [ANNOTATION.started]: info.startedAt,
           [ANNOTATION.components]: info.components.join(','),
           [ANNOTATION.command]: info.command,
+          ...(info.schedulerName ? { [ANNOTATION.schedulerName]: info.schedulerName } : {}),
         },
       },
       spec: { holderIdentity: info.identity, leaseDurationSeconds: PRESENCE_DURATION_SECONDS, acquireTime: now() as unknown as Date, renewTime: now() as unknown as Date },

@@ -152,14 +152,14 @@ async function runComponent(run: ComponentRun): Promise<void> {
 }
 
 /** Refuses (if asked to) while another lab process is alive, clears records of dead ones, then announces this one. */
-async function startPresence(client: Clients['coordination'], identity: string, opts: RunLabOptions): Promise<Presence> {
+async function startPresence(client: Clients['coordination'], identity: string, opts: RunLabOptions, schedulerName: string | undefined): Promise<Presence> {
   const { processes } = await readLabActivity(client);
   if (opts.whenAnotherLabRuns === 'refuse') refuseIfAlive(processes);
   const removed = await pruneGoneProcesses(client, processes);
   if (removed > 0) process.stderr.write(chalk.dim(`· removed ${removed} record${removed > 1 ? 's' : ''} of lab processes that are gone\n`));
   return announcePresence(
     client,
-    { identity, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), components: opts.only.map((c) => TRACE_ACTOR[c]), command: opts.command ?? 'lab run' },
+    { identity, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), components: opts.only.map((c) => TRACE_ACTOR[c]), command: opts.command ?? 'lab run', ...(schedulerName ? { schedulerName } : {}) },
     (message) => process.stderr.write(`${chalk.yellow(message)}\n`),
   );
 }
@@ -197,7 +197,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
   });
 
   const identity = newIdentity();
-  const presence = await startPresence(admin.coordination, identity, opts);
+  const presence = await startPresence(admin.coordination, identity, opts, schedulerName);
 
   let trace: TraceSession | undefined;
   if (opts.trace) {

@@ -3,8 +3,9 @@ import { ExitCode, LabError } from '../../../lab/base/errors.js';
 import { planControllers } from '../../../lab/conformance/controllers.js';
 import type { LabProcessRecord } from '../../../lab/run/presence.js';
 
-const proc = (components: string[], pid = 4242): LabProcessRecord => ({
+const proc = (components: string[], pid = 4242, schedulerName?: string): LabProcessRecord => ({
   identity: `lab-${pid}`, pid, host: 'box', startedAt: '2026-12-02T20:00:00Z', components, command: 'lab run', leaseName: `p-${pid}`, alive: true,
+  ...(schedulerName ? { schedulerName } : {}),
 });
 
 const refusal = (fn: () => unknown): LabError => {
@@ -50,11 +51,18 @@ describe('planControllers: apps beside a lab scheduler', () => {
 });
 
 describe('planControllers: scheduling', () => {
-  it('against the lab: this process serves default-scheduler, so no other lab may run', () => {
+  it('against the lab: this process serves default-scheduler, so no other lab may serve it (a record without the name counts as one)', () => {
     expect(planControllers('scheduling', 'lab', []).kind).toBe('start-lab-scheduler');
-    const err = refusal(() => planControllers('scheduling', 'lab', [proc(['deployment', 'replicaset', 'scheduler'])]));
-    expect(err.exitCode).toBe(ExitCode.BadInput);
-    expect(err.fix).toMatch(/stop it first/);
+    for (const other of [proc(['deployment', 'replicaset', 'scheduler'], 4242, 'default-scheduler'), proc(['scheduler'])]) {
+      const err = refusal(() => planControllers('scheduling', 'lab', [other]));
+      expect(err.exitCode).toBe(ExitCode.BadInput);
+      expect(err.message).toMatch(/a scheduler serving default-scheduler: pid 4242/);
+      expect(err.fix).toMatch(/stop it first .*kill 4242/);
+    }
+  });
+  it('against the lab: beside labs whose schedulers serve other names, and beside lab controllers', () => {
+    const others = [proc(['deployment', 'replicaset', 'scheduler'], 1, 'lab-scheduler'), proc(['scheduler'], 2, 'lab-binpack'), proc(['deployment', 'replicaset'], 3)];
+    expect(planControllers('scheduling', 'lab', others).kind).toBe('start-lab-scheduler');
   });
   it('against the built-ins: kube-scheduler, whatever lab runs beside it', () => {
     const plan = planControllers('scheduling', 'builtin', [proc(['deployment', 'replicaset', 'scheduler'])]);

@@ -9,11 +9,18 @@ import { exitCodeOf } from '../../../lab/base/errors.js';
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
-function processLease(over: { renewed?: number; pid?: number; host?: string; identity?: string } = {}): V1Lease {
+function processLease(over: { renewed?: number; pid?: number; host?: string; identity?: string; schedulerName?: string } = {}): V1Lease {
   return {
     metadata: {
       name: 'lab-process-x',
-      annotations: { 'k8s-flow-lab/pid': String(over.pid ?? 4242), 'k8s-flow-lab/host': over.host ?? 'laptop', 'k8s-flow-lab/started': ago(60_000), 'k8s-flow-lab/components': 'deployment-controller,scheduler', 'k8s-flow-lab/command': 'lab run' },
+      annotations: {
+        'k8s-flow-lab/pid': String(over.pid ?? 4242),
+        'k8s-flow-lab/host': over.host ?? 'laptop',
+        'k8s-flow-lab/started': ago(60_000),
+        'k8s-flow-lab/components': 'deployment-controller,scheduler',
+        'k8s-flow-lab/command': 'lab run',
+        ...(over.schedulerName ? { 'k8s-flow-lab/scheduler-name': over.schedulerName } : {}),
+      },
     },
     spec: { holderIdentity: over.identity ?? 'laptop_abc', leaseDurationSeconds: 15, renewTime: ago(over.renewed ?? 1_000) as unknown as Date },
   };
@@ -60,6 +67,11 @@ describe('decisionForElection', () => {
 });
 
 describe('presence records', () => {
+  it('carries the scheduler name it serves, and none for a record of an older lab', () => {
+    expect(processFromLease(processLease({ schedulerName: 'lab-binpack' }), NOW, 'laptop', () => true).schedulerName).toBe('lab-binpack');
+    expect(processFromLease(processLease(), NOW, 'laptop', () => true)).not.toHaveProperty('schedulerName');
+  });
+
   it('a record renewed within its duration whose pid lives is alive', () => {
     expect(processFromLease(processLease(), NOW, 'laptop', () => true)).toMatchObject({ alive: true, pid: 4242, host: 'laptop', components: ['deployment-controller', 'scheduler'], command: 'lab run' });
   });
