@@ -136,7 +136,9 @@ export class LabScheduler {
       for (const key of this.cache.cleanupExpired()) this.log.warn('assumed pod expired without confirmation', { pod: key });
     }, 1000);
     try {
+      // Settles on stop too (an informer that can never list must not hold a stopping lab).
       await Promise.all([nodes.start(), pods.start(), ...(listed?.all ?? []).map((i) => i.start())]);
+      if (signal.aborted) return;
       this.markSynced();
       this.log.info('caches synced; scheduling', { schedulerName: this.profile.schedulerName });
       await this.scheduleUntilStopped(signal, pods);
