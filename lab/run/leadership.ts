@@ -13,13 +13,13 @@ import {
   type LeaseClient,
 } from '../../controllers/shared/leader-election.js';
 import { LAB_NAMESPACE, type Component } from './components.js';
-import { LEADER_LEASE_LABELS } from './presence.js';
+import { LEADER_LEASE_LABELS, SCHEDULER_LEASE_PREFIX } from './presence.js';
 
 /** The Lease each component leads by: upstream's controller names, one Lease per scheduler name. */
 export function leaseNameFor(component: Component, schedulerName?: string): string {
   if (component === 'deployment') return 'deployment-controller';
   if (component === 'replicaset') return 'replicaset-controller';
-  return `scheduler-${schedulerName ?? 'lab-scheduler'}`;
+  return `${SCHEDULER_LEASE_PREFIX}${schedulerName ?? 'lab-scheduler'}`;
 }
 
 export class NotLeaderError extends Error {

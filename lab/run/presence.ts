@@ -30,6 +30,9 @@ const ANNOTATION = {
   schedulerName: 'k8s-flow-lab/scheduler-name',
 } as const;
 
+/** A scheduler leads by the Lease `scheduler-<its spec.schedulerName>`. */
+export const SCHEDULER_LEASE_PREFIX = 'scheduler-';
+
 export const PRESENCE_DURATION_SECONDS = 15;
 export const PRESENCE_RENEW_MS = 5_000;
 
@@ -135,7 +138,19 @@ export async function readLabActivity(client: Pick<CoordinationV1Api, 'listNames
   const leaders = (await list(LEADER_LEASE_LABELS)).map((l) => leaderFromLease(l, now));
   processes.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   leaders.sort((a, b) => a.lease.localeCompare(b.lease));
-  return { processes, leaders };
+  return { processes: withSchedulerNamesFromLeases(processes, leaders), leaders };
+}
+
+/**
+ * Pure: a record written by an older lab has no scheduler name; if that process holds a
+ * `scheduler-<name>` Lease, the name is known all the same.
+ */
+export function withSchedulerNamesFromLeases(processes: LabProcessRecord[], leaders: readonly LeaderRecord[]): LabProcessRecord[] {
+  return processes.map((p) => {
+    if (p.schedulerName || !p.components.includes('scheduler')) return p;
+    const held = leaders.find((l) => l.held && l.holder === p.identity && l.lease.startsWith(SCHEDULER_LEASE_PREFIX));
+    return held ? { ...p, schedulerName: held.lease.slice(SCHEDULER_LEASE_PREFIX.length) } : p;
+  });
 }
 
 /** Remove the records of processes that are gone (a crash or SIGKILL leaves them behind). */

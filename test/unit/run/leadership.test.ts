@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { V1Lease } from '@kubernetes/client-node';
 import { decisionForElection, fencedClient, leaseNameFor, NotLeaderError } from '../../../lab/run/leadership.js';
-import { describeActivity, howToStop, humanDuration, leaderFromLease, pidAlive, processFromLease, processLeaseName } from '../../../lab/run/presence.js';
+import { describeActivity, howToStop, humanDuration, leaderFromLease, pidAlive, processFromLease, processLeaseName, withSchedulerNamesFromLeases } from '../../../lab/run/presence.js';
 import { AnotherLabRunningError, refuseIfAlive } from '../../../lab/run/another-lab.js';
 import { exitCodeOf } from '../../../lab/base/errors.js';
 
@@ -67,6 +67,14 @@ describe('decisionForElection', () => {
 });
 
 describe('presence records', () => {
+  it('a record of an older lab (no scheduler name) gets it from the scheduler Lease its process holds', () => {
+    const old = processFromLease(processLease({ identity: 'laptop_abc' }), NOW, 'laptop', () => true);
+    const lease = (name: string, holder: string, held = true) => ({ lease: name, holder, transitions: 0, held });
+    expect(withSchedulerNamesFromLeases([old], [lease('deployment-controller', 'laptop_abc'), lease('scheduler-lab-binpack', 'laptop_abc')])[0]!.schedulerName).toBe('lab-binpack');
+    expect(withSchedulerNamesFromLeases([old], [lease('scheduler-lab-binpack', 'other_1')])[0]).not.toHaveProperty('schedulerName');
+    expect(withSchedulerNamesFromLeases([old], [lease('scheduler-lab-binpack', 'laptop_abc', false)])[0]).not.toHaveProperty('schedulerName');
+  });
+
   it('carries the scheduler name it serves, and none for a record of an older lab', () => {
     expect(processFromLease(processLease({ schedulerName: 'lab-binpack' }), NOW, 'laptop', () => true).schedulerName).toBe('lab-binpack');
     expect(processFromLease(processLease(), NOW, 'laptop', () => true)).not.toHaveProperty('schedulerName');
