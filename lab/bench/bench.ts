@@ -12,7 +12,8 @@ import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builti
 import { stateDir } from '../cluster/paths.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { startLab } from '../run/lab-process.js';
-import { adminClients, deleteNamespaceAndWait, freshNamespace } from './cluster.js';
+import { deleteNamespace, recreateNamespace } from '../cluster/namespaces.js';
+import { adminClients } from './cluster.js';
 import type { BenchContext } from './measurement.js';
 import { LAB_SIDE_ORDER, MEASUREMENTS } from './measurements/index.js';
 import type { BenchResults } from './results.js';
@@ -37,16 +38,12 @@ function benchContext(opts: BenchOptions, dir: string, namespaces: Set<string>):
     dir,
     async namespace(name) {
       namespaces.add(name);
-      await freshNamespace(admin.core, name);
+      await recreateNamespace(name, { 'k8s-flow-lab/bench': 'true' });
       return name;
     },
     async dropNamespace(name) {
-      try {
-        await deleteNamespaceAndWait(admin.core, name);
-        namespaces.delete(name);
-      } catch {
-        // left in `namespaces`: the final clean-up tries again
-      }
+      // A failure leaves it in `namespaces`: the final clean-up tries again.
+      if ((await deleteNamespace(name, { bestEffort: true })) === undefined) namespaces.delete(name);
     },
     once: onceByKey(),
   };
@@ -84,7 +81,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     measurements = await runMeasurements(selectMeasurements(MEASUREMENTS, opts.only), LAB_SIDE_ORDER, ctx, phases);
   } finally {
     await progress.step('deleting the bench namespaces', async () => {
-      for (const ns of namespaces) await ctx.admin.core.deleteNamespace({ name: ns }).catch(() => {});
+      for (const ns of namespaces) await deleteNamespace(ns, { wait: false, bestEffort: true });
     });
     const now = await readBuiltinControllers().catch(() => undefined);
     if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {

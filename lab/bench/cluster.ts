@@ -1,8 +1,8 @@
 /**
- * The bench's cluster side: namespaces, a pod watch that timestamps what it sees, the lab's
- * ReplicaSet controller built as `lab run` builds it (labController) on clients that can be
- * rate-limited, and the built-in components' memory read from /proc on the control-plane node
- * (read-only).
+ * The bench's cluster side: a pod watch that timestamps what it sees (in a namespace of its own;
+ * namespaces themselves are lab/cluster/namespaces.ts's), the lab's ReplicaSet controller built
+ * as `lab run` builds it (labController) on clients that can be rate-limited, and the built-in
+ * components' memory read from /proc on the control-plane node (read-only).
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { controlPlaneContainer, execInNode } from '../cluster/nodes.js';
@@ -17,31 +17,6 @@ import { throttledClient, type TokenBucket } from './token-bucket.js';
 
 export function adminClients(): Clients {
   return clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/bench');
-}
-
-export async function freshNamespace(core: Clients['core'], name: string): Promise<void> {
-  await deleteNamespaceAndWait(core, name);
-  await core.createNamespace({ body: { metadata: { name, labels: { 'k8s-flow-lab/bench': 'true' } } } });
-}
-
-export async function deleteNamespaceAndWait(core: Clients['core'], name: string, timeoutMs = 180_000): Promise<void> {
-  try {
-    await core.deleteNamespace({ name });
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return;
-    throw err;
-  }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      await core.readNamespace({ name });
-    } catch (err) {
-      if ((err as { code?: number }).code === 404) return;
-      throw err;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`namespace ${name} still terminating after ${timeoutMs / 1000} s`);
 }
 
 /** When this process first saw each pod of a namespace exist, bound, and Running (performance.now() ms). */

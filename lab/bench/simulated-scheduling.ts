@@ -13,8 +13,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { Progress } from '../base/progress.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS, KWOK_ANNOTATION, SIMULATED_LABEL } from '../cluster/simulated-nodes/options.js';
-import type { Clients } from '../../controllers/shared/kube.js';
-import { watchPods } from './cluster.js';
+import { inWatchedNamespace, type NamespaceKeeper } from './cluster.js';
 import type { Measurement } from './results.js';
 import { percentile } from '../base/stats.js';
 import { benchPod, bindRate, inParallel, numberedNames } from './workloads.js';
@@ -51,13 +50,9 @@ export function schedulingSample(createdAt: ReadonlyMap<string, number>, boundAt
   return sample;
 }
 
-export interface SimulatedSchedulingContext {
-  admin: Clients;
+/** A fresh namespace for one side (namespace), dropped once that side is done (dropNamespace). */
+export interface SimulatedSchedulingContext extends NamespaceKeeper {
   timeoutMs: number;
-  progress: Progress;
-  /** A fresh namespace for one side, and dropping it once that side is done. */
-  namespace(name: string): Promise<string>;
-  dropNamespace(name: string): Promise<void>;
 }
 
 /**
@@ -78,11 +73,9 @@ async function defaultServiceAccount(ctx: SimulatedSchedulingContext, ns: string
 }
 
 /** SIM_PODS pods for `schedulerName` onto the simulated nodes; the namespace is dropped after. */
-export async function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext, ns: string, schedulerName: string): Promise<SchedulingSample> {
-  await ctx.namespace(ns);
-  await defaultServiceAccount(ctx, ns);
-  const watch = await watchPods(ctx.admin, ns);
-  try {
+export function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext, ns: string, schedulerName: string): Promise<SchedulingSample> {
+  return inWatchedNamespace(ctx, ns, async (watch) => {
+    await defaultServiceAccount(ctx, ns);
     const createdAt = new Map<string, number>();
     await inParallel(numberedNames('sim', SIM_PODS), 20, async (name) => {
       createdAt.set(name, performance.now());
@@ -90,10 +83,7 @@ export async function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext
     });
     await watch.until((w) => w.bound.size >= SIM_PODS, ctx.timeoutMs, `${SIM_PODS} pods bound by ${schedulerName}`);
     return schedulingSample(createdAt, watch.bound);
-  } finally {
-    watch.stop();
-    await ctx.dropNamespace(ns);
-  }
+  });
 }
 
 /** The rows of one scale: pods/s (the ratio to read) and the p50/p99 latencies, each lab vs built-in. */

@@ -97,20 +97,39 @@ export const DEPLOYMENT = 'web';
 
 /** The Deployment compare, demo and bench create: DEPLOYMENT, the workload image, opted into the side's scheduler. */
 export function deploymentManifest(namespace: string, replicas: number, schedulerName: string): Record<string, unknown> {
-  const labels = { app: DEPLOYMENT };
+  return workloadDeployment({ namespace, replicas, schedulerName });
+}
+
+export interface WorkloadDeploymentOptions {
+  namespace: string;
+  /** Default DEPLOYMENT; the Deployment, its selector and its pods are labelled app=<name>. */
+  name?: string;
+  replicas: number;
+  schedulerName: string;
+  strategy?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  container?: WorkloadContainerOptions;
+}
+
+/** A Deployment of the workload image (one container, 1 s grace period): compare, demo and bench's, and the e2e tests'. */
+export function workloadDeployment(opts: WorkloadDeploymentOptions): Record<string, unknown> {
+  const name = opts.name ?? DEPLOYMENT;
+  const labels = { app: name };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: DEPLOYMENT, namespace, labels },
+    metadata: { name, namespace: opts.namespace, labels },
     spec: {
-      replicas,
+      replicas: opts.replicas,
       selector: { matchLabels: labels },
+      ...(opts.strategy ? { strategy: opts.strategy } : {}),
       template: {
         metadata: { labels },
         spec: {
-          schedulerName,
+          schedulerName: opts.schedulerName,
+          ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),
           terminationGracePeriodSeconds: 1,
-          containers: [workloadContainer()],
+          containers: [workloadContainer(opts.container)],
         },
       },
     },

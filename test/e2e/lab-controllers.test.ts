@@ -9,7 +9,7 @@ import { createInformer, type Informer } from '../../controllers/shared/informer
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { quantityMilliValue } from '../../controllers/scheduler/quantity.js';
 import { freshNamespace, kubectl, kubectlJson, startLabRun, waitFor, type LabRunProcess } from './support.js';
-import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
+import { WORKLOAD, workloadDeployment } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 3's end-to-end tests: the lab's Deployment and ReplicaSet controllers and lab-scheduler,
@@ -32,25 +32,9 @@ interface ReplicaSet {
 interface List<T> { items: T[] }
 interface Event { reason: string; message: string; source?: { component?: string }; involvedObject: { kind: string; name: string } }
 
-function deploymentManifest(name: string, replicas: number, extra: { strategy?: object; schedulerName?: string; env?: string } = {}): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      ...(extra.strategy ? { strategy: extra.strategy } : {}),
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          schedulerName: extra.schedulerName ?? 'lab-scheduler',
-          terminationGracePeriodSeconds: 1,
-          containers: [workloadContainer({ ready: true, ...(extra.env ? { env: [{ name: 'VERSION', value: extra.env }] } : {}) })],
-        },
-      },
-    },
-  });
+function deploymentManifest(name: string, replicas: number, extra: { strategy?: Record<string, unknown>; schedulerName?: string; env?: string } = {}): string {
+  const container = { ready: true, ...(extra.env ? { env: [{ name: 'VERSION', value: extra.env }] } : {}) };
+  return JSON.stringify(workloadDeployment({ namespace: ns, name, replicas, schedulerName: extra.schedulerName ?? 'lab-scheduler', ...(extra.strategy ? { strategy: extra.strategy } : {}), container }));
 }
 
 async function runningPods(selector: string): Promise<V1Pod[]> {

@@ -8,7 +8,7 @@ import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
 import { createInformer, type Informer } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { freshNamespace, kubectl, kubectlJson, lab, startLabRun, waitFor, type LabRunProcess } from './support.js';
-import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
+import { workloadDeployment } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 12: one writer at a time. Two `lab run` processes against the same cluster, each as its
@@ -58,24 +58,9 @@ class PodCensus {
 }
 
 function deployment(): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas: REPLICAS,
-      selector: { matchLabels: { app: 'web' } },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          schedulerName: 'lab-scheduler',
-          terminationGracePeriodSeconds: 1,
-          containers: [workloadContainer({ ready: true, resources: { requests: { cpu: '10m', memory: '8Mi' } } })],
-        },
-      },
-    },
-  });
+  const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+  const container = { ready: true, resources: { requests: { cpu: '10m', memory: '8Mi' } } };
+  return JSON.stringify(workloadDeployment({ namespace: ns, name: 'web', replicas: REPLICAS, schedulerName: 'lab-scheduler', strategy, container }));
 }
 
 async function status(): Promise<Status> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBuiltinControllers } from '../../lab/cluster/builtin-controllers.js';
-import { workloadContainer } from '../../lab/cluster/workload-image.js';
+import { workloadDeployment } from '../../lab/cluster/workload-image.js';
 import { freshNamespace, kubectl, kubectlJson, lab, startLabRun, waitFor, type LabRunProcess } from './support.js';
 
 /**
@@ -29,19 +29,7 @@ const kwokState = async () => {
 };
 
 function deployment(name: string, replicas: number): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { schedulerName: 'lab-scheduler', nodeSelector: { type: 'kwok' }, terminationGracePeriodSeconds: 1, containers: [workloadContainer({ ready: true })] },
-      },
-    },
-  });
+  return JSON.stringify(workloadDeployment({ namespace: ns, name, replicas, schedulerName: 'lab-scheduler', nodeSelector: { type: 'kwok' }, container: { ready: true } }));
 }
 
 describe('simulated nodes (kwok)', () => {

@@ -11,7 +11,7 @@ import { correlate, storyOf } from '../../lab/trace/correlate.js';
 import { readJsonlFile } from '../../lab/trace/export/jsonl.js';
 import type { TraceEntry } from '../../lab/trace/schema.js';
 import { freshNamespace, kubectl, lab, startLabRun, waitFor } from './support.js';
-import { WORKLOAD, workloadContainer } from '../../lab/cluster/workload-image.js';
+import { workloadDeployment } from '../../lab/cluster/workload-image.js';
 
 /**
  * Issue 4's end-to-end tests: the trace of a real 3-replica rollout, from the lab's informers and
@@ -21,23 +21,7 @@ const ns = 'e2e-trace';
 const dir = mkdtempSync(join(tmpdir(), 'lab-trace-'));
 
 function deployment(name: string, schedulerName: string): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          schedulerName,
-          terminationGracePeriodSeconds: 1,
-          containers: [workloadContainer({ env: [{ name: 'API_TOKEN', value: 'hunter2-secret-value' }] })],
-        },
-      },
-    },
-  });
+  return JSON.stringify(workloadDeployment({ namespace: ns, name, replicas: 3, schedulerName, container: { env: [{ name: 'API_TOKEN', value: 'hunter2-secret-value' }] } }));
 }
 
 async function podNames(app: string): Promise<string[]> {

@@ -7,7 +7,7 @@ import { readBuiltinControllers, setBuiltinControllers } from '../../lab/cluster
 import { run } from '../../lab/cluster/exec.js';
 import { controlPlaneContainer, execInNode } from '../../lab/cluster/nodes.js';
 import { adminKubeconfigPath } from '../../lab/cluster/paths.js';
-import { workloadContainer } from '../../lab/cluster/workload-image.js';
+import { workloadDeployment } from '../../lab/cluster/workload-image.js';
 import { WATCH_RESTARTED } from '../../lab/trace/taps/informer.js';
 import { createInformer, type Informer, type WatchRestart } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
@@ -85,13 +85,7 @@ function describeRestarts(restarts: WatchRestart[]): string {
 }
 
 function deployment(replicas: number): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns },
-    spec: {
-      replicas, selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { schedulerName: 'lab-scheduler', terminationGracePeriodSeconds: 1, containers: [workloadContainer({ resources: { requests: { cpu: '10m' } } })] } },
-    },
-  });
+  return JSON.stringify(workloadDeployment({ namespace: ns, name: 'web', replicas, schedulerName: 'lab-scheduler', container: { resources: { requests: { cpu: '10m' } } } }));
 }
 
 async function podCount(): Promise<number> {

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { withPlaceholders } from '../../../lab/exercises/action-schema.js';
-import { AGNHOST_IMAGE, kubectlCommandSuffix, resolveWorkloadImage, workloadContainer } from '../../../lab/cluster/workload-image.js';
+import { AGNHOST_IMAGE, deploymentManifest, kubectlCommandSuffix, resolveWorkloadImage, workloadContainer, workloadDeployment } from '../../../lab/cluster/workload-image.js';
 
 describe('the workload image', () => {
   it('is agnhost 2.56 serving netexec on 8080 unless LAB_WORKLOAD_IMAGE says otherwise', () => {
@@ -41,5 +41,32 @@ describe('the workload image', () => {
   it('fills a kubectl line shown to the learner', () => {
     expect(withPlaceholders('kubectl create deployment web -n {{namespace}} --image={{image}} --replicas=3{{imageCommand}}', 'ex-2'))
       .toBe(`kubectl create deployment web -n ex-2 --image=${AGNHOST_IMAGE} --replicas=3 -- /agnhost netexec --http-port=8080`);
+  });
+
+  it('builds the Deployment compare, demo and bench create: web, labelled app=web, the side\'s scheduler', () => {
+    expect(deploymentManifest('cmp-lab', 3, 'lab-scheduler')).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'cmp-lab', labels: { app: 'web' } },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { schedulerName: 'lab-scheduler', terminationGracePeriodSeconds: 1, containers: [workloadContainer()] } },
+      },
+    });
+  });
+
+  it('a test\'s Deployment: its own name and labels, a strategy, a node selector and container options where given', () => {
+    const strategy = { type: 'Recreate' };
+    const d = workloadDeployment({ namespace: 'e2e', name: 'sim', replicas: 6, schedulerName: 'lab-scheduler', strategy, nodeSelector: { type: 'kwok' }, container: { ready: true } }) as {
+      metadata: { name: string; labels: Record<string, string> };
+      spec: { strategy?: unknown; selector: unknown; template: { metadata: unknown; spec: { nodeSelector?: unknown; containers: unknown[] } } };
+    };
+    expect(d.metadata).toMatchObject({ name: 'sim', labels: { app: 'sim' } });
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'sim' } });
+    expect(d.spec.strategy).toBe(strategy);
+    expect(d.spec.template.spec.nodeSelector).toEqual({ type: 'kwok' });
+    expect(d.spec.template.spec.containers).toEqual([workloadContainer({ ready: true })]);
+    expect('strategy' in (deploymentManifest('x', 1, 's') as { spec: object }).spec).toBe(false);
   });
 });
