@@ -15,6 +15,8 @@
  *     args: { defaultingType: List, defaultConstraints: [{ maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway }] }
  *   - name: InterPodAffinity
  *     args: { hardPodAffinityWeight: 1 }
+ *   - name: VolumeBinding
+ *     args: { bindTimeoutSeconds: 600 }
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -78,6 +80,12 @@ const pluginConfigEntry = z.discriminatedUnion('name', [
         .strict(),
     })
     .strict(),
+  z
+    .object({
+      name: z.literal('VolumeBinding'),
+      args: z.object({ bindTimeoutSeconds: z.number().int().min(0, 'invalid BindTimeoutSeconds, should not be a negative value').default(600) }).strict(),
+    })
+    .strict(),
 ]);
 
 const pluginsShape = Object.fromEntries(EXTENSION_POINTS.map((p) => [p, pointConfig.optional()])) as Record<ExtensionPoint, z.ZodOptional<typeof pointConfig>>;
@@ -133,7 +141,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known: schedulerName, pluginTimeoutMs, backoff, scoringStrategy, plugins.<extensionPoint>.{enabled,disabled,weights}, pluginConfig[].{name,args})`;
   }
   if (issue.code === 'invalid_union' && issue.path[0] === 'pluginConfig') {
-    return `${path}: name must be PodTopologySpread or InterPodAffinity (the plugins that take args), each with its own args`;
+    return `${path}: name must be PodTopologySpread, InterPodAffinity or VolumeBinding (the plugins that take args), each with its own args`;
   }
   return `${path}: ${issue.message}`;
 }
@@ -178,6 +186,7 @@ export function profileFromConfig(config: SchedulerConfig, ctx: PluginContext, e
   const pluginCtx: PluginContext = { ...ctx, nodeResourcesFit: { scoringStrategy: config.scoringStrategy } };
   for (const entry of config.pluginConfig) {
     if (entry.name === 'PodTopologySpread') pluginCtx.podTopologySpread = entry.args;
+    else if (entry.name === 'VolumeBinding') pluginCtx.volumeBinding = entry.args;
     else pluginCtx.interPodAffinity = entry.args;
   }
   const all = new Map<string, Plugin>();

@@ -21,6 +21,7 @@ import { createListerInformers, type ListerAppsClient, type ListerPolicyClient }
 import { clusterListers, type ListerSources } from './framework/listers.js';
 import { apiBinder, ScheduleOne, type PodStore } from './schedule-one.js';
 import { SchedulingQueue, type PoppedPod } from './queue.js';
+import { wireVolumeEvents } from './volume-events.js';
 
 export { apiBinder, type PodStore } from './schedule-one.js';
 
@@ -123,6 +124,7 @@ export class LabScheduler {
     const policy = this.opts.clients.policy ?? this.opts.kc.makeApiClient(PolicyV1Api);
     const listed = apps ? createListerInformers(this.opts.kc, this.core, apps, policy, this.log) : undefined;
     if (listed) Object.assign(this.listerSources, listed.sources);
+    if (listed) wireVolumeEvents(listed.volumes, this.queue);
 
     const stop = () => {
       this.queue.close();

@@ -224,6 +224,12 @@ export interface PermitPlugin extends NamedPlugin {
 /** PreBind: work that must happen before the binding (e.g. attach a volume). */
 export interface PreBindPlugin extends NamedPlugin {
   preBind(state: CycleState, pod: V1Pod, nodeName: string): StatusResult;
+  /**
+   * Optional: this plugin's PreBind time limit in ms, instead of the profile's per-call limit
+   * (VolumeBinding waits up to bindTimeoutSeconds for the PV controller; binding cycles run in
+   * the background, so a long wait holds up only this pod).
+   */
+  readonly preBindTimeoutMs?: number;
 }
 
 /** Bind: write the binding. Return Skip to let the next Bind plugin do it; the first non-Skip wins. */

@@ -129,12 +129,12 @@ export class FrameworkRuntime {
   }
 
   /** Call one plugin method with the throw and timeout guard. */
-  private async guard<T>(point: string, plugin: string, call: () => T | Promise<T>): Promise<Guarded<T>> {
+  private async guard<T>(point: string, plugin: string, call: () => T | Promise<T>, timeoutMs = this.timeoutMs): Promise<Guarded<T>> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Guarded<T>>((resolve) => {
       timer = setTimeout(
-        () => resolve({ ok: false, status: pluginError(point, plugin, `did not return within ${this.timeoutMs} ms`) }),
-        this.timeoutMs,
+        () => resolve({ ok: false, status: pluginError(point, plugin, `did not return within ${timeoutMs} ms`) }),
+        timeoutMs,
       );
     });
     const run = (async (): Promise<Guarded<T>> => {
@@ -152,8 +152,8 @@ export class FrameworkRuntime {
   }
 
   /** Call a method that returns a status; Error statuses are tagged with the plugin name. */
-  private async guardStatus(point: string, plugin: string, call: () => unknown): Promise<Status> {
-    const result = await this.guard(point, plugin, call);
+  private async guardStatus(point: string, plugin: string, call: () => unknown, timeoutMs?: number): Promise<Status> {
+    const result = await this.guard(point, plugin, call, timeoutMs);
     if (!result.ok) return result.status;
     if (result.value !== undefined && result.value !== null && !(result.value instanceof Status)) {
       return pluginError(point, plugin, `returned ${JSON.stringify(result.value)} instead of a Status`);
@@ -451,7 +451,8 @@ export class FrameworkRuntime {
 
   async runPreBind(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {
     for (const plugin of this.profile.plugins.preBind) {
-      const status = await this.guardStatus('PreBind', plugin.name, () => plugin.preBind(state, pod, nodeName));
+      // A PreBind that waits on other controllers (VolumeBinding) declares its own, longer limit.
+      const status = await this.guardStatus('PreBind', plugin.name, () => plugin.preBind(state, pod, nodeName), plugin.preBindTimeoutMs ?? this.timeoutMs);
       if (!status.isSuccess()) return status;
     }
     return asStatus(undefined);

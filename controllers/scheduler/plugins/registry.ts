@@ -14,12 +14,16 @@ import { createPodTopologySpread, type PodTopologySpreadArgs } from './pod-topol
 import { PrioritySort } from './priority-sort.js';
 import { SchedulingGates } from './scheduling-gates.js';
 import { TaintToleration } from './taint-toleration.js';
+import { createNodeVolumeLimits } from './node-volume-limits.js';
+import { createVolumeBinding, type VolumeBindingArgs } from './volume-binding.js';
+import { VolumeRestrictions } from './volume-restrictions.js';
 
 export interface PluginContext {
   binder: Binder;
   nodeResourcesFit?: NodeResourcesFitArgs;
   podTopologySpread?: PodTopologySpreadArgs;
   interPodAffinity?: InterPodAffinityArgs;
+  volumeBinding?: VolumeBindingArgs;
 }
 
 export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
@@ -31,6 +35,9 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
   NodeAffinity: () => NodeAffinity,
   NodePorts: () => NodePorts,
   NodeResourcesFit: (ctx) => createNodeResourcesFit(ctx.nodeResourcesFit),
+  VolumeRestrictions: () => VolumeRestrictions,
+  NodeVolumeLimits: () => createNodeVolumeLimits(),
+  VolumeBinding: (ctx) => createVolumeBinding(ctx.volumeBinding),
   PodTopologySpread: (ctx) => createPodTopologySpread(ctx.podTopologySpread),
   InterPodAffinity: (ctx) => createInterPodAffinity(ctx.interPodAffinity),
   DefaultPreemption: () => createDefaultPreemption(),
@@ -41,8 +48,8 @@ export const IN_TREE_PLUGINS: Record<string, (ctx: PluginContext) => Plugin> = {
 
 /**
  * Default plugin order: upstream v1.34's default MultiPoint list
- * (pkg/scheduler/apis/config/v1/default_plugins.go) without the volume plugins (VolumeRestrictions,
- * NodeVolumeLimits, VolumeBinding, VolumeZone), which the lab does not have. Filters run cheap and
+ * (pkg/scheduler/apis/config/v1/default_plugins.go) without VolumeZone (zonal cloud disks; a kind
+ * cluster has none) and DynamicResources (a feature gate). Filters run cheap and
  * unresolvable first; DefaultPreemption (the only PostFilter) comes after the filters.
  */
 export const DEFAULT_PLUGIN_NAMES = [
@@ -54,6 +61,9 @@ export const DEFAULT_PLUGIN_NAMES = [
   'NodeAffinity',
   'NodePorts',
   'NodeResourcesFit',
+  'VolumeRestrictions',
+  'NodeVolumeLimits',
+  'VolumeBinding',
   'PodTopologySpread',
   'InterPodAffinity',
   'DefaultPreemption',
@@ -66,6 +76,8 @@ export const DEFAULT_SCORE_WEIGHTS: Readonly<Record<string, number>> = {
   TaintToleration: 3,
   NodeAffinity: 2,
   NodeResourcesFit: 1,
+  // Upstream's MultiPoint gives it no weight, so 1; its PreScore skips unless StorageCapacityScoring is on.
+  VolumeBinding: 1,
   PodTopologySpread: 2,
   InterPodAffinity: 2,
   NodeResourcesBalancedAllocation: 1,

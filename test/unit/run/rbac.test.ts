@@ -31,6 +31,13 @@ const PERMISSION_OF: Record<string, { group: string; resource: string; verb: str
   listReplicationControllerForAllNamespaces: { group: '', resource: 'replicationcontrollers', verb: 'list' },
   listStatefulSetForAllNamespaces: { group: 'apps', resource: 'statefulsets', verb: 'list' },
   listPodDisruptionBudgetForAllNamespaces: { group: 'policy', resource: 'poddisruptionbudgets', verb: 'list' },
+  listPersistentVolumeClaimForAllNamespaces: { group: '', resource: 'persistentvolumeclaims', verb: 'list' },
+  listPersistentVolume: { group: '', resource: 'persistentvolumes', verb: 'list' },
+  listStorageClass: { group: 'storage.k8s.io', resource: 'storageclasses', verb: 'list' },
+  listCSINode: { group: 'storage.k8s.io', resource: 'csinodes', verb: 'list' },
+  listVolumeAttachment: { group: 'storage.k8s.io', resource: 'volumeattachments', verb: 'list' },
+  replacePersistentVolume: { group: '', resource: 'persistentvolumes', verb: 'update' },
+  replaceNamespacedPersistentVolumeClaim: { group: '', resource: 'persistentvolumeclaims', verb: 'update' },
   createNamespacedEvent: { group: '', resource: 'events', verb: 'create' },
   patchNamespacedEvent: { group: '', resource: 'events', verb: 'patch' },
   readNamespacedLease: { group: 'coordination.k8s.io', resource: 'leases', verb: 'get' },
@@ -49,6 +56,11 @@ const WATCH_OF: Record<string, { group: string; resource: string }> = {
   '/api/v1/replicationcontrollers': { group: '', resource: 'replicationcontrollers' },
   '/apis/apps/v1/statefulsets': { group: 'apps', resource: 'statefulsets' },
   '/apis/policy/v1/poddisruptionbudgets': { group: 'policy', resource: 'poddisruptionbudgets' },
+  '/api/v1/persistentvolumeclaims': { group: '', resource: 'persistentvolumeclaims' },
+  '/api/v1/persistentvolumes': { group: '', resource: 'persistentvolumes' },
+  '/apis/storage.k8s.io/v1/storageclasses': { group: 'storage.k8s.io', resource: 'storageclasses' },
+  '/apis/storage.k8s.io/v1/csinodes': { group: 'storage.k8s.io', resource: 'csinodes' },
+  '/apis/storage.k8s.io/v1/volumeattachments': { group: 'storage.k8s.io', resource: 'volumeattachments' },
 };
 
 const COMPONENTS = [
@@ -82,13 +94,13 @@ function withFactoriesCalled(source: string): string {
   return [source, ...called.map(([, factory]) => factory)].join('\n');
 }
 
-/** What the code calls: client methods on `core`/`apps`, and informer watch paths. */
+/** What the code calls: client methods on `core`/`apps`/`policy`/`storage`/..., and informer watch paths. */
 function grantsUsedBy(files: string[]): { grants: Grants; unknown: string[] } {
   const grants: Grants = new Map();
   const unknown: string[] = [];
   for (const file of files) {
     const source = withFactoriesCalled(readFileSync(join(ROOT, file), 'utf8'));
-    for (const [, method] of source.matchAll(/\b(?:core|apps|coordination|policy)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
+    for (const [, method] of source.matchAll(/\b(?:core|apps|coordination|policy|storage)\s*\.\s*((?:list|read|create|replace|patch|delete|watch)\w*)\s*\(/g)) {
       const permission = PERMISSION_OF[method!];
       if (!permission) unknown.push(method!);
       else add(grants, permission.group, permission.resource, permission.verb);
@@ -156,6 +168,11 @@ describe('RBAC manifests', () => {
       'apps/replicasets': ['list', 'watch'],
       'apps/statefulsets': ['list', 'watch'],
       'policy/poddisruptionbudgets': ['list', 'watch'],
+      '/persistentvolumeclaims': ['list', 'update', 'watch'],
+      '/persistentvolumes': ['list', 'update', 'watch'],
+      'storage.k8s.io/csinodes': ['list', 'watch'],
+      'storage.k8s.io/storageclasses': ['list', 'watch'],
+      'storage.k8s.io/volumeattachments': ['list', 'watch'],
       '/pods/binding': ['create'],
       '/pods/status': ['patch'],
       'coordination.k8s.io/leases': ['create', 'get', 'update'],

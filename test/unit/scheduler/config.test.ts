@@ -11,23 +11,26 @@ describe('scheduler config', () => {
     expect(config).toMatchObject({ schedulerName: 'lab-scheduler', pluginTimeoutMs: 5000, backoff: { initialMs: 1000, maxMs: 10000 }, scoringStrategy: { type: 'LeastAllocated' } });
   });
 
-  it('the default profile has upstream plugins and weights (v1.34 default_plugins.go, without the volume plugins)', () => {
+  it('the default profile has upstream plugins and weights (v1.34 default_plugins.go, without VolumeZone and DynamicResources)', () => {
     const d = describeProfile(defaultProfile(ctx));
     expect(d.preEnqueue).toEqual(['SchedulingGates']);
     expect(d.queueSort).toEqual(['PrioritySort']);
-    expect(d.filter).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+    expect(d.filter).toEqual(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'PodTopologySpread', 'InterPodAffinity']);
     expect(d.score).toEqual([
       'TaintToleration×3',
       'NodeAffinity×2',
       'NodeResourcesFit×1',
+      'VolumeBinding×1',
       'PodTopologySpread×2',
       'InterPodAffinity×2',
       'NodeResourcesBalancedAllocation×1',
       'ImageLocality×1',
     ]);
-    expect(d.preScore).toEqual(['PodTopologySpread', 'InterPodAffinity']);
+    expect(d.preScore).toEqual(['VolumeBinding', 'PodTopologySpread', 'InterPodAffinity']);
+    expect(d.reserve).toEqual(['VolumeBinding']);
+    expect(d.preBind).toEqual(['VolumeBinding']);
     expect(d.bind).toEqual(['DefaultBinder']);
-    expect(d.preFilter).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+    expect(d.preFilter).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'PodTopologySpread', 'InterPodAffinity']);
     expect(d.postFilter).toEqual(['DefaultPreemption']);
   });
 
@@ -42,7 +45,7 @@ plugins:
     const profile = profileFromConfig(config, ctx);
     const d = describeProfile(profile);
     expect(profile.schedulerName).toBe('bin-packer');
-    expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×5', 'PodTopologySpread×2', 'InterPodAffinity×2']);
+    expect(d.score).toEqual(['TaintToleration×3', 'NodeAffinity×2', 'NodeResourcesFit×5', 'VolumeBinding×1', 'PodTopologySpread×2', 'InterPodAffinity×2']);
     expect(d.filter).not.toContain('NodePorts');
     expect(d.preFilter).toContain('NodePorts'); // disabled only at filter
   });

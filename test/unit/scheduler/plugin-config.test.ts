@@ -48,7 +48,7 @@ describe('pluginConfig', () => {
     ['pluginConfig: [{ name: PodTopologySpread, args: { defaultingType: List, defaultConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {} }] } }]', /unknown field\(s\) "labelSelector"/],
     ['pluginConfig: [{ name: PodTopologySpread, args: { defaultingType: List, defaultConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway }, { maxSkew: 2, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway }] } }]', /each topologyKey and whenUnsatisfiable pair may appear once/],
     ['pluginConfig: [{ name: InterPodAffinity, args: { hardPodAffinityWeight: 101 } }]', /hardPodAffinityWeight must be in 0\.\.100/],
-    ['pluginConfig: [{ name: NodeAffinity, args: {} }]', /name must be PodTopologySpread or InterPodAffinity/],
+    ['pluginConfig: [{ name: NodeAffinity, args: {} }]', /name must be PodTopologySpread, InterPodAffinity or VolumeBinding/],
     ['pluginConfig: [{ name: InterPodAffinity, args: {} }, { name: InterPodAffinity, args: {} }]', /each plugin may appear once in pluginConfig/],
   ])('rejects %s', (text, message) => {
     expect(() => parseSchedulerConfigText(text, 'my.yaml')).toThrow(SchedulerConfigError);
