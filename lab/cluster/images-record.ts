@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Progress } from '../base/progress.js';
 import { clusterHealth } from './health.js';
 import { modeOfNodeImage, planImages, type ImageMode, type ImagePlan } from './image-plan.js';
+import { readJsonRecord, writeJsonRecord } from './json-record.js';
 import { NODE_IMAGE } from './image/build.js';
 import { stateDir } from './paths.js';
 import { probeRegistries } from './registry-probe.js';
@@ -28,22 +28,13 @@ export function imagesRecordPath(): string {
 
 export function writeImagesRecord(plan: ImagePlan, now = new Date()): void {
   const record: ImagesRecord = { mode: plan.mode, reason: plan.reason, nodeImage: plan.nodeImage, workloadImage: plan.workload.image, decidedAt: now.toISOString() };
-  mkdirSync(stateDir(), { recursive: true });
-  const path = imagesRecordPath();
-  writeFileSync(`${path}.tmp`, JSON.stringify(record, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeJsonRecord(imagesRecordPath(), record);
 }
 
 /** The record, or undefined when there is none or it does not parse (an older checkout wrote none). */
 export function readImagesRecord(): ImagesRecord | undefined {
-  const path = imagesRecordPath();
-  if (!existsSync(path)) return undefined;
-  try {
-    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = recordSchema.safeParse(readJsonRecord(imagesRecordPath()));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The mode of the running cluster and why, from its record when it matches the node image, else from the image alone. */

@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { runDemo } from '../../demo/demo.js';
 import { BadInputError } from '../../base/errors.js';
-import { emit, parseOutputFormat } from '../output.js';
+import { emit, outputOption } from '../output.js';
 import { Progress, seconds } from '../../base/progress.js';
 
 function positiveInt(flag: string, value: string, max: number): number {
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--keep-running', "keep the lab's controllers running after the report until Ctrl-C")
     .option('--timeout <seconds>', 'how long the pods may take to be Running', '180')
     .option('--recreate', 'delete the cluster first and create it anew')
-    .addOption(new Option('-o, --output <format>', 'text or json').default('text').argParser(parseOutputFormat))
+    .addOption(outputOption())
     .addHelpText(
       'after',
       `

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readJsonRecord, writeJsonRecord } from '../json-record.js';
 import { cacheDir, KUBERNETES_VERSION, REPO_ROOT } from '../paths.js';
 import { GO_GROUPS, groupKey } from './go-build.js';
 import { InputHash } from './hash.js';
@@ -39,18 +39,10 @@ function importedRecordPath(): string {
 }
 
 export function recordImportedNodeImage(record: ImportedNodeImage): void {
-  const path = importedRecordPath();
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.partial`, JSON.stringify(record, null, 2) + '\n');
-  renameSync(`${path}.partial`, path);
+  writeJsonRecord(importedRecordPath(), record);
 }
 
+/** Undefined when there is none or it is damaged: a damaged record only means the next build checks from scratch. */
 export function readImportedNodeImage(): ImportedNodeImage | undefined {
-  const path = importedRecordPath();
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ImportedNodeImage;
-  } catch {
-    return undefined; // a damaged record only means the next build checks from scratch
-  }
+  return readJsonRecord(importedRecordPath()) as ImportedNodeImage | undefined;
 }

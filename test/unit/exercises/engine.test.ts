@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../support/temp-dir.js';
 import type { Action } from '../../../lab/exercises/action-schema.js';
 import { kubectlArgsFor, containerToKill } from '../../../lab/exercises/action-args.js';
 import { StaticCatalog } from '../../../lab/exercises/catalog.js';
@@ -229,13 +229,10 @@ describe('runExerciseEndToEnd', () => {
 });
 
 describe('FileProgressStore', () => {
-  let dir: string | undefined;
-  afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir('lab-progress-');
 
   it('round-trips progress and starts empty', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-progress-'));
+    const dir = tempDir();
     const store = new FileProgressStore(progressPath(dir));
     expect(await store.load()).toEqual({ version: 1, exercises: {} });
     const progress = {
@@ -249,8 +246,7 @@ describe('FileProgressStore', () => {
   });
 
   it('names the file and the fix when it is corrupt', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-progress-'));
-    const store = new FileProgressStore(join(dir, 'p.json'));
+    const store = new FileProgressStore(join(tempDir(), 'p.json'));
     await store.save({ version: 1, exercises: {} });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(store.path, '{"version": 2, "exercises": {}}');

@@ -1,8 +1,7 @@
 /** The actions on lab processes: which process to kill, the record of started labs (what counts as a lab: run/lab-pids.test.ts). */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../support/temp-dir.js';
 import { actionSchema, describeAction } from '../../../lab/exercises/action-schema.js';
 import { leaderProcess, readStartedLabs, startedLabsPath, stopLabLine, writeStartedLabs } from '../../../lab/exercises/lab-processes.js';
 import type { LabProcessRecord, LeaderRecord } from '../../../lab/run/presence.js';
@@ -46,14 +45,10 @@ describe('leaderProcess', () => {
 });
 
 describe('started labs record', () => {
-  let dir: string | undefined;
-  afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir('lab-started-');
 
   it('round-trips, and a missing or torn file names no process', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-started-'));
-    const path = startedLabsPath(dir);
+    const path = startedLabsPath(tempDir());
     expect(await readStartedLabs(path)).toEqual([]);
     const lab = { pid: 42, host: 'laptop', startedAt: '2025-01-01T00:00:00Z', trace: '/s/trace/standby.jsonl', log: '/s/exercises/standby-lab.log' };
     await writeStartedLabs(path, [lab]);

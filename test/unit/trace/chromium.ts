@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,4 +29,20 @@ export async function openReport(browser: Browser, file: string): Promise<{ page
   await page.goto(`file://${file}`);
   await page.waitForFunction(() => document.body.dataset.mermaid !== undefined, undefined, { timeout: 30_000 });
   return { page, errors };
+}
+
+/**
+ * For one describe block: before its tests, writes the report (`html()`) into OUT as `name` and
+ * launches Chromium; after them, closes it. `open()` opens the report in a fresh page.
+ */
+export function reportInChromium(name: string, html: () => Promise<string>): { open: () => Promise<{ page: Page; errors: string[] }> } {
+  let browser: Browser | undefined;
+  let file = '';
+  beforeAll(async () => {
+    ({ browser, file } = await launchWithReport(name, await html()));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return { open: () => openReport(browser!, file) };
 }

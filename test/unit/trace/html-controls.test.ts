@@ -4,11 +4,11 @@
 // moving the slider changes the state shown, the filters hide timeline and waterfall rows.
 // Screenshots go to .lab/test-output/ for a person to look at.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { toHtml } from '../../../lab/trace/export/html.js';
 import { stateTimeline } from '../../../lab/trace/object-states.js';
-import { HAS_CHROMIUM, launchWithReport, openReport, OUT } from './chromium.js';
+import { HAS_CHROMIUM, OUT, reportInChromium } from './chromium.js';
 import { scaleTrace } from './story-traces.js';
 
 async function moveSlider(page: Page, tMs: number): Promise<string> {
@@ -25,19 +25,10 @@ const visible = (page: Page, selector: string) => page.locator(`${selector}:not(
 describe.skipIf(!HAS_CHROMIUM)('the HTML report\'s slider and filters in Chromium at 1280 px', () => {
   const entries = scaleTrace('lab', 2, 4);
   const timeline = stateTimeline(entries);
-  let browser: Browser;
-  let file: string;
-
-  beforeAll(async () => {
-    ({ browser, file } = await launchWithReport('controls-report.html', await toHtml(entries, { title: 'scale 2 → 4 (synthetic trace)' })));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const report = reportInChromium('controls-report.html', () => toHtml(entries, { title: 'scale 2 → 4 (synthetic trace)' }));
 
   it('the slider shows the state of every object at the chosen moment; the filters hide rows', async () => {
-    const { page, errors } = await openReport(browser, file);
+    const { page, errors } = await report.open();
 
     // Opens at the end: the scale-up is done.
     expect(await page.locator('#moment-summary').textContent()).toBe(`At +${timeline.endMs} ms: 1 Deployment(s), 1 ReplicaSet(s), 4 pod(s) (4 Running).`);

@@ -4,29 +4,19 @@
 // errors, its text is at least 12 px, every step opens onto its timeline rows, and the waterfall
 // has one bar row per pod. Screenshots go to .lab/test-output/ for a person to look at.
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TIMELINE_OPEN_MAX, toHtml } from '../../../lab/trace/export/html.js';
 import { podWaterfall } from '../../../lab/trace/waterfall.js';
-import { HAS_CHROMIUM, launchWithReport, openReport, OUT } from './chromium.js';
+import { HAS_CHROMIUM, OUT, reportInChromium } from './chromium.js';
 import { rollingUpdateTrace, scaleTrace } from './story-traces.js';
 
 describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
   const entries = rollingUpdateTrace('lab');
   const pods = podWaterfall(entries);
-  let browser: Browser;
-  let file: string;
-
-  beforeAll(async () => {
-    ({ browser, file } = await launchWithReport('story-report.html', await toHtml(entries, { title: 'rolling update (synthetic trace)' })));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const report = reportInChromium('story-report.html', () => toHtml(entries, { title: 'rolling update (synthetic trace)' }));
 
   it('shows the story first, readable, every step expanding onto its rows; one waterfall row per pod', async () => {
-    const { page, errors } = await openReport(browser, file);
+    const { page, errors } = await report.open();
     expect(await page.evaluate(() => document.body.dataset.mermaid)).toBe('rendered');
 
     const firstHeading = await page.locator('h2').first().textContent();
@@ -74,20 +64,11 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
 
 describe.skipIf(!HAS_CHROMIUM)('a large report (a 100-pod scale-up) in Chromium', () => {
   const entries = scaleTrace('lab', 3, 100);
-  let browser: Browser;
-  let file: string;
-
-  beforeAll(async () => {
-    ({ browser, file } = await launchWithReport('large-report.html', await toHtml(entries, { title: 'scale-up to 100 (synthetic trace)' })));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const report = reportInChromium('large-report.html', () => toHtml(entries, { title: 'scale-up to 100 (synthetic trace)' }));
 
   it('starts with the timeline closed (not laid out), and its rows still serve the steps and the filters', async () => {
     expect(entries.length).toBeGreaterThan(TIMELINE_OPEN_MAX);
-    const { page, errors } = await openReport(browser, file);
+    const { page, errors } = await report.open();
     expect(await page.locator('#timeline-section').getAttribute('open')).toBeNull();
     expect(await page.locator('#timeline tbody tr').count()).toBe(entries.length);
     // A step copies its rows out of the closed timeline.
