@@ -2,7 +2,7 @@
 import type { Action } from './action-schema.js';
 import { isTerminating, nodeNameOf, podPhase, valueAt, type KubeObject } from './snapshot.js';
 
-type KubectlAction = Exclude<Action, { type: 'sleep' | 'builtinControllers' | 'killContainer' | 'startLab' | 'killLeader' | 'stopLab' }>;
+type KubectlAction = Exclude<Action, { type: 'sleep' | 'builtinControllers' | 'killContainer' | 'startLab' | 'killLeader' | 'stopLab' | 'addSimulatedNodes' | 'removeSimulatedNodes' }>;
 
 function hasNamespaceFlag(args: readonly string[]): boolean {
   return args.some((a) => a === '-n' || a.startsWith('--namespace') || a === '-A' || a === '--all-namespaces');

@@ -10,6 +10,7 @@ import { LAB_NAMESPACE } from '../run/components.js';
 import { leaseNameField } from './checks/types.js';
 
 const name = z.string().min(1);
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('apply'), manifest: z.string().min(1) }).strict(),
@@ -48,8 +49,23 @@ export const actionSchema = z.discriminatedUnion('type', [
     .strict(),
   z.object({ type: z.literal('sleep'), seconds: z.number().positive().max(600) }).strict(),
   z.object({ type: z.literal('builtinControllers'), enabled: z.boolean() }).strict(),
-  /** A second `lab run`, detached, tracing to <state>/trace/standby.jsonl; done once each component leads or waits as a standby. */
-  z.object({ type: z.literal('startLab'), timeoutSeconds: z.number().int().positive().default(120) }).strict(),
+  /**
+   * A second `lab run`, detached, tracing to <state>/trace/standby.jsonl; done once each component
+   * leads or waits as a standby. With `scheduler`: only a scheduler, serving `name` with the
+   * plugins of `file` (as a learner's second terminal would run it), tracing to
+   * <state>/trace/scheduler-<name>.jsonl; done once it leads its Lease.
+   */
+  z
+    .object({
+      type: z.literal('startLab'),
+      timeoutSeconds: z.number().int().positive().default(120),
+      scheduler: z.object({ file: name, name: z.string().regex(DNS_LABEL, 'a scheduler name is a DNS label (lowercase letters, digits, -)') }).strict().optional(),
+    })
+    .strict(),
+  /** `lab nodes add --simulated count` (kwok): nodes without a kubelet, round-robin over `zones`. */
+  z.object({ type: z.literal('addSimulatedNodes'), count: z.number().int().positive().max(1000), zones: z.array(name).optional() }).strict(),
+  /** `lab nodes remove --simulated all`, with the pods bound to them. */
+  z.object({ type: z.literal('removeSimulatedNodes') }).strict(),
   /** Signal the lab process on this host that holds the Lease (found through the presence records). */
   z.object({ type: z.literal('killLeader'), lease: leaseNameField, signal: z.enum(['SIGKILL', 'SIGTERM']).default('SIGKILL') }).strict(),
   /** Stop every lab the exercises started (SIGTERM, so it releases its Leases; SIGKILL after timeoutSeconds). */
@@ -60,7 +76,7 @@ export type Action = z.infer<typeof actionSchema>;
 export type ActionType = Action['type'];
 export const ACTION_TYPES: readonly ActionType[] = [
   'apply', 'kubectl', 'delete', 'scale', 'killContainer', 'cordon', 'uncordon', 'taint', 'untaint', 'labelNode', 'wait', 'sleep', 'builtinControllers',
-  'startLab', 'killLeader', 'stopLab',
+  'startLab', 'killLeader', 'stopLab', 'addSimulatedNodes', 'removeSimulatedNodes',
 ];
 
 /** The command line an action stands for, shown to the learner before it runs. */
@@ -94,7 +110,13 @@ export function describeAction(action: Action, namespace: string): string {
     case 'builtinControllers':
       return `npx lab controllers builtin ${action.enabled ? 'on' : 'off'}`;
     case 'startLab':
-      return 'npx lab run --trace <state>/trace/standby.jsonl  (a second lab, in the background; its output goes to <state>/exercises/standby-lab.log)';
+      return action.scheduler
+        ? `npx lab run --only scheduler --scheduler ${action.scheduler.file} --scheduler-name ${action.scheduler.name} --trace <state>/trace/scheduler-${action.scheduler.name}.jsonl &  (in the background; its output goes to <state>/exercises/scheduler-${action.scheduler.name}.log)`
+        : 'npx lab run --trace <state>/trace/standby.jsonl  (a second lab, in the background; its output goes to <state>/exercises/standby-lab.log)';
+    case 'addSimulatedNodes':
+      return `npx lab nodes add --simulated ${action.count}${action.zones?.length ? ` --zones ${action.zones.join(',')}` : ''}`;
+    case 'removeSimulatedNodes':
+      return 'npx lab nodes remove --simulated all';
     case 'killLeader':
       return `kill -${action.signal.replace(/^SIG/, '')} <pid of the lab process holding Lease ${LAB_NAMESPACE}/${action.lease}>  (npx lab status lists it)`;
     case 'stopLab':

@@ -10,6 +10,7 @@ import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { describeAction, type Action } from './action-schema.js';
 import { kubectlArgsFor, containerToKill } from './action-args.js';
 import { killLeader, startLab, stopLab } from './lab-actions.js';
+import { ensureSimulatedNodes, removeAllSimulatedNodes } from './node-actions.js';
 import type { ActionOutcome, ActionRunner } from './ports.js';
 import type { KubeObject } from './snapshot.js';
 
@@ -39,6 +40,10 @@ export class KubectlActionRunner implements ActionRunner {
           return await killLeader(action, command);
         case 'stopLab':
           return await stopLab(action, command);
+        case 'addSimulatedNodes':
+          return await ensureSimulatedNodes(action, command);
+        case 'removeSimulatedNodes':
+          return await removeAllSimulatedNodes(command);
         case 'apply':
           return await runKubectl(command, kubectlArgsFor(action, namespace), action.manifest);
         default:

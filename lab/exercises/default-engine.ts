@@ -6,8 +6,8 @@ import { DirectoryCatalog } from './catalog.js';
 import { ExerciseEngine } from './engine.js';
 import { KubectlCluster } from './kube-cluster.js';
 import { FileProgressStore, progressPath } from './progress.js';
-import { currentTracePath, standbyTracePath } from '../trace/files.js';
-import { JsonlTraceSource } from './trace-source.js';
+import { currentTracePath, standbyTracePath, traceDir } from '../trace/files.js';
+import { JsonlTraceSource, schedulerTracesIn } from './trace-source.js';
 
 export function exercisesDirectory(): string {
   return join(REPO_ROOT, 'exercises');
@@ -18,7 +18,7 @@ export function createDefaultEngine(): ExerciseEngine {
   return new ExerciseEngine({
     catalog: new DirectoryCatalog(exercisesDirectory(), REPO_ROOT),
     cluster: new KubectlCluster(),
-    trace: new JsonlTraceSource(currentTracePath(state), standbyTracePath(state)),
+    trace: new JsonlTraceSource(currentTracePath(state), standbyTracePath(state)).alsoReading(() => schedulerTracesIn(traceDir(state))),
     actions: new KubectlActionRunner(),
     progress: new FileProgressStore(progressPath(state)),
   });

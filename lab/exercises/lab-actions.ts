@@ -7,10 +7,10 @@
  * exercises' trace source reads both files as one timeline.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT, adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { readLabActivity } from '../run/presence.js';
@@ -19,9 +19,9 @@ import { isLabCommandLine, runsLab, stopPids, waitForExit } from '../run/lab-pid
 import { LAB_COMPONENTS } from '../trace/schema.js';
 import type { Action } from './action-schema.js';
 import { electionRoles, shortIdentity } from './checks/lease-history.js';
-import { leaderProcess, readStartedLabs, stopLabLine, standbyLogPath, startedLabsPath, writeStartedLabs, type StartedLab } from './lab-processes.js';
+import { leaderProcess, readStartedLabs, sameRole, schedulerLogPath, stopLabLine, standbyLogPath, startedLabsPath, writeStartedLabs, type StartedLab } from './lab-processes.js';
 import type { ActionOutcome } from './ports.js';
-import { standbyTracePath } from '../trace/files.js';
+import { schedulerTracePath, standbyTracePath } from '../trace/files.js';
 import { entriesFromJsonl } from './trace-source.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -46,38 +46,47 @@ export async function startLab(action: Extract<Action, { type: 'startLab' }>, co
   const state = stateDir();
   const recordPath = startedLabsPath(state);
   const host = hostname();
+  const schedulerName = action.scheduler?.name;
   const started: StartedLab[] = [];
   for (const lab of await readStartedLabs(recordPath)) if (lab.host !== host || runsLab(lab.pid)) started.push(lab);
-  const running = started.find((lab) => lab.host === host);
+  const running = sameRole(started, host, schedulerName);
   if (running) {
-    return { command, ok: true, output: `a lab started by the exercises already runs: pid ${running.pid} since ${running.startedAt}, tracing to ${running.trace} (npx lab exercise reset stops it)` };
+    return { command, ok: true, output: `a lab started by the exercises already runs ${schedulerName ? `scheduler ${schedulerName}` : 'as the second lab'}: pid ${running.pid} since ${running.startedAt}, tracing to ${running.trace} (npx lab exercise reset stops it)` };
+  }
+  if (action.scheduler && !existsSync(resolve(REPO_ROOT, action.scheduler.file))) {
+    return { command, ok: false, badInput: true, output: `scheduler file ${action.scheduler.file} does not exist (paths are relative to ${REPO_ROOT})\n  fix: name a file such as examples/schedulers/spread.ts` };
   }
 
-  const trace = standbyTracePath(state);
-  const log = standbyLogPath(state);
+  const trace = schedulerName ? schedulerTracePath(schedulerName, state) : standbyTracePath(state);
+  const log = schedulerName ? schedulerLogPath(state, schedulerName) : standbyLogPath(state);
+  const args = action.scheduler
+    ? ['run', '--only', 'scheduler', '--scheduler', action.scheduler.file, '--scheduler-name', action.scheduler.name, '--trace', trace]
+    : ['run', '--trace', trace];
+  // What must have led or stood by before it counts as started.
+  const components = schedulerName ? ['scheduler'] : [...LAB_COMPONENTS];
   mkdirSync(dirname(trace), { recursive: true });
   mkdirSync(dirname(log), { recursive: true });
   const out = openSync(log, 'a');
   const startedAt = new Date();
   // Detached, output to a file: it outlives `npx lab exercise do` as a second terminal would.
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), 'run', '--trace', trace], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   let exit: string | undefined;
   child.on('exit', (code, killedBy) => (exit = killedBy ?? `exit code ${code}`));
   child.on('error', (error) => (exit = error.message));
   child.unref();
   if (child.pid === undefined) return { command, ok: false, output: `could not start the lab: ${exit ?? 'no pid'}` };
-  const lab: StartedLab = { pid: child.pid, host, startedAt: startedAt.toISOString(), trace, log };
+  const lab: StartedLab = { pid: child.pid, host, startedAt: startedAt.toISOString(), trace, log, ...(schedulerName ? { schedulerName } : {}) };
   await writeStartedLabs(recordPath, [...started, lab]);
 
   const deadline = Date.now() + action.timeoutSeconds * 1000;
   for (;;) {
     const text = await readFile(trace, 'utf8').catch(() => '');
     const roles = electionRoles(entriesFromJsonl(text, startedAt));
-    if (LAB_COMPONENTS.every((c) => roles.has(c))) {
-      const lines = LAB_COMPONENTS.map((c) => {
+    if (components.every((c) => roles.has(c))) {
+      const lines = components.map((c) => {
         const r = roles.get(c)!;
-        return `  ${c}: ${r.role === 'leading' ? 'leading (nobody else led)' : `standby, ${shortIdentity(r.holder)} leads`}`;
+        return `  ${c}${schedulerName ? ` (${schedulerName})` : ''}: ${r.role === 'leading' ? 'leading (nobody else led)' : `standby, ${shortIdentity(r.holder)} leads`}`;
       });
       return { command: `${command} → pid ${lab.pid}`, ok: true, output: [`lab run started: pid ${lab.pid} on ${host}, trace ${trace}, output ${log}`, ...lines].join('\n') };
     }

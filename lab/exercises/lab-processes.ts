@@ -44,6 +44,8 @@ export interface StartedLab {
   startedAt: string;
   trace: string;
   log: string;
+  /** The spec.schedulerName of a scheduler-only lab; absent for a whole second lab (the standby). */
+  schedulerName?: string;
 }
 
 export function startedLabsPath(stateDirectory: string): string {
@@ -52,6 +54,15 @@ export function startedLabsPath(stateDirectory: string): string {
 
 export function standbyLogPath(stateDirectory: string): string {
   return join(stateDirectory, 'exercises', 'standby-lab.log');
+}
+
+export function schedulerLogPath(stateDirectory: string, schedulerName: string): string {
+  return join(stateDirectory, 'exercises', `scheduler-${schedulerName}.log`);
+}
+
+/** Pure: the started lab on this host that already plays this role (the standby, or the scheduler of that name). */
+export function sameRole(labs: readonly StartedLab[], host: string, schedulerName: string | undefined): StartedLab | undefined {
+  return labs.find((lab) => lab.host === host && lab.schedulerName === schedulerName);
 }
 
 export async function readStartedLabs(path: string): Promise<StartedLab[]> {

@@ -23,6 +23,10 @@ export function currentTracePath(stateDirectory: string = stateDir()): string {
 export function standbyTracePath(stateDirectory: string = stateDir()): string {
   return join(traceDir(stateDirectory), 'standby.jsonl');
 }
+/** Where a scheduler-only lab an exercise started (serving `schedulerName`) writes its trace. */
+export function schedulerTracePath(schedulerName: string, stateDirectory: string = stateDir()): string {
+  return join(traceDir(stateDirectory), `scheduler-${schedulerName}.jsonl`);
+}
 export function defaultReportPath(): string {
   return join(traceDir(), 'report.html');
 }

@@ -15,12 +15,16 @@ export const podSpreadSchema = z
     ...checkBase,
     ...objectFilterFields,
     topologyKey: z.string().min(1),
-    maxSkew: z.number().int().nonnegative(),
+    /** Left out: any skew (a check on how many domains are used only, e.g. bin-packing). */
+    maxSkew: z.number().int().nonnegative().optional(),
     /** At least this many domains must hold a pod. */
     minDomains: z.number().int().positive().default(1),
+    /** At most this many domains may hold a pod (packed, not spread). */
+    maxDomains: z.number().int().positive().optional(),
     minPods: z.number().int().positive().default(1),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.maxDomains === undefined || c.maxDomains >= c.minDomains, { message: 'maxDomains must be at least minDomains' });
 
 export type PodSpreadCheck = z.infer<typeof podSpreadSchema>;
 
@@ -44,15 +48,27 @@ export function podsPerDomain(check: PodSpreadCheck, snapshot: Snapshot): { perD
 }
 
 export function evaluatePodSpread(check: PodSpreadCheck, snapshot: Snapshot): CheckResult {
-  const expected = `at least ${check.minPods} pod(s) (${describeFilter(check)}) over at least ${check.minDomains} ${check.topologyKey} domain(s), skew at most ${check.maxSkew}`;
+  const domains = check.maxDomains === undefined ? `at least ${check.minDomains}` : check.maxDomains === check.minDomains ? `exactly ${check.minDomains}` : `${check.minDomains} to ${check.maxDomains}`;
+  const expected = `at least ${check.minPods} pod(s) (${describeFilter(check)}) over ${domains} ${check.topologyKey} domain(s)${check.maxSkew === undefined ? '' : `, skew at most ${check.maxSkew}`}`;
   const { perDomain, unplaced } = podsPerDomain(check, snapshot);
   const counts = [...perDomain.values()];
   const placed = counts.reduce((a, b) => a + b, 0);
   const skew = counts.length ? Math.max(...counts) - Math.min(...counts) : 0;
   const used = counts.filter((n) => n > 0).length;
-  const layout = [...perDomain.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => `${d}: ${n}`).join(', ');
   const saw = perDomain.size === 0
     ? `no node has the label ${check.topologyKey}`
-    : `${layout} (skew ${skew})${unplaced.length ? `; not on a labelled node: ${unplaced.slice(0, 4).join(', ')}` : ''}`;
-  return { pass: perDomain.size > 0 && unplaced.length === 0 && placed >= check.minPods && used >= check.minDomains && skew <= check.maxSkew, expected, saw };
+    : `${describeLayout(perDomain)} (${used} used, skew ${skew})${unplaced.length ? `; not on a labelled node: ${unplaced.slice(0, 4).join(', ')}` : ''}`;
+  const pass = perDomain.size > 0 && unplaced.length === 0 && placed >= check.minPods && used >= check.minDomains &&
+    (check.maxDomains === undefined || used <= check.maxDomains) && (check.maxSkew === undefined || skew <= check.maxSkew);
+  return { pass, expected, saw };
+}
+
+/** Pure: "a: 2, b: 1" for a few domains; with many (hostnames over 100 nodes), the used ones and a count of the empty. */
+export function describeLayout(perDomain: ReadonlyMap<string, number>, maxListed = 12): string {
+  const sorted = [...perDomain.entries()].sort(([a], [b]) => a.localeCompare(b));
+  if (sorted.length <= maxListed) return sorted.map(([d, n]) => `${d}: ${n}`).join(', ');
+  const used = sorted.filter(([, n]) => n > 0).sort(([, a], [, b]) => b - a);
+  const listed = used.slice(0, maxListed).map(([d, n]) => `${d}: ${n}`);
+  const more = used.length - listed.length;
+  return `${listed.join(', ')}${more > 0 ? `, +${more} more used` : ''}; ${sorted.length - used.length} empty`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, evaluateCheck } from '../../../lab/exercises/checks/index.js';
+import { describeLayout } from '../../../lab/exercises/checks/pod-spread.js';
 import type { KubeObject } from '../../../lab/exercises/snapshot.js';
 import { entry, NS, pod, snapshot } from './fixtures.js';
 
@@ -250,12 +251,12 @@ describe('podSpread', () => {
   const spec = { kind: 'podSpread', selector: 'app=web', topologyKey: 'zone', maxSkew: 1, minDomains: 2, minPods: 4 };
   const on = (...where: string[]) => where.map((n, i) => pod(`web-${i}`, { node: n }));
   it.each([
-    ['2/2 over two zones', on('w1', 'w1', 'w2', 'w3'), true, 'a: 2, b: 2 (skew 0)'],
-    ['3/1 is skew 2', on('w1', 'w1', 'w1', 'w2'), false, 'a: 3, b: 1 (skew 2)'],
-    ['all in one zone: the empty zone counts 0', on('w2', 'w3', 'w2', 'w3'), false, 'a: 0, b: 4 (skew 4)'],
-    ['a pod on a node without the label is not spread', on('w1', 'w2', 'w1', 'cp'), false, 'a: 2, b: 1 (skew 1); not on a labelled node: web-3'],
-    ['a pod not bound yet', [...on('w1', 'w2', 'w1'), pod('web-9')], false, 'a: 2, b: 1 (skew 1); not on a labelled node: web-9'],
-    ['too few pods', on('w1', 'w2'), false, 'a: 1, b: 1 (skew 0)'],
+    ['2/2 over two zones', on('w1', 'w1', 'w2', 'w3'), true, 'a: 2, b: 2 (2 used, skew 0)'],
+    ['3/1 is skew 2', on('w1', 'w1', 'w1', 'w2'), false, 'a: 3, b: 1 (2 used, skew 2)'],
+    ['all in one zone: the empty zone counts 0', on('w2', 'w3', 'w2', 'w3'), false, 'a: 0, b: 4 (1 used, skew 4)'],
+    ['a pod on a node without the label is not spread', on('w1', 'w2', 'w1', 'cp'), false, 'a: 2, b: 1 (2 used, skew 1); not on a labelled node: web-3'],
+    ['a pod not bound yet', [...on('w1', 'w2', 'w1'), pod('web-9')], false, 'a: 2, b: 1 (2 used, skew 1); not on a labelled node: web-9'],
+    ['too few pods', on('w1', 'w2'), false, 'a: 1, b: 1 (2 used, skew 0)'],
   ])('%s', (_label, pods, pass, saw) => {
     const r = run(spec, snapshot({ Node: nodes, Pod: pods }));
     expect(r.saw).toBe(saw);
@@ -265,9 +266,23 @@ describe('podSpread', () => {
     const r = run(spec, snapshot({ Node: [node('cp')], Pod: on('cp', 'cp', 'cp', 'cp') }));
     expect(r).toMatchObject({ pass: false, saw: 'no node has the label zone' });
   });
+  it('maxDomains: packed onto few domains passes, spread over more fails; maxSkew may be left out', () => {
+    const packed = { kind: 'podSpread', selector: 'app=web', topologyKey: 'zone', minPods: 4, maxDomains: 1 };
+    expect(run(packed, snapshot({ Node: nodes, Pod: on('w2', 'w3', 'w2', 'w3') }))).toMatchObject({ pass: true, saw: 'a: 0, b: 4 (1 used, skew 4)', expected: 'at least 4 pod(s) (selector app=web) over exactly 1 zone domain(s)' });
+    expect(run(packed, snapshot({ Node: nodes, Pod: on('w1', 'w2', 'w2', 'w3') })).pass).toBe(false);
+    expect(run({ ...packed, maxDomains: 2 }, snapshot({ Node: nodes, Pod: on('w1', 'w2', 'w2', 'w3') })).expected).toMatch(/over 1 to 2 zone domain/);
+  });
+  it('refuses maxDomains below minDomains', () => {
+    expect(checkSchema.safeParse({ kind: 'podSpread', topologyKey: 'zone', minDomains: 3, maxDomains: 2 }).success).toBe(false);
+  });
+  it('describes a layout over many domains by the used ones and a count of the empty', () => {
+    const perDomain = new Map(Array.from({ length: 100 }, (_, i) => [`kwok-node-${String(i).padStart(4, '0')}`, i < 2 ? 100 - i * 60 : 0] as [string, number]));
+    expect(describeLayout(perDomain)).toBe('kwok-node-0000: 100, kwok-node-0001: 40; 98 empty');
+    expect(describeLayout(new Map(Array.from({ length: 20 }, (_, i) => [`n${String(i).padStart(2, '0')}`, 1] as [string, number])), 3)).toBe('n00: 1, n01: 1, n02: 1, +17 more used; 0 empty');
+  });
   it('terminating pods and pods of other apps do not count', () => {
     const pods = [...on('w1', 'w2', 'w1', 'w2'), pod('old', { node: 'w1', labels: { app: 'web' }, terminating: true }), pod('other', { node: 'w1', labels: { app: 'db' } })];
-    expect(run(spec, snapshot({ Node: nodes, Pod: pods })).saw).toBe('a: 2, b: 2 (skew 0)');
+    expect(run(spec, snapshot({ Node: nodes, Pod: pods })).saw).toBe('a: 2, b: 2 (2 used, skew 0)');
   });
 });
 
