@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempLabDirs } from './registry-temp-dirs.js';
 import { AUDIT_DIR_IN_NODE, hostSourceOf, syncKubeconfigFromKind } from '../../../lab/cluster/checkout-sync.js';
 
 describe('hostSourceOf (docker inspect .Mounts)', () => {
@@ -26,28 +26,17 @@ describe('hostSourceOf (docker inspect .Mounts)', () => {
 });
 
 describe('syncKubeconfigFromKind (with a stand-in kind binary)', () => {
-  let dir: string;
-  const saved = process.env.LAB_CACHE_DIR;
-  const kubeconfig = () => join(dir, 'state', 'kubeconfig');
+  const dir = useTempLabDirs('lab-sync-');
+  const kubeconfig = () => join(dir(), 'state', 'kubeconfig');
   const fakeKind = (script: string) => {
-    mkdirSync(join(dir, 'cache', 'bin'), { recursive: true });
-    const path = join(dir, 'cache', 'bin', 'kind');
+    mkdirSync(join(dir(), 'cache', 'bin'), { recursive: true });
+    const path = join(dir(), 'cache', 'bin', 'kind');
     writeFileSync(path, `#!/bin/sh\n${script}\n`);
     chmodSync(path, 0o755);
   };
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lab-sync-'));
-    process.env.LAB_CACHE_DIR = join(dir, 'cache');
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.LAB_CACHE_DIR;
-    else process.env.LAB_CACHE_DIR = saved;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('replaces a stale kubeconfig with the one kind gives, readable by its owner only', async () => {
-    mkdirSync(join(dir, 'state'));
+    mkdirSync(join(dir(), 'state'));
     writeFileSync(kubeconfig(), 'apiVersion: v1\nclusters: [{cluster: {server: https://127.0.0.1:37777}}]\n');
     fakeKind('[ "$1 $2 $3 $4" = "get kubeconfig --name lab" ] || exit 3; echo "apiVersion: v1"; echo "server: https://127.0.0.1:40001"');
     expect(await syncKubeconfigFromKind('lab', kubeconfig())).toBe('written');
@@ -57,7 +46,7 @@ describe('syncKubeconfigFromKind (with a stand-in kind binary)', () => {
   });
 
   it('leaves the file as it was when kind cannot give a kubeconfig (control plane stopped)', async () => {
-    mkdirSync(join(dir, 'state'));
+    mkdirSync(join(dir(), 'state'));
     writeFileSync(kubeconfig(), 'old\n');
     fakeKind('echo "ERROR: could not locate any control plane nodes" >&2; exit 1');
     expect(await syncKubeconfigFromKind('lab', kubeconfig())).toBe('unavailable');
