@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
 import { LabError } from '../base/errors.js';
+import { pollUntil } from '../base/poll.js';
 import type { Progress } from '../base/progress.js';
 import { kubectl } from './kubectl.js';
 import { controlPlaneContainer, execInNode } from './nodes.js';
@@ -116,17 +117,17 @@ export async function setBuiltinControllers(
   const write = await execInNode(node, ['sh', '-c', `cat > /etc/kubernetes/kcm.yaml.lab && mv /etc/kubernetes/kcm.yaml.lab ${MANIFEST}`], { input: text });
   if (write.exitCode !== 0) throw new LabError(`writing ${MANIFEST} failed: ${write.stderr.trim()}`);
 
-  const wait = async (update: (s: string) => void) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const flag = await runningFlag(node);
-      const { holder } = await leaseHolder();
-      if (flag === after && holder && holder !== holderBefore) return holder;
-      update(flag === after ? 'restarted; waiting for it to take the kube-controller-manager lease' : 'waiting for the kubelet to restart kube-controller-manager');
-      if (Date.now() > deadline) throw new LabError('kube-controller-manager did not come back with the new flag in time', '`npx lab status`; the manifest is at ' + MANIFEST);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  };
+  const wait = (update: (s: string) => void) =>
+    pollUntil(
+      async () => {
+        const flag = await runningFlag(node);
+        const { holder } = await leaseHolder();
+        if (flag === after && holder && holder !== holderBefore) return holder;
+        update(flag === after ? 'restarted; waiting for it to take the kube-controller-manager lease' : 'waiting for the kubelet to restart kube-controller-manager');
+        return undefined;
+      },
+      { timeoutMs, intervalMs: 1000, timedOut: () => new LabError('kube-controller-manager did not come back with the new flag in time', '`npx lab status`; the manifest is at ' + MANIFEST) },
+    );
   const holder = progress
     ? await progress.step(`built-in deployment and replicaset controllers ${enabled ? 'on' : 'off'}`, wait)
     : await wait(() => undefined);

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { rmSync } from 'node:fs';
 import { BadInputError, LabError } from '../base/errors.js';
+import { pollUntil } from '../base/poll.js';
 import type { Progress } from '../base/progress.js';
 import { run } from './exec.js';
 import { clusterHealth, type ClusterHealth } from './health.js';
@@ -115,17 +116,18 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
 }
 
 async function waitForReady(update: (s: string) => void, timeoutMs: number): Promise<ClusterHealth> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
+  let problems: string[] = [];
+  const probe = async () => {
     const health = await clusterHealth(CLUSTER_NAME, { syncKubeconfig: false }); // kind create just wrote it
     const ready = health.nodes.filter((n) => n.ready === true).length;
     const line = `${ready}/${health.nodes.length} nodes Ready`;
     if (line !== last) update((last = line));
-    if (health.healthy) return health;
-    if (Date.now() > deadline) throw new LabError(`nodes not Ready after ${timeoutMs / 1000} s:\n  - ${health.problems.join('\n  - ')}`, '`npx lab status` shows the state; `npx lab up --recreate` starts over');
-    await new Promise((r) => setTimeout(r, 2000));
-  }
+    problems = health.problems;
+    return health.healthy ? health : undefined;
+  };
+  const timedOut = () => new LabError(`nodes not Ready after ${timeoutMs / 1000} s:\n  - ${problems.join('\n  - ')}`, '`npx lab status` shows the state; `npx lab up --recreate` starts over');
+  return pollUntil(probe, { timeoutMs, intervalMs: 2000, timedOut });
 }
 
 /** Loads the workload image archives built here (agnhost) into every node; online, the nodes pull instead. */

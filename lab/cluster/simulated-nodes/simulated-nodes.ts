@@ -7,6 +7,7 @@ import { apiReachable } from '../lifecycle.js';
 import { kubectl, kubectlJson } from '../kubectl.js';
 import { buildKwokBinary, KWOK_VERSION } from './binary.js';
 import { BadInputError, LabError } from '../../base/errors.js';
+import { pollUntil } from '../../base/poll.js';
 import type { Progress } from '../../base/progress.js';
 import { kwokConfigYaml } from './kwok-config.js';
 import { ensureKwok, kwokStatus, removeKwok, type KwokStatus } from './kwok-process.js';
@@ -65,14 +66,14 @@ export interface AddResult {
 }
 
 async function waitUntil(what: string, timeoutMs: number, update: (detail: string) => void, check: () => Promise<{ done: boolean; detail: string }>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { done, detail } = await check();
-    update(detail);
-    if (done) return;
-    if (Date.now() > deadline) throw new LabError(`${what}: still not done after ${Math.round(timeoutMs / 1000)} s (${detail})`, 'see `npx lab nodes list` and `npx lab node exec lab-control-plane -- journalctl -u lab-kwok -n 50`');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  let detail = '';
+  const probe = async () => {
+    const result = await check();
+    update((detail = result.detail));
+    return result.done;
+  };
+  const timedOut = () => new LabError(`${what}: still not done after ${Math.round(timeoutMs / 1000)} s (${detail})`, 'see `npx lab nodes list` and `npx lab node exec lab-control-plane -- journalctl -u lab-kwok -n 50`');
+  await pollUntil(probe, { timeoutMs, timedOut });
 }
 
 /**
