@@ -1,8 +1,8 @@
 /** Two labs' trace files read as one timeline: shared taps kept once, ids and times rebased. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../support/temp-dir.js';
 import { mergeTraceFiles, sessionStartMs } from '../../../lab/exercises/trace-merge.js';
 import { entriesFromJsonl, JsonlTraceSource, traceFileFromJsonl } from '../../../lab/exercises/trace-source.js';
 import type { TraceEntry } from '../../../lab/trace/schema.js';
@@ -64,10 +64,7 @@ describe('mergeTraceFiles', () => {
 });
 
 describe('reading trace files', () => {
-  let dir: string | undefined;
-  afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDir('lab-trace-');
 
   it('skips a line torn by a killed writer, and the partial last line', () => {
     const [a, b, c] = [at(T0, 1, 0), at(T0, 2, 1_000), at(T0 + 5_000, 1, 0)];
@@ -87,9 +84,8 @@ describe('reading trace files', () => {
   });
 
   it('JsonlTraceSource reads both files, either may be missing', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lab-trace-'));
-    const current = join(dir, 'current.jsonl');
-    const standby = join(dir, 'standby.jsonl');
+    const current = join(tempDir(), 'current.jsonl');
+    const standby = join(tempDir(), 'standby.jsonl');
     const source = new JsonlTraceSource(current, standby);
     expect(await source.entriesSince(new Date(T0))).toBeUndefined();
     await writeFile(standby, jsonl([at(T0 + 1_000, 1, 0, { tap: 'decision', verb: 'standby' })]));
