@@ -60,8 +60,9 @@ export interface ListerInformers {
 export type VolumeInformers = ReturnType<typeof volumeInformers>;
 
 /** The writes VolumeBinding's PreBind makes, over a CoreV1Api (upstream: PersistentVolumes().Update, PersistentVolumeClaims().Update). */
-export function apiVolumeClient(core: Pick<CoreV1Api, 'replacePersistentVolume' | 'replaceNamespacedPersistentVolumeClaim'>): VolumeClient {
+export function apiVolumeClient(core: Pick<CoreV1Api, 'replacePersistentVolume' | 'replaceNamespacedPersistentVolumeClaim'>, stopping?: AbortSignal): VolumeClient {
   return {
+    stopping,
     updatePersistentVolume: (pv) => core.replacePersistentVolume({ name: pv.metadata?.name ?? '', body: pv }),
     updatePersistentVolumeClaim: (pvc) =>
       core.replaceNamespacedPersistentVolumeClaim({ name: pvc.metadata?.name ?? '', namespace: pvc.metadata?.namespace ?? '', body: pvc }),
@@ -79,8 +80,16 @@ export function createListerInformers(kc: KubeConfig, core: ListerCoreClient, ap
     podDisruptionBudgets: make<V1PodDisruptionBudget>({ name: 'poddisruptionbudgets', path: '/apis/policy/v1/poddisruptionbudgets', list: (s) => policy.listPodDisruptionBudgetForAllNamespaces(s), deserializeAs: 'V1PodDisruptionBudget' }),
   };
   const volumes = volumeInformers(kc, make);
+  // The scheduler stops every informer when it stops; that is also when VolumeBinding's PreBind must stop waiting.
+  const stopping = new AbortController();
+  const claims = volumes.persistentVolumeClaims;
+  const stopClaims = claims.stop.bind(claims);
+  claims.stop = () => {
+    stopping.abort();
+    stopClaims();
+  };
   return {
-    sources: { ...sources, ...volumes, volumeClient: apiVolumeClient(kc.makeApiClient(CoreApi)) },
+    sources: { ...sources, ...volumes, volumeClient: apiVolumeClient(kc.makeApiClient(CoreApi), stopping.signal) },
     all: [...Object.values(sources), ...Object.values(volumes)] as ListerInformers['all'],
     volumes,
   };

@@ -13,6 +13,8 @@ import { freshNamespace, kubectl, kubectlJson, lab, startLabRun, waitFor, type L
 const ns = 'e2e-volume-binding';
 const schedulerName = 'e2e-vol-sched';
 const storageClass = 'e2e-local-wffc';
+/** A WaitForFirstConsumer class whose provisioner never answers: PreBind annotates the claim and waits. */
+const unprovisionedClass = 'e2e-nowhere-wffc';
 const workers = ['lab-worker', 'lab-worker2'];
 const pvName = (i: number) => `e2e-vol-pv-${i}`;
 const hostPath = (i: number) => `/tmp/e2e-vol-${i}`;
@@ -39,8 +41,8 @@ function localPV(i: number, node: string): V1PersistentVolume {
   };
 }
 
-function claim(name: string, storage: string): V1PersistentVolumeClaim {
-  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: ns }, spec: { storageClassName: storageClass, accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } };
+function claim(name: string, storage: string, className = storageClass): V1PersistentVolumeClaim {
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: ns }, spec: { storageClassName: className, accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } };
 }
 
 function podUsing(name: string, claimName: string): V1Pod {
@@ -59,7 +61,7 @@ function podUsing(name: string, claimName: string): V1Pod {
 
 async function cleanupClusterScoped(): Promise<void> {
   await kubectl(['delete', 'pv', pvName(1), pvName(2), pvName(3), '--ignore-not-found', '--wait=false'], { reject: false });
-  await kubectl(['delete', 'storageclass', storageClass, '--ignore-not-found'], { reject: false });
+  await kubectl(['delete', 'storageclass', storageClass, unprovisionedClass, '--ignore-not-found'], { reject: false });
 }
 
 describe('lab-scheduler: VolumeBinding, WaitForFirstConsumer with local PVs', () => {
@@ -74,6 +76,7 @@ describe('lab-scheduler: VolumeBinding, WaitForFirstConsumer with local PVs', ()
     }
     await apply([
       { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: storageClass }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: unprovisionedClass }, provisioner: 'example.com/nowhere', volumeBindingMode: 'WaitForFirstConsumer' },
       ...workers.map((node, i) => localPV(i + 1, node)),
     ]);
     run = await startLabRun(['--only', 'scheduler', '--scheduler-name', schedulerName], ['scheduler']);
@@ -132,5 +135,22 @@ describe('lab-scheduler: VolumeBinding, WaitForFirstConsumer with local PVs', ()
     expect(running.spec?.nodeName).toBe(workers[0]);
     const bound = await kubectlJson<V1PersistentVolumeClaim>(['-n', ns, 'get', 'pvc', 'does-not-exist']);
     expect(bound.spec?.volumeName).toBe(pvName(3));
+  }, 180_000);
+
+  it('dynamic provisioning: PreBind annotates the claim with the chosen node and keeps waiting past the 5 s per-call limit; stopping ends the wait', async () => {
+    await apply([claim('provisioned', '100Mi', unprovisionedClass), podUsing('waits', 'provisioned')]);
+    const selected = await waitFor('selected-node annotation', async () => {
+      const pvc = await kubectlJson<V1PersistentVolumeClaim>(['-n', ns, 'get', 'pvc', 'provisioned']);
+      return pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node'];
+    }, 60_000);
+    expect(workers).toContain(selected);
+    // Still waiting for a provisioner that never comes: no failed binding cycle after twice the per-call limit.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const list = await kubectlJson<List<Event>>(['-n', ns, 'get', 'events']);
+    expect(list.items.filter((e) => e.involvedObject.name === 'waits' && e.reason === 'FailedScheduling')).toEqual([]);
+    const started = Date.now();
+    expect(await run!.stop()).toBe(0);
+    run = undefined;
+    expect(Date.now() - started).toBeLessThan(10_000);
   }, 180_000);
 });

@@ -307,12 +307,13 @@ export const implementsPoint = {
 export type ExtensionPoint = keyof typeof implementsPoint;
 export const EXTENSION_POINTS = Object.keys(implementsPoint) as ExtensionPoint[];
 
-/** Members that are objects holding methods, not methods themselves (upstream's XxxExtensions()). */
-const EXTENSION_OBJECTS: readonly string[] = ['scoreExtensions', 'preFilterExtensions'];
+/** Members that are not methods: objects holding methods (upstream's XxxExtensions()) and PreBind's own time limit. */
+const NON_METHOD_MEMBERS: readonly string[] = ['scoreExtensions', 'preFilterExtensions', 'preBindTimeoutMs'];
 
 /**
  * The members a plugin defines to take part in each extension point. All are methods except
- * `scoreExtensions` (holding normalizeScore) and `preFilterExtensions` (holding addPod/removePod).
+ * `scoreExtensions` (holding normalizeScore), `preFilterExtensions` (holding addPod/removePod)
+ * and `preBindTimeoutMs` (a number).
  */
 export const POINT_MEMBERS: Record<ExtensionPoint, readonly string[]> = {
   preEnqueue: ['preEnqueue'],
@@ -324,10 +325,10 @@ export const POINT_MEMBERS: Record<ExtensionPoint, readonly string[]> = {
   score: ['score', 'scoreExtensions'],
   reserve: ['reserve', 'unreserve'],
   permit: ['permit'],
-  preBind: ['preBind'],
+  preBind: ['preBind', 'preBindTimeoutMs'],
   bind: ['bind'],
   postBind: ['postBind'],
 };
 
 /** Every plugin method name an extension point can call (the extension objects are not here). */
-export const PLUGIN_METHODS: readonly string[] = [...new Set(Object.values(POINT_MEMBERS).flat())].filter((m) => !EXTENSION_OBJECTS.includes(m));
+export const PLUGIN_METHODS: readonly string[] = [...new Set(Object.values(POINT_MEMBERS).flat())].filter((m) => !NON_METHOD_MEMBERS.includes(m));

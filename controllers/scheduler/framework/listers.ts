@@ -47,6 +47,8 @@ export interface ClusterListers {
 export interface VolumeClient {
   updatePersistentVolume(pv: V1PersistentVolume): Promise<V1PersistentVolume>;
   updatePersistentVolumeClaim(pvc: V1PersistentVolumeClaim): Promise<V1PersistentVolumeClaim>;
+  /** Aborted when the scheduler stops, so a PreBind waiting for the PV controller gives up (upstream's cancelled context). */
+  readonly stopping?: AbortSignal;
 }
 
 /** The read side of an informer's store (controllers/shared/informer.ts), or any map of objects. */

@@ -132,6 +132,7 @@ export function createVolumeBinding(args: VolumeBindingArgs = {}, deps: VolumeBi
       const verdict = checkBindings(entry.podVolumes, entry.node, informed);
       if (verdict === 'bound') return success();
       if (verdict !== 'waiting') return errorStatus(`binding volumes: ${verdict.failed}`);
+      if (client.stopping?.aborted) return errorStatus('binding volumes: the scheduler is stopping');
       if (now() >= deadline) return errorStatus(`binding volumes: timed out after ${bindTimeoutMs / 1000} s waiting for the PersistentVolumeClaims to be bound`);
       await sleep(BIND_POLL_MS);
     }

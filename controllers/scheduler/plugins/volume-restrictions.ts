@@ -102,8 +102,9 @@ export const VolumeRestrictions: PreFilterPlugin & FilterPlugin = {
       if (!pvc) return unresolvable(`persistentvolumeclaim "${name}" not found`);
       if (pvc.spec?.accessModes?.includes('ReadWriteOncePod')) rwop.add(name);
     }
-    // Upstream's IsPVCUsedByPods over the snapshot: one count per claim some pod on a node uses.
-    const used = claimsInUse(nodes);
+    // Upstream's IsPVCUsedByPods over the snapshot: one count per claim some pod on a node uses
+    // (walked only for a pod with ReadWriteOncePod claims, so pods without pay nothing).
+    const used = rwop.size > 0 ? claimsInUse(nodes) : new Set<string>();
     const s = new RestrictionsState(rwop, [...rwop].filter((name) => used.has(`${namespace}/${name}`)).length);
     if (!(pod.spec?.volumes ?? []).some(needsRestrictionsCheck) && s.conflictingClaimRefs === 0) return skip();
     state.write(STATE_KEY, s);

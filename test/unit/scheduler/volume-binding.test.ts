@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CycleState } from '../../../controllers/scheduler/framework/cycle-state.js';
 import type { PreBindPlugin } from '../../../controllers/scheduler/framework/interfaces.js';
 import { buildProfile } from '../../../controllers/scheduler/framework/profile.js';
+import { defaultProfile, parseSchedulerConfigText, profileFromConfig } from '../../../controllers/scheduler/config.js';
 import { FrameworkRuntime } from '../../../controllers/scheduler/framework/runtime.js';
 import { createDefaultBinder } from '../../../controllers/scheduler/plugins/default-binder.js';
 import { PrioritySort } from '../../../controllers/scheduler/plugins/priority-sort.js';
@@ -341,6 +342,18 @@ describe('VolumeBinding PreBind (upstream TestBindPodVolumes)', () => {
     expect(c.now()).toBe(3000);
   });
 
+  it('stops waiting when the scheduler stops (upstream: the cancelled context ends the poll)', async () => {
+    const world = new VolumeWorld([unboundPVC], [pvNode1a]);
+    const stopping = new AbortController();
+    const c = clock((n) => {
+      if (n === 3) stopping.abort();
+    });
+    const { plugin, pod, state } = await reserved(world, ['unbound-pvc'], { ...apiFor(world), stopping: stopping.signal }, c);
+    const status = asStatus((await plugin.preBind(state, pod, 'node1')) as Status);
+    expect([status.code, status.message()]).toEqual([E, 'binding volumes: the scheduler is stopping']);
+    expect(c.now()).toBe(3000);
+  });
+
   it('the PV controller dropping the claimRef fails the binding (upstream: ClaimRef got reset)', async () => {
     const world = new VolumeWorld([unboundPVC], [pvNode1a]);
     const c = clock((n) => {
@@ -373,9 +386,13 @@ describe('VolumeBinding PreBind (upstream TestBindPodVolumes)', () => {
     expect(asStatus((await plugin.preBind(state, pod, 'node1')) as Status).message()).toMatch(/no API client/);
   });
 
-  it('declares its own PreBind time limit: bindTimeoutSeconds plus a poll margin', () => {
+  it('declares its own PreBind time limit: bindTimeoutSeconds plus a poll margin, kept by the configured profile', () => {
     expect(createVolumeBinding().preBindTimeoutMs).toBe(602_000);
     expect(createVolumeBinding({ bindTimeoutSeconds: 30 }).preBindTimeoutMs).toBe(32_000);
+    // profileFromConfig shows each plugin through a view of its enabled points: the limit must survive it.
+    const profile = profileFromConfig(parseSchedulerConfigText('pluginConfig: [{ name: VolumeBinding, args: { bindTimeoutSeconds: 30 } }]'), { binder: { bind: async () => {} } });
+    expect(profile.plugins.preBind.map((p) => [p.name, p.preBindTimeoutMs])).toEqual([['VolumeBinding', 32_000]]);
+    expect(defaultProfile({ binder: { bind: async () => {} } }).plugins.preBind[0]!.preBindTimeoutMs).toBe(602_000);
   });
 });
 
