@@ -46,32 +46,19 @@ export function planReplicas(input: PlanInput): ReplicaPlan {
   if (input.rs.metadata?.deletionTimestamp) {
     return { action: 'wait', want, have, reason: `want ${want}, have ${have}, ReplicaSet is being deleted` };
   }
+  if (have === want) return { action: 'none', want, have, reason: `want ${want}, have ${have}, nothing to do` };
+  // Creates and deletes are capped alike: at most `burst` per sync, the rest next time.
+  const diff = Math.abs(want - have);
+  const count = Math.min(diff, burst);
+  const capped = diff > burst ? `, capped at burst ${burst}` : '';
   if (have < want) {
-    const count = Math.min(want - have, burst);
     const batches = slowStartBatches(count);
-    const capped = want - have > burst ? `, capped at burst ${burst}` : '';
-    return {
-      action: 'create',
-      want,
-      have,
-      count,
-      batches,
-      reason: `want ${want}, have ${have}, create ${count}${capped} (batches ${batches.join('+')}, expecting ${count} adds)`,
-    };
+    const reason = `want ${want}, have ${have}, create ${count}${capped} (batches ${batches.join('+')}, expecting ${count} adds)`;
+    return { action: 'create', want, have, count, batches, reason };
   }
-  if (have > want) {
-    const count = Math.min(have - want, burst);
-    const pods = podsToDelete(input.pods, input.relatedPods ?? input.pods, count, input.now);
-    const capped = have - want > burst ? `, capped at burst ${burst}` : '';
-    return {
-      action: 'delete',
-      want,
-      have,
-      pods,
-      reason: `want ${want}, have ${have}, delete ${count}${capped}: ${pods.map((p) => p.metadata?.name).join(', ')} (expecting ${count} deletes)`,
-    };
-  }
-  return { action: 'none', want, have, reason: `want ${want}, have ${have}, nothing to do` };
+  const pods = podsToDelete(input.pods, input.relatedPods ?? input.pods, count, input.now);
+  const reason = `want ${want}, have ${have}, delete ${count}${capped}: ${pods.map((p) => p.metadata?.name).join(', ')} (expecting ${count} deletes)`;
+  return { action: 'delete', want, have, pods, reason };
 }
 
 export interface SlowStartResult {
