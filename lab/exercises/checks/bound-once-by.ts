@@ -9,19 +9,15 @@ import type { Actor, TraceEntry } from '../../trace/schema.js';
 import { isTerminating, nodeNameOf, type Snapshot } from '../snapshot.js';
 import { matchesFilter } from '../selectors.js';
 import { NO_TRACE } from './trace-match.js';
-import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+import { checkObject, objectFilterFields, type CheckResult } from './types.js';
 
 export const SCHEDULER_ACTORS: Record<string, Actor> = { 'lab-scheduler': 'scheduler', 'default-scheduler': 'default-scheduler' };
 
-export const boundOnceBySchema = z
-  .object({
-    kind: z.literal('boundOnceBy'),
-    ...checkBase,
-    scheduler: z.enum(['lab-scheduler', 'default-scheduler']),
-    ...objectFilterFields,
-    minPods: z.number().int().positive().default(1),
-  })
-  .strict();
+export const boundOnceBySchema = checkObject('boundOnceBy', {
+  scheduler: z.enum(['lab-scheduler', 'default-scheduler']),
+  ...objectFilterFields,
+  minPods: z.number().int().positive().default(1),
+});
 
 export type BoundOnceByCheck = z.infer<typeof boundOnceBySchema>;
 

@@ -1,5 +1,6 @@
 /** A number that must be exactly, at least and/or at most something. */
 import { z } from 'zod';
+import { checkObject } from './types.js';
 
 export const boundsFields = {
   equals: z.number().int().nonnegative().optional(),
@@ -25,6 +26,19 @@ export function boundsAreValid(b: Bounds): boolean {
 }
 
 export const BOUNDS_MESSAGE = 'give `equals`, or `min` and/or `max` (with min <= max)';
+
+/** Bounds as a field of their own (e.g. revision's `historyLength: { min: 2 }`). */
+export const boundsSchema = z.object(boundsFields).strict().refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+
+/**
+ * The schema of a check that counts something and compares the count with bounds given at its top
+ * level: `kind`, the fields every check has, its own `fields`, then `equals`/`min`/`max`.
+ */
+export function countCheckSchema<K extends string, F extends z.ZodRawShape>(kind: K, fields: F) {
+  return checkObject(kind, { ...fields, ...boundsFields })
+    // zod cannot see through the generic `fields` that the output has the bounds' fields; it does.
+    .refine((check) => boundsAreValid(check as Bounds), { message: BOUNDS_MESSAGE });
+}
 
 /** `n` may be a bigint (an int64 annotation): <= and >= compare it with number bounds exactly. */
 export function withinBounds(n: number | bigint, b: Bounds): boolean {

@@ -8,17 +8,13 @@ import type { TraceEntry } from '../../trace/schema.js';
 import type { Snapshot } from '../snapshot.js';
 import { matchesFilter } from '../selectors.js';
 import { NO_TRACE } from './trace-match.js';
-import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+import { checkObject, objectFilterFields, type CheckResult } from './types.js';
 
-export const containerRestartedSchema = z
-  .object({
-    kind: z.literal('containerRestarted'),
-    ...checkBase,
-    ...objectFilterFields,
-    container: z.string().min(1),
-    minRestarts: z.number().int().positive().default(1),
-  })
-  .strict();
+export const containerRestartedSchema = checkObject('containerRestarted', {
+  ...objectFilterFields,
+  container: z.string().min(1),
+  minRestarts: z.number().int().positive().default(1),
+});
 
 export type ContainerRestartedCheck = z.infer<typeof containerRestartedSchema>;
 

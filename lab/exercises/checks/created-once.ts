@@ -9,23 +9,17 @@
 import { z } from 'zod';
 import type { TraceEntry } from '../../trace/schema.js';
 import { listNames, type Snapshot } from '../snapshot.js';
-import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
+import { countCheckSchema, describeBounds, withinBounds } from './bounds.js';
 import { shortIdentity, takeoversOf, wallMs } from './lease-history.js';
 import { entryMatches, NO_TRACE } from './trace-match.js';
-import { checkBase, leaseNameField, type CheckResult } from './types.js';
+import { leaseNameField, type CheckResult } from './types.js';
 
-export const createdOnceSchema = z
-  .object({
-    kind: z.literal('createdOnce'),
-    ...checkBase,
-    actor: z.string().min(1),
-    objectKind: z.string().min(1).default('Pod'),
-    namePrefix: z.string().min(1).optional(),
-    ...boundsFields,
-    spansTakeoverOf: leaseNameField.optional(),
-  })
-  .strict()
-  .refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+export const createdOnceSchema = countCheckSchema('createdOnce', {
+  actor: z.string().min(1),
+  objectKind: z.string().min(1).default('Pod'),
+  namePrefix: z.string().min(1).optional(),
+  spansTakeoverOf: leaseNameField.optional(),
+});
 
 export type CreatedOnceCheck = z.infer<typeof createdOnceSchema>;
 

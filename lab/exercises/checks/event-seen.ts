@@ -1,22 +1,18 @@
 /** eventSeen: a core/v1 Event with this reason (and message, object, type, source) exists. */
 import { z } from 'zod';
 import { valueAt, type KubeObject, type Snapshot } from '../snapshot.js';
-import { checkBase, regexField, type CheckResult } from './types.js';
+import { checkObject, regexField, type CheckResult } from './types.js';
 
-export const eventSeenSchema = z
-  .object({
-    kind: z.literal('eventSeen'),
-    ...checkBase,
-    reason: z.string().min(1),
-    message: regexField.optional(),
-    type: z.enum(['Normal', 'Warning']).optional(),
-    involvedKind: z.string().min(1).optional(),
-    involvedNamePrefix: z.string().min(1).optional(),
-    /** Who recorded it (source.component or reportingComponent), as a regular expression. */
-    source: regexField.optional(),
-    min: z.number().int().positive().default(1),
-  })
-  .strict();
+export const eventSeenSchema = checkObject('eventSeen', {
+  reason: z.string().min(1),
+  message: regexField.optional(),
+  type: z.enum(['Normal', 'Warning']).optional(),
+  involvedKind: z.string().min(1).optional(),
+  involvedNamePrefix: z.string().min(1).optional(),
+  /** Who recorded it (source.component or reportingComponent), as a regular expression. */
+  source: regexField.optional(),
+  min: z.number().int().positive().default(1),
+});
 
 export type EventSeenCheck = z.infer<typeof eventSeenSchema>;
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { SNAPSHOT_KINDS, parsePath, valueAt, type Snapshot } from '../snapshot.js';
-import { checkBase, regexField, type CheckResult } from './types.js';
+import { checkObject, regexField, type CheckResult } from './types.js';
 
 const pathField = z.string().refine(
   (path) => {
@@ -18,21 +18,16 @@ const pathField = z.string().refine(
   { message: "not a path (examples: status.readyReplicas, metadata.annotations['a.b/c'], spec.containers[0].image)" },
 );
 
-export const jsonPathSchema = z
-  .object({
-    kind: z.literal('jsonPath'),
-    ...checkBase,
-    resource: z.enum(SNAPSHOT_KINDS),
-    name: z.string().min(1),
-    path: pathField,
-    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
-    matches: regexField.optional(),
-    exists: z.boolean().optional(),
-  })
-  .strict()
-  .refine((c) => [c.equals, c.matches, c.exists].filter((x) => x !== undefined).length === 1, {
-    message: 'give exactly one of `equals`, `matches`, `exists`',
-  });
+export const jsonPathSchema = checkObject('jsonPath', {
+  resource: z.enum(SNAPSHOT_KINDS),
+  name: z.string().min(1),
+  path: pathField,
+  equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  matches: regexField.optional(),
+  exists: z.boolean().optional(),
+}).refine((c) => [c.equals, c.matches, c.exists].filter((x) => x !== undefined).length === 1, {
+  message: 'give exactly one of `equals`, `matches`, `exists`',
+});
 
 export type JsonPathCheck = z.infer<typeof jsonPathSchema>;
 

@@ -8,19 +8,15 @@ import { z } from 'zod';
 import type { Snapshot } from '../snapshot.js';
 import { electionDecisions, lastSignOf, releaseBefore, shortIdentity, takeoversOf, wallMs, type Takeover } from './lease-history.js';
 import { describeEntry, NO_TRACE } from './trace-match.js';
-import { checkBase, leaseNameField, type CheckResult } from './types.js';
+import { checkObject, leaseNameField, type CheckResult } from './types.js';
 import { LAB_NAMESPACE } from '../../run/components.js';
 
-export const leaseTakeoverSchema = z
-  .object({
-    kind: z.literal('leaseTakeover'),
-    ...checkBase,
-    /** A Lease in k8s-flow-lab: deployment-controller, replicaset-controller, scheduler-<schedulerName>. */
-    lease: leaseNameField,
-    minGapSeconds: z.number().nonnegative().default(10),
-    allowRelease: z.boolean().default(false),
-  })
-  .strict();
+export const leaseTakeoverSchema = checkObject('leaseTakeover', {
+  /** A Lease in k8s-flow-lab: deployment-controller, replicaset-controller, scheduler-<schedulerName>. */
+  lease: leaseNameField,
+  minGapSeconds: z.number().nonnegative().default(10),
+  allowRelease: z.boolean().default(false),
+});
 
 export type LeaseTakeoverCheck = z.infer<typeof leaseTakeoverSchema>;
 

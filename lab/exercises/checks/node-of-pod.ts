@@ -5,26 +5,21 @@
 import { z } from 'zod';
 import { isTerminating, nodeNameOf, valueAt, type KubeObject, type Snapshot } from '../snapshot.js';
 import { describeFilter, matchesFilter } from '../selectors.js';
-import { checkBase, objectFilterFields, regexField, type CheckResult } from './types.js';
+import { checkObject, objectFilterFields, regexField, type CheckResult } from './types.js';
 
-export const nodeOfPodSchema = z
-  .object({
-    kind: z.literal('nodeOfPod'),
-    ...checkBase,
-    ...objectFilterFields,
-    nodeLabels: z.record(z.string(), z.string()).optional(),
-    nodeWithoutLabels: z.array(z.string().min(1)).optional(),
-    nodeTaints: z.array(z.string().min(1)).optional(),
-    nodeWithoutTaints: z.array(z.string().min(1)).optional(),
-    nodeName: regexField.optional(),
-    notNodeName: regexField.optional(),
-    minPods: z.number().int().positive().default(1),
-  })
-  .strict()
-  .refine(
-    (c) => [c.nodeLabels, c.nodeWithoutLabels, c.nodeTaints, c.nodeWithoutTaints, c.nodeName, c.notNodeName].some((x) => x !== undefined),
-    { message: 'give at least one node requirement (nodeLabels, nodeWithoutLabels, nodeTaints, nodeWithoutTaints, nodeName, notNodeName)' },
-  );
+export const nodeOfPodSchema = checkObject('nodeOfPod', {
+  ...objectFilterFields,
+  nodeLabels: z.record(z.string(), z.string()).optional(),
+  nodeWithoutLabels: z.array(z.string().min(1)).optional(),
+  nodeTaints: z.array(z.string().min(1)).optional(),
+  nodeWithoutTaints: z.array(z.string().min(1)).optional(),
+  nodeName: regexField.optional(),
+  notNodeName: regexField.optional(),
+  minPods: z.number().int().positive().default(1),
+}).refine(
+  (c) => [c.nodeLabels, c.nodeWithoutLabels, c.nodeTaints, c.nodeWithoutTaints, c.nodeName, c.notNodeName].some((x) => x !== undefined),
+  { message: 'give at least one node requirement (nodeLabels, nodeWithoutLabels, nodeTaints, nodeWithoutTaints, nodeName, notNodeName)' },
+);
 
 export type NodeOfPodCheck = z.infer<typeof nodeOfPodSchema>;
 

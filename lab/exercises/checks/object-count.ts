@@ -2,21 +2,15 @@
 import { z } from 'zod';
 import { SNAPSHOT_KINDS, isTerminating, listNames, type Snapshot } from '../snapshot.js';
 import { describeFilter, matchesFilter } from '../selectors.js';
-import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
-import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+import { countCheckSchema, describeBounds, withinBounds } from './bounds.js';
+import { objectFilterFields, type CheckResult } from './types.js';
 
-export const objectCountSchema = z
-  .object({
-    kind: z.literal('objectCount'),
-    ...checkBase,
-    resource: z.enum(SNAPSHOT_KINDS),
-    ...objectFilterFields,
-    /** Count objects being deleted too (default false: a terminating pod is on its way out). */
-    includeTerminating: z.boolean().default(false),
-    ...boundsFields,
-  })
-  .strict()
-  .refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+export const objectCountSchema = countCheckSchema('objectCount', {
+  resource: z.enum(SNAPSHOT_KINDS),
+  ...objectFilterFields,
+  /** Count objects being deleted too (default false: a terminating pod is on its way out). */
+  includeTerminating: z.boolean().default(false),
+});
 
 export type ObjectCountCheck = z.infer<typeof objectCountSchema>;
 

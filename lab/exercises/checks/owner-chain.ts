@@ -4,16 +4,12 @@
  */
 import { z } from 'zod';
 import { controllerOwner, isTerminating, type KubeObject, type Snapshot } from '../snapshot.js';
-import { checkBase, type CheckResult } from './types.js';
+import { checkObject, type CheckResult } from './types.js';
 
-export const ownerChainSchema = z
-  .object({
-    kind: z.literal('ownerChain'),
-    ...checkBase,
-    deployment: z.string().min(1),
-    minPods: z.number().int().positive().default(1),
-  })
-  .strict();
+export const ownerChainSchema = checkObject('ownerChain', {
+  deployment: z.string().min(1),
+  minPods: z.number().int().positive().default(1),
+});
 
 export type OwnerChainCheck = z.infer<typeof ownerChainSchema>;
 

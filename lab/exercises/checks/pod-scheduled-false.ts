@@ -5,19 +5,15 @@
 import { z } from 'zod';
 import { isTerminating, podConditions, type Snapshot } from '../snapshot.js';
 import { describeFilter, matchesFilter } from '../selectors.js';
-import { checkBase, objectFilterFields, regexField, type CheckResult } from './types.js';
+import { checkObject, objectFilterFields, regexField, type CheckResult } from './types.js';
 
-export const podScheduledFalseSchema = z
-  .object({
-    kind: z.literal('podScheduledFalse'),
-    ...checkBase,
-    ...objectFilterFields,
-    reason: z.string().min(1).default('Unschedulable'),
-    message: regexField.optional(),
-    /** Every selected pod (default: at least one). */
-    all: z.boolean().default(false),
-  })
-  .strict();
+export const podScheduledFalseSchema = checkObject('podScheduledFalse', {
+  ...objectFilterFields,
+  reason: z.string().min(1).default('Unschedulable'),
+  message: regexField.optional(),
+  /** Every selected pod (default: at least one). */
+  all: z.boolean().default(false),
+});
 
 export type PodScheduledFalseCheck = z.infer<typeof podScheduledFalseSchema>;
 

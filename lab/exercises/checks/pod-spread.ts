@@ -7,24 +7,19 @@
 import { z } from 'zod';
 import { isTerminating, nodeNameOf, type Snapshot } from '../snapshot.js';
 import { describeFilter, matchesFilter } from '../selectors.js';
-import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+import { checkObject, objectFilterFields, type CheckResult } from './types.js';
 
-export const podSpreadSchema = z
-  .object({
-    kind: z.literal('podSpread'),
-    ...checkBase,
-    ...objectFilterFields,
-    topologyKey: z.string().min(1),
-    /** Left out: any skew (a check on how many domains are used only, e.g. bin-packing). */
-    maxSkew: z.number().int().nonnegative().optional(),
-    /** At least this many domains must hold a pod. */
-    minDomains: z.number().int().positive().default(1),
-    /** At most this many domains may hold a pod (packed, not spread). */
-    maxDomains: z.number().int().positive().optional(),
-    minPods: z.number().int().positive().default(1),
-  })
-  .strict()
-  .refine((c) => c.maxDomains === undefined || c.maxDomains >= c.minDomains, { message: 'maxDomains must be at least minDomains' });
+export const podSpreadSchema = checkObject('podSpread', {
+  ...objectFilterFields,
+  topologyKey: z.string().min(1),
+  /** Left out: any skew (a check on how many domains are used only, e.g. bin-packing). */
+  maxSkew: z.number().int().nonnegative().optional(),
+  /** At least this many domains must hold a pod. */
+  minDomains: z.number().int().positive().default(1),
+  /** At most this many domains may hold a pod (packed, not spread). */
+  maxDomains: z.number().int().positive().optional(),
+  minPods: z.number().int().positive().default(1),
+}).refine((c) => c.maxDomains === undefined || c.maxDomains >= c.minDomains, { message: 'maxDomains must be at least minDomains' });
 
 export type PodSpreadCheck = z.infer<typeof podSpreadSchema>;
 

@@ -2,19 +2,10 @@
 import { z } from 'zod';
 import { isTerminating, listNames, podIsReady, podPhase, type Snapshot } from '../snapshot.js';
 import { describeFilter, matchesFilter } from '../selectors.js';
-import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
-import { checkBase, objectFilterFields, type CheckResult } from './types.js';
+import { countCheckSchema, describeBounds, withinBounds } from './bounds.js';
+import { objectFilterFields, type CheckResult } from './types.js';
 
-export const podsRunningSchema = z
-  .object({
-    kind: z.literal('podsRunning'),
-    ...checkBase,
-    ...objectFilterFields,
-    ready: z.boolean().default(true),
-    ...boundsFields,
-  })
-  .strict()
-  .refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+export const podsRunningSchema = countCheckSchema('podsRunning', { ...objectFilterFields, ready: z.boolean().default(true) });
 
 export type PodsRunningCheck = z.infer<typeof podsRunningSchema>;
 

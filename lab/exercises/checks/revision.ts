@@ -6,24 +6,19 @@
 import { z } from 'zod';
 import { parseInt64 } from '../../../controllers/shared/int64.js';
 import { controllerOwner, listNames, valueAt, type KubeObject, type Snapshot } from '../snapshot.js';
-import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
-import { checkBase, type CheckResult } from './types.js';
+import { boundsSchema, describeBounds, withinBounds } from './bounds.js';
+import { checkObject, type CheckResult } from './types.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
-export const revisionSchema = z
-  .object({
-    kind: z.literal('revision'),
-    ...checkBase,
-    deployment: z.string().min(1),
-    revision: z.object(boundsFields).strict().refine(boundsAreValid, { message: BOUNDS_MESSAGE }).optional(),
-    historyLength: z.object(boundsFields).strict().refine(boundsAreValid, { message: BOUNDS_MESSAGE }).optional(),
-    image: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((c) => c.revision !== undefined || c.historyLength !== undefined || c.image !== undefined, {
-    message: 'give at least one of `revision`, `historyLength`, `image`',
-  });
+export const revisionSchema = checkObject('revision', {
+  deployment: z.string().min(1),
+  revision: boundsSchema.optional(),
+  historyLength: boundsSchema.optional(),
+  image: z.string().min(1).optional(),
+}).refine((c) => c.revision !== undefined || c.historyLength !== undefined || c.image !== undefined, {
+  message: 'give at least one of `revision`, `historyLength`, `image`',
+});
 
 export type RevisionCheck = z.infer<typeof revisionSchema>;
 

@@ -6,20 +6,11 @@
 import { z } from 'zod';
 import { objectKeyOf } from '../../trace/schema.js';
 import { listNames, type Snapshot } from '../snapshot.js';
-import { BOUNDS_MESSAGE, boundsAreValid, boundsFields, describeBounds, withinBounds } from './bounds.js';
+import { countCheckSchema, describeBounds, withinBounds } from './bounds.js';
 import { describeEntry, describeMatch, entryMatches, NO_TRACE, traceMatchSchema } from './trace-match.js';
-import { checkBase, type CheckResult } from './types.js';
+import type { CheckResult } from './types.js';
 
-export const traceCountSchema = z
-  .object({
-    kind: z.literal('traceCount'),
-    ...checkBase,
-    match: traceMatchSchema,
-    distinctObjects: z.boolean().default(false),
-    ...boundsFields,
-  })
-  .strict()
-  .refine(boundsAreValid, { message: BOUNDS_MESSAGE });
+export const traceCountSchema = countCheckSchema('traceCount', { match: traceMatchSchema, distinctObjects: z.boolean().default(false) });
 
 export type TraceCountCheck = z.infer<typeof traceCountSchema>;
 

@@ -7,20 +7,15 @@ import { z } from 'zod';
 import { listNames, type Snapshot } from '../snapshot.js';
 import { peakConcurrency, podLifetimes } from './pod-lifetimes.js';
 import { NO_TRACE } from './trace-match.js';
-import { checkBase, type CheckResult } from './types.js';
+import { checkObject, type CheckResult } from './types.js';
 
-export const traceMaxConcurrentSchema = z
-  .object({
-    kind: z.literal('traceMaxConcurrent'),
-    ...checkBase,
-    namePrefix: z.string().min(1),
-    max: z.number().int().positive(),
-    minPeak: z.number().int().positive().default(1),
-    /** At least this many pods of the set must have come and gone (e.g. a rollout replaced them). */
-    minReplaced: z.number().int().nonnegative().default(0),
-  })
-  .strict()
-  .refine((c) => c.minPeak <= c.max, { message: '`minPeak` must not exceed `max`' });
+export const traceMaxConcurrentSchema = checkObject('traceMaxConcurrent', {
+  namePrefix: z.string().min(1),
+  max: z.number().int().positive(),
+  minPeak: z.number().int().positive().default(1),
+  /** At least this many pods of the set must have come and gone (e.g. a rollout replaced them). */
+  minReplaced: z.number().int().nonnegative().default(0),
+}).refine((c) => c.minPeak <= c.max, { message: '`minPeak` must not exceed `max`' });
 
 export type TraceMaxConcurrentCheck = z.infer<typeof traceMaxConcurrentSchema>;
 

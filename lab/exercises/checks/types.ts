@@ -9,9 +9,14 @@ export interface CheckResult {
 }
 
 /** Fields every check may carry. `description` is the sentence the learner reads. */
-export const checkBase = {
+const checkBase = {
   description: z.string().min(1).optional(),
 };
+
+/** A check's schema: its `kind`, the fields every check has, its own `fields`, and no others (a typo is an error). */
+export function checkObject<K extends string, F extends z.ZodRawShape>(kind: K, fields: F) {
+  return z.object({ kind: z.literal(kind), ...checkBase, ...fields }).strict();
+}
 
 export const labelSelectorField = z.string().refine(isValidLabelSelector, {
   message: 'not a label selector (examples: app=web, tier!=db, env in (a,b), !legacy)',
