@@ -17,10 +17,13 @@ import { adminClients } from './cluster.js';
 import type { BenchContext } from './measurement.js';
 import { LAB_SIDE_ORDER, MEASUREMENTS } from './measurements/index.js';
 import type { BenchResults } from './results.js';
+import { SCALE_NODES } from './scheduler-scale.js';
 import { onceByKey, runMeasurements, selectMeasurements, type BenchPhases } from './runner.js';
 
 export interface BenchOptions {
   runs: number;
+  /** sched-scale's simulated node counts (default SCALE_NODES). */
+  nodeCounts?: readonly number[];
   /** Only these measurements (default: all). */
   only?: ReadonlySet<string>;
   progress: Progress;
@@ -33,6 +36,7 @@ function benchContext(opts: BenchOptions, dir: string, namespaces: Set<string>):
   return {
     admin,
     runs: opts.runs,
+    nodeCounts: opts.nodeCounts ?? SCALE_NODES,
     timeoutMs: (opts.timeoutSeconds ?? 300) * 1000,
     progress: opts.progress,
     dir,

@@ -13,7 +13,7 @@ import type { TraceSession } from '../trace/session.js';
 import { createInformer, type Informer } from '../../controllers/shared/informer.js';
 import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
 import { silentLogger } from '../../controllers/shared/log.js';
-import { throttledClient, type TokenBucket } from './token-bucket.js';
+import { throttledClient, type TokenBucket } from '../base/token-bucket.js';
 
 export function adminClients(): Clients {
   return clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/bench');

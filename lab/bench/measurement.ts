@@ -13,6 +13,8 @@ export interface BenchContext {
   admin: Clients;
   /** --runs: rollouts per side for the medians. */
   runs: number;
+  /** --nodes: the simulated node counts sched-scale grows through. */
+  nodeCounts: readonly number[];
   /** --timeout, in ms: how long any one wait may take. */
   timeoutMs: number;
   progress: Progress;
@@ -30,7 +32,7 @@ export interface BenchContext {
 }
 
 /** The bench options a measurement reads (`lab bench --help` names them). */
-export type BenchOption = '--runs' | '--timeout';
+export type BenchOption = '--runs' | '--timeout' | '--nodes';
 
 /** One side of a measurement: it fills in `lab` or `builtin` (and notes) on its rows. */
 export type Side = (ctx: BenchContext, rows: Measurement[]) => Promise<void>;
@@ -42,7 +44,7 @@ export interface BenchMeasurement {
   measures: readonly string[];
   options: readonly BenchOption[];
   /** Its result rows before anything runs (titles, units, notes); the first row takes a side's failure. */
-  rows(opts: { runs: number }): Measurement[];
+  rows(opts: { runs: number; nodeCounts: readonly number[] }): Measurement[];
   /** The built-in side, run with kube-controller-manager's Deployment and ReplicaSet controllers on. */
   builtin?: Side;
   /**

@@ -6,7 +6,7 @@
 import { formatMs, formatRatio, ratio } from '../base/stats.js';
 import { renderTable } from '../base/table.js';
 
-export type Unit = 'ms' | 'pods/s' | 'MiB' | 'entries/s' | 'count' | 'ratio';
+export type Unit = 'ms' | 'pods/s' | 'MiB' | 'CPU s' | 'entries/s' | 'count' | 'ratio';
 
 export interface Measurement {
   id: string;

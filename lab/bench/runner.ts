@@ -53,7 +53,7 @@ export async function runMeasurements(
   ctx: BenchContext,
   phases: BenchPhases,
 ): Promise<BenchResults['measurements']> {
-  const rows = new Map(chosen.map((m) => [m.id, m.rows({ runs: ctx.runs })]));
+  const rows = new Map(chosen.map((m) => [m.id, m.rows({ runs: ctx.runs, nodeCounts: ctx.nodeCounts })]));
   // A side's failure lands on its measurement's first row; the other measurements still run.
   const runSide = (m: BenchMeasurement, side: Side) => recordFailure(rows.get(m.id)![0]!, () => side(ctx, rows.get(m.id)!));
   const labSides = labSidesInOrder(chosen, labSideOrder);

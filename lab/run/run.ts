@@ -28,6 +28,7 @@ import { fencedClient, leaseNameFor, runElected } from './leadership.js';
 import { announcePresence, pruneGoneProcesses, readLabActivity, type Presence } from './presence.js';
 import { refuseIfAlive } from './another-lab.js';
 import { newIdentity } from '../../controllers/shared/leader-election.js';
+import { throttledClient, TokenBucket, type ClientLimits } from '../base/token-bucket.js';
 
 export interface RunLabOptions {
   only: Component[];
@@ -37,6 +38,11 @@ export interface RunLabOptions {
   /** A learner's TypeScript file exporting `plugins` or `profile`. */
   schedulerPlugin?: string;
   force: boolean;
+  /**
+   * Client-side rate limit per component (--kube-api-qps/--kube-api-burst), as client-go puts one
+   * in front of each of kube-controller-manager's and kube-scheduler's clients; none when unset.
+   */
+  clientLimits?: ClientLimits;
   /** Stream a trace of the run to this JSONL file. */
   trace?: string;
   /** Stop early (tests, `lab demo`); SIGINT/SIGTERM also stop the run. */
@@ -96,8 +102,18 @@ function announceReady(component: Component, synced: Promise<unknown>, signal: A
   );
 }
 
-function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined): Clients {
-  return withWritesTraced(clientsFor(kc, IDENTITIES[component].userAgent), component, trace);
+/**
+ * A component's clients: its own identity and User-Agent, its writes traced, and with `limits` one
+ * token bucket in front of its core and apps calls (lists included; watches, as in client-go, and
+ * the Lease renewals, which client-go makes on a client of their own, are not limited).
+ */
+function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined, limits: ClientLimits | undefined): Clients {
+  let clients = clientsFor(kc, IDENTITIES[component].userAgent);
+  if (limits) {
+    const bucket = new TokenBucket(limits.qps, limits.burst);
+    clients = { ...clients, core: throttledClient(clients.core, bucket), apps: throttledClient(clients.apps, bucket) };
+  }
+  return withWritesTraced(clients, component, trace);
 }
 
 /** The scheduler's decisions carry its schedulerName; the trace knows it as "scheduler". */
@@ -235,7 +251,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
 
   const runs: Promise<void>[] = [];
   for (const component of opts.only) {
-    const clients = componentClients(loadKubeConfig(identityPaths[component]), component, trace);
+    const clients = componentClients(loadKubeConfig(identityPaths[component]), component, trace, opts.clientLimits);
     const lease = leaseNameFor(component, schedulerName);
     runs.push(
       runElected({

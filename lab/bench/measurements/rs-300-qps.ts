@@ -2,7 +2,7 @@
 import { BURST_PODS, builtinBurst, burst } from '../burst.js';
 import { startLabReplicaSetController } from '../cluster.js';
 import type { BenchMeasurement } from '../measurement.js';
-import { KCM_DEFAULT_LIMITS, TokenBucket } from '../token-bucket.js';
+import { KCM_DEFAULT_LIMITS, TokenBucket } from '../../base/token-bucket.js';
 
 const { qps, burst: burstLimit } = KCM_DEFAULT_LIMITS;
 

@@ -4,6 +4,7 @@ import { MEASUREMENT_IDS, MEASUREMENTS, ONLY_EXAMPLE } from '../../bench/measure
 import { parseOnly } from '../../bench/runner.js';
 import { renderResults } from '../../bench/results.js';
 import { parseRuns } from '../../bench/workloads.js';
+import { parseNodeCounts, SCALE_NODES } from '../../bench/scheduler-scale.js';
 import { BadInputError } from '../../base/errors.js';
 import { emit, outputOption } from '../output.js';
 import { Progress } from '../../base/progress.js';
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .description("measure the lab's controllers and scheduler against Kubernetes' own on the same cluster; reports lab / built-in ratios")
     .option('--runs <n>', 'rollouts per side for the medians', '3')
     .option('--timeout <seconds>', 'how long any one wait may take', '300')
+    .option('--nodes <counts>', `sched-scale's simulated node counts, comma-separated`, SCALE_NODES.join(','))
     .option('--only <ids>', `comma-separated measurements to run (${MEASUREMENT_IDS.join(', ')}); default all`)
     .addOption(outputOption())
     .addHelpText(
@@ -28,19 +30,22 @@ Takes several minutes (two kube-controller-manager restarts of ~30 s, thousands 
 Examples:
   $ npm run bench
   $ npx lab bench --only ${ONLY_EXAMPLE} --runs 1
+  $ npx lab bench --only sched-scale --nodes 10,100
   $ npx lab bench --runs 5 --output json | jq '.measurements[] | {id, ratio}'`,
     )
-    .action(async (opts: { runs: string; timeout: string; only?: string; output: 'text' | 'json' }) => {
+    .action(async (opts: { runs: string; timeout: string; nodes: string; only?: string; output: 'text' | 'json' }) => {
       let runs: number;
+      let nodeCounts: number[];
       try {
         runs = parseRuns(opts.runs);
+        nodeCounts = parseNodeCounts(opts.nodes);
       } catch (err) {
         throw new BadInputError((err as Error).message);
       }
       const timeoutSeconds = Number(opts.timeout);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new BadInputError(`--timeout must be a positive whole number of seconds, not "${opts.timeout}"`);
       const only = opts.only === undefined ? undefined : parseOnly(opts.only, MEASUREMENT_IDS, ONLY_EXAMPLE);
-      const results = await runBench({ runs, progress: new Progress(), timeoutSeconds, ...(only ? { only } : {}) });
+      const results = await runBench({ runs, nodeCounts, progress: new Progress(), timeoutSeconds, ...(only ? { only } : {}) });
       emit(opts.output, results, (r) => `${renderResults(r)}\n\nresults: ${r.file}`);
       if (anyFailed(results)) process.exitCode = 1;
     });

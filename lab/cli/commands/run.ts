@@ -7,6 +7,8 @@ import { emit, outputOption } from '../output.js';
 import { COMPONENTS, parseOnly } from '../../run/components.js';
 import { armExitAfterStop } from '../../run/exit-after-stop.js';
 import { runLab } from '../../run/run.js';
+import { BadInputError } from '../../base/errors.js';
+import type { ClientLimits } from '../../base/token-bucket.js';
 
 export function register(program: Command): void {
   program
@@ -18,6 +20,8 @@ export function register(program: Command): void {
     .option('--scheduler <file>', 'your own scheduler plugins: a .ts file exporting `plugins` or `profile` (no build step)')
     .option('--force', 'start even if the built-in controllers are still on (they will fight over the same objects)')
     .option('--trace <file.jsonl>', 'record the chain of events to a JSONL trace while running')
+    .option('--kube-api-qps <qps>', "limit each component's API requests to this many a second on average, as client-go does (kube-controller-manager: 20, kube-scheduler: 50; default: no limit)", parseQps)
+    .option('--kube-api-burst <n>', 'with --kube-api-qps: how many requests may go at once (kube-controller-manager: 30, kube-scheduler: 100)', parseBurst)
     .addHelpText(
       'after',
       `
@@ -30,11 +34,13 @@ Examples:
   $ npx lab controllers builtin off && npx lab run
   $ npx lab run --only scheduler --scheduler examples/schedulers/zones.ts
   $ npx lab run --only deployment,replicaset --trace rollout.jsonl
-  $ npx lab run --only scheduler --scheduler-config my-scheduler.yaml --scheduler-name bin-packer`,
+  $ npx lab run --only scheduler --scheduler-config my-scheduler.yaml --scheduler-name bin-packer
+  $ npx lab run --kube-api-qps 20 --kube-api-burst 30     # kube-controller-manager's client limits`,
     )
-    .action(async (opts: { only?: string; schedulerName?: string; schedulerConfig?: string; scheduler?: string; force?: boolean; trace?: string }) => {
+    .action(async (opts: { only?: string; schedulerName?: string; schedulerConfig?: string; scheduler?: string; force?: boolean; trace?: string; kubeApiQps?: number; kubeApiBurst?: number }) => {
       try {
         await runLab({
+          clientLimits: clientLimitsOf(opts.kubeApiQps, opts.kubeApiBurst),
           only: parseOnly(opts.only),
           schedulerName: opts.schedulerName,
           schedulerConfigPath: opts.schedulerConfig,
@@ -87,6 +93,27 @@ function stopOutcomeText(p: StopOutcome): string {
     default:
       return `stopped by ${p.stoppedBy} after ${(p.waitedMs / 1000).toFixed(1)} s`;
   }
+}
+
+function parseQps(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a number of requests a second above 0, such as 20');
+  return n;
+}
+
+function parseBurst(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of requests, 1 or more, such as 30');
+  return n;
+}
+
+/** Both limits or neither: client-go has no rule to derive one from the other. */
+function clientLimitsOf(qps: number | undefined, burst: number | undefined): ClientLimits | undefined {
+  if (qps === undefined && burst === undefined) return undefined;
+  if (qps === undefined || burst === undefined) {
+    throw new BadInputError(`--kube-api-${qps === undefined ? 'burst' : 'qps'} was given without --kube-api-${qps === undefined ? 'qps' : 'burst'}`, 'give both, e.g. --kube-api-qps 20 --kube-api-burst 30 (kube-controller-manager\'s defaults)');
+  }
+  return { qps, burst };
 }
 
 function parseGrace(value: string): number {

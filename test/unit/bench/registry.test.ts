@@ -11,23 +11,23 @@ const runLab = (args: string[]) => execa(process.execPath, [join(REPO_ROOT, 'lab
 describe('bench registry', () => {
   it('ids and row ids are unique; each measurement has a side and at least one row', () => {
     expect(new Set(MEASUREMENT_IDS).size).toBe(MEASUREMENTS.length);
-    const rowIds = MEASUREMENTS.flatMap((m) => m.rows({ runs: 1 }).map((r) => r.id));
+    const rowIds = MEASUREMENTS.flatMap((m) => m.rows({ runs: 1, nodeCounts: [10] }).map((r) => r.id));
     expect(new Set(rowIds).size).toBe(rowIds.length);
     for (const m of MEASUREMENTS) {
       expect(m.builtin ?? m.lab, m.id).toBeDefined();
-      expect(m.rows({ runs: 1 }).length, m.id).toBeGreaterThan(0);
+      expect(m.rows({ runs: 1, nodeCounts: [10] }).length, m.id).toBeGreaterThan(0);
     }
   });
 
   it('the first row of each measurement carries its id (it is the row a failure lands on)', () => {
-    for (const m of MEASUREMENTS) expect(m.rows({ runs: 2 })[0]!.id.startsWith(m.id), m.id).toBe(true);
+    for (const m of MEASUREMENTS) expect(m.rows({ runs: 2, nodeCounts: [10] })[0]!.id.startsWith(m.id), m.id).toBe(true);
   });
 
   it('LAB_SIDE_ORDER places every lab side once, and names nothing else', () => {
     const withLab = MEASUREMENTS.filter((m) => m.lab).map((m) => m.id);
     expect([...LAB_SIDE_ORDER].sort()).toEqual([...withLab].sort());
-    // rss leaves 2,000 pods until the end: nothing measured on pods may run after it but sched-sim.
-    expect(LAB_SIDE_ORDER.slice(LAB_SIDE_ORDER.indexOf('rss') + 1)).toEqual(['sched-sim']);
+    // rss leaves 2,000 pods until the end: nothing measured on pods may run after it but sched-scale.
+    expect(LAB_SIDE_ORDER.slice(LAB_SIDE_ORDER.indexOf('rss') + 1)).toEqual(['sched-scale']);
   });
 
   it('lab bench --help describes every measurement and offers every option one reads', { timeout: 60_000 }, async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordSample, schedulingSample, SIM_SCALES, simulatedNodePod, simulatedSchedulingRows } from '../../../lab/bench/simulated-scheduling.js';
-import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
+import { schedulingSample, simulatedNodePod } from '../../../lab/bench/simulated-scheduling.js';
 
 describe('schedulingSample', () => {
   it('pods/s over first create → last binding; latencies per pod', () => {
@@ -24,24 +23,12 @@ describe('schedulingSample', () => {
   });
 });
 
-describe('the pods and rows', () => {
+describe('the pods', () => {
   it('a pod only a simulated node takes: selects type=kwok, tolerates their taint, for the given scheduler', () => {
     const pod = simulatedNodePod('ns', 'sim-001', 'lab-scheduler');
     expect(pod.spec?.schedulerName).toBe('lab-scheduler');
     expect(pod.spec?.nodeSelector).toEqual({ type: 'kwok' });
     expect(pod.spec?.tolerations).toEqual([{ key: 'kwok.x-k8s.io/node', operator: 'Equal', value: 'fake', effect: 'NoSchedule' }]);
     expect(pod.spec?.containers).toHaveLength(1);
-  });
-
-  it('three rows per scale, ids naming the node count, and --only knows sched-sim', () => {
-    expect(MEASUREMENT_IDS).toContain('sched-sim');
-    const ids = SIM_SCALES.flatMap((n) => Object.values(simulatedSchedulingRows(n)).map((r) => r.id));
-    expect(ids).toEqual(['sched-sim-10', 'sched-sim-10-p50', 'sched-sim-10-p99', 'sched-sim-100', 'sched-sim-100-p50', 'sched-sim-100-p99']);
-    const rows = simulatedSchedulingRows(100);
-    expect(rows.rate).toMatchObject({ unit: 'pods/s', higherIsBetter: true });
-    expect(rows.p99).toMatchObject({ unit: 'ms', higherIsBetter: false });
-    recordSample(rows, 'lab', { podsPerSecond: 18, p50Ms: 400 });
-    recordSample(rows, 'builtin', { podsPerSecond: 40, p50Ms: 100, p99Ms: 900 });
-    expect([rows.rate.lab, rows.rate.builtin, rows.p50.lab, rows.p50.builtin, rows.p99.lab, rows.p99.builtin]).toEqual([18, 40, 400, 100, undefined, 900]);
   });
 });

@@ -16,6 +16,9 @@ const server = createServer((req, res) => {
   res.end(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] }));
 });
 
+let connections = 0;
+server.on('connection', () => connections++);
+
 let kc: KubeConfig;
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,5 +46,13 @@ describe('clientsFor', () => {
     const request = seen.at(-1)!;
     expect(request.url).toContain('/api/v1/pods?watch=true');
     expect(request.headers['user-agent']).toBe('k8s-flow-lab/scheduler');
+  });
+
+  it('reuses its connections for calls in a row, as client-go does (client-node alone opens one per call)', async () => {
+    const { core } = clientsFor(kc, 'k8s-flow-lab/scheduler');
+    const before = connections;
+    for (let i = 0; i < 10; i++) await core.listNamespacedPod({ namespace: 'demo' });
+    // One pool: a second connection may open while the first still finishes reading a body.
+    expect(connections - before).toBeLessThanOrEqual(2);
   });
 });

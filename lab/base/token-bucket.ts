@@ -2,7 +2,8 @@
  * A token-bucket rate limiter with client-go's semantics (flowcontrol.NewTokenBucketRateLimiter):
  * `qps` tokens are added per second up to `burst`; the bucket starts full; each request takes one
  * token and waits until one is available. kube-controller-manager's clients use qps 20, burst 30
- * by default (--kube-api-qps / --kube-api-burst), so the bench gives the lab's clients the same.
+ * by default (--kube-api-qps / --kube-api-burst), kube-scheduler's 50 and 100 (clientConnection);
+ * `lab run --kube-api-qps/--kube-api-burst` and the bench give the lab's clients the same.
  */
 
 export interface Clock {
@@ -17,6 +18,15 @@ export const realClock: Clock = {
 
 /** kube-controller-manager's defaults for its API clients. */
 export const KCM_DEFAULT_LIMITS = { qps: 20, burst: 30 } as const;
+
+/** kube-scheduler's defaults (KubeSchedulerConfiguration clientConnection.qps / .burst). */
+export const KUBE_SCHEDULER_DEFAULT_LIMITS = { qps: 50, burst: 100 } as const;
+
+/** A client-side limit as client-go takes it: `qps` requests a second on average, `burst` at once. */
+export interface ClientLimits {
+  qps: number;
+  burst: number;
+}
 
 export class TokenBucket {
   private tokens: number;

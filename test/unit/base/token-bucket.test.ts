@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KCM_DEFAULT_LIMITS, throttledClient, TokenBucket, type Clock } from '../../../lab/bench/token-bucket.js';
+import { KCM_DEFAULT_LIMITS, throttledClient, TokenBucket, type Clock } from '../../../lab/base/token-bucket.js';
 
 /** A clock that only moves when told to, or when someone sleeps. */
 function fakeClock(): Clock & { t: number; sleeps: number[] } {

@@ -1,0 +1,189 @@
+/**
+ * Scheduling at scale, scheduler_perf-style (issue 15, item 2): SCALE_PODS pending pods onto N
+ * simulated nodes for N in SCALE_NODES, kube-scheduler against the lab's scheduler in the same run,
+ * each at kube-scheduler's client limits (50 QPS, burst 100) and unthrottled. Each side is one
+ * fresh process of its own, started for that run and stopped after it:
+ *   built-in: a kube-scheduler pod of the bench's (bench-kube-scheduler.ts), the control plane's binary;
+ *   lab: `lab run --only scheduler` (lab-scheduler-process.ts).
+ * Per side: pods/s and create → bound p50/p99 (simulated-scheduling.ts), and from /proc the CPU
+ * seconds the process spent between the first create and the last binding, and its peak RSS.
+ * A warm-up pod bound first keeps each process's start-up (and its informers' first list) out of
+ * the pods/s, but inside the peak RSS, alike for both.
+ */
+import { join } from 'node:path';
+import type { Progress } from '../base/progress.js';
+import { KUBE_SCHEDULER_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
+import { listNodeContainers } from '../cluster/nodes.js';
+import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
+import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
+import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, controlPlaneSchedulerImage, createBenchScheduler, deleteBenchSchedulerBindings } from './bench-kube-scheduler.js';
+import { inWatchedNamespace } from './cluster.js';
+import { startLabSchedulerProcess, stopLeftoverSchedulers } from './lab-scheduler-process.js';
+import type { BenchContext } from './measurement.js';
+import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
+import type { Measurement } from './results.js';
+import { defaultServiceAccount, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
+
+export const SCALE_PODS = 300;
+/** 1,000 only where `lab nodes add`'s memory check lets it: the row then says why not. */
+export const SCALE_NODES = [10, 100, 500, 1000] as const;
+/**
+ * Pure: `lab bench --nodes` → the counts, ascending and distinct (each step adds the difference).
+ * Throws a message for anything else.
+ */
+export function parseNodeCounts(value: string): number[] {
+  const counts = value.split(',').map((part) => part.trim()).filter(Boolean).map(Number);
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 5000)) {
+    throw new Error(`--nodes takes simulated node counts between 1 and 5000, separated by commas (such as ${SCALE_NODES.join(',')}), not "${value}"`);
+  }
+  return [...new Set(counts)].sort((a, b) => a - b);
+}
+
+export const LIMIT_MODES = ['qps', 'unthrottled'] as const;
+export type LimitMode = (typeof LIMIT_MODES)[number];
+const LIMITS: Record<LimitMode, ClientLimits | undefined> = { qps: KUBE_SCHEDULER_DEFAULT_LIMITS, unthrottled: undefined };
+const LAB_SCHEDULER_NAME = 'bench-lab-scheduler';
+/** A process's start: pulling nothing (the image is in every node), but listing N nodes. */
+const START_TIMEOUT_MS = 180_000;
+
+export interface ScaleRows {
+  rate: Measurement;
+  p50: Measurement;
+  p99: Measurement;
+  cpu: Measurement;
+  rss: Measurement;
+}
+
+export function modeLabel(mode: LimitMode): string {
+  const limits = LIMITS[mode];
+  return limits ? `at kube-scheduler's client limits (qps ${limits.qps}, burst ${limits.burst})` : 'unthrottled';
+}
+
+/** Pure: the five rows of one (node count, limit mode), ids naming both: sched-scale-<N>-<mode>[-p50|-p99|-cpu|-rss]. */
+export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
+  const id = `sched-scale-${nodes}-${mode}`;
+  const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
+  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time; ` +
+    `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${LIMITS[mode] ? `qps ${LIMITS[mode]!.qps}/burst ${LIMITS[mode]!.burst}` : 'qps -1 (no limiter)'}; ` +
+    `lab: a fresh \`lab run --only scheduler\`${LIMITS[mode] ? ` --kube-api-qps ${LIMITS[mode]!.qps} --kube-api-burst ${LIMITS[mode]!.burst}` : ''}`;
+  return {
+    rate: { id, title: `${base}: pods bound per second`, unit: 'pods/s', higherIsBetter: true, note },
+    p50: { id: `${id}-p50`, title: `${base}: create → bound p50`, unit: 'ms', higherIsBetter: false },
+    p99: { id: `${id}-p99`, title: `${base}: create → bound p99`, unit: 'ms', higherIsBetter: false },
+    cpu: { id: `${id}-cpu`, title: `${base}: scheduler CPU seconds, first create → last bound`, unit: 'CPU s', higherIsBetter: false },
+    rss: { id: `${id}-rss`, title: `${base}: scheduler peak RSS (VmHWM)`, unit: 'MiB', higherIsBetter: false },
+  };
+}
+
+/** Pure: every row, in the order the measurement fills them. */
+export function allScaleRows(nodeCounts: readonly number[] = SCALE_NODES): Measurement[] {
+  return nodeCounts.flatMap((nodes) => LIMIT_MODES.flatMap((mode) => Object.values(scaleRows(nodes, mode))));
+}
+
+export interface SideResult {
+  sample: SchedulingSample;
+  before?: ProcessStats;
+  after?: ProcessStats;
+}
+
+/** Pure: a side's numbers onto its rows. CPU is the window's difference; RSS the process's peak. */
+export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: SideResult): void {
+  const { sample, before, after } = result;
+  if (sample.podsPerSecond !== undefined) rows.rate[side] = sample.podsPerSecond;
+  if (sample.p50Ms !== undefined) rows.p50[side] = sample.p50Ms;
+  if (sample.p99Ms !== undefined) rows.p99[side] = sample.p99Ms;
+  if (before && after) rows.cpu[side] = after.cpuSeconds - before.cpuSeconds;
+  if (after) rows.rss[side] = after.peakRssMiB;
+}
+
+/** The measured window: stats, the pods, stats again. */
+async function measuredWindow(ctx: BenchContext, ns: string, watch: Parameters<typeof scheduleOntoSimulatedNodes>[2], schedulerName: string, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
+  const before = await stats();
+  const sample = await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, SCALE_PODS);
+  const after = await stats();
+  return { sample, before, after };
+}
+
+async function benchWorker(): Promise<string> {
+  const worker = (await listNodeContainers()).find((n) => n.role === 'worker' && n.running);
+  if (!worker) throw new Error('the cluster has no running worker node to run the bench kube-scheduler on (npx lab up --recreate)');
+  return worker.name;
+}
+
+/** kube-scheduler's side: its pod in a namespace of its own, the pods in another. */
+export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
+  const schedulerNs = await ctx.namespace(BENCH_KUBE_SCHEDULER);
+  const worker = await benchWorker();
+  try {
+    await defaultServiceAccount(ctx, schedulerNs);
+    await createBenchScheduler(ctx.admin, { namespace: schedulerNs, schedulerName: BENCH_KUBE_SCHEDULER, image: await controlPlaneSchedulerImage(ctx.admin), nodeName: worker, limits: LIMITS[mode] });
+    const ns = `bench-scale-${nodes}-${mode}-builtin`;
+    return await inWatchedNamespace(ctx, ns, async (watch) => {
+      await defaultServiceAccount(ctx, ns);
+      await warmUp(ctx, ns, watch, BENCH_KUBE_SCHEDULER, START_TIMEOUT_MS);
+      return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
+    });
+  } finally {
+    await deleteBenchSchedulerBindings(ctx.admin, schedulerNs);
+    await ctx.dropNamespace(schedulerNs);
+  }
+}
+
+/** The lab's side: `lab run --only scheduler` as its own process. */
+export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
+  await stopLeftoverSchedulers(ctx.admin, LAB_SCHEDULER_NAME);
+  const lab = startLabSchedulerProcess({ schedulerName: LAB_SCHEDULER_NAME, limits: LIMITS[mode], logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
+  try {
+    const ns = `bench-scale-${nodes}-${mode}-lab`;
+    return await inWatchedNamespace(ctx, ns, async (watch) => {
+      await defaultServiceAccount(ctx, ns);
+      await warmUp(ctx, ns, watch, LAB_SCHEDULER_NAME, START_TIMEOUT_MS, lab.exited.then((how) => `${how}; its output: ${lab.logPath}`));
+      return measuredWindow(ctx, ns, watch, LAB_SCHEDULER_NAME, () => localProcessStats(lab.pid));
+    });
+  } finally {
+    await lab.stop();
+  }
+}
+
+/**
+ * Grows the simulated nodes to each count in turn (adding only the difference), measures both
+ * sides in both modes there, and removes every node it added at the end, whatever happened.
+ * A count the machine's memory cannot hold is recorded on its rows, and the larger ones skipped.
+ */
+export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly number[], allRows: Measurement[], progress: Progress): Promise<void> {
+  let added = 0;
+  const rowsOf = (k: number) => {
+    const slice = allRows.slice(5 * k, 5 * k + 5);
+    return { rate: slice[0]!, p50: slice[1]!, p99: slice[2]!, cpu: slice[3]!, rss: slice[4]! };
+  };
+  try {
+    let k = 0;
+    for (const nodes of nodeCounts) {
+      try {
+        await progress.step(`simulated nodes: ${added} → ${nodes}`, async () => {
+          await addSimulatedNodes({ count: nodes - added, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory, pods: DEFAULTS.pods, zones: ['zone-a', 'zone-b', 'zone-c'], labels: {}, taints: [TAINT] }, progress);
+          added = nodes;
+        });
+      } catch (error) {
+        const message = `not measured: ${nodes} simulated nodes could not be added (${(error as Error).message})`;
+        for (let rest = k; rest < allRows.length / 5; rest++) rowsOf(rest).rate.error = message;
+        return;
+      }
+      for (const mode of LIMIT_MODES) {
+        const rows = rowsOf(k++);
+        for (const side of ['builtin', 'lab'] as const) {
+          const who = side === 'builtin' ? 'kube-scheduler' : 'lab-scheduler';
+          try {
+            const result = await progress.step(`${who}, ${modeLabel(mode)}: ${SCALE_PODS} pods onto ${nodes} simulated nodes`, () => (side === 'builtin' ? measureBuiltin(ctx, nodes, mode) : measureLab(ctx, nodes, mode)));
+            recordSide(rows, side, result);
+          } catch (error) {
+            const message = `${who}: ${(error as Error).message}`;
+            rows.rate.error = rows.rate.error ? `${rows.rate.error}; ${message}` : message;
+          }
+        }
+      }
+    }
+  } finally {
+    if (added > 0) await removeSimulatedNodes(added, progress);
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { benchSchedulerBindings, benchSchedulerConfig, benchSchedulerObjects, BENCH_KUBE_SCHEDULER_MARKER } from '../../../lab/bench/bench-kube-scheduler.js';
+import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-scheduler-process.js';
+import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
+import { parseProcessStats } from '../../../lab/bench/process-stats.js';
+import { allScaleRows, parseNodeCounts, recordSide, scaleRows } from '../../../lab/bench/scheduler-scale.js';
+
+const STATUS = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
+
+describe('parseProcessStats', () => {
+  it('utime + stime in USER_HZ from /proc/<pid>/stat, VmRSS and VmHWM from status', () => {
+    // fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+    const stat = '4242 (node) S 1 4242 4242 0 -1 4194560 900 0 3 0 250 130 0 0 20 0 11 0 100 1000 2000';
+    expect(parseProcessStats(stat, STATUS)).toEqual({ cpuSeconds: 3.8, rssMiB: 100, peakRssMiB: 200 });
+  });
+
+  it('a command name with spaces and parentheses does not shift the fields', () => {
+    const stat = '77 (kube (sched) er) R 1 77 77 0 -1 0 0 0 0 0 1000 500 0 0';
+    expect(parseProcessStats(stat, STATUS)?.cpuSeconds).toBe(15);
+  });
+
+  it('a truncated stat or a status without VmHWM (a kernel thread, a process gone) gives nothing', () => {
+    expect(parseProcessStats('77 (x) R 1 2', STATUS)).toBeUndefined();
+    expect(parseProcessStats('4242 (node) S 1 4242 4242 0 -1 4194560 900 0 3 0 250 130', 'VmRSS:\t 10 kB\n')).toBeUndefined();
+  });
+});
+
+describe('the bench kube-scheduler', () => {
+  it('at client limits: clientConnection as kube-scheduler reads it; no leader election; the profile names it', () => {
+    const config = JSON.parse(benchSchedulerConfig('bench-kube-scheduler', { qps: 50, burst: 100 }));
+    expect(config).toMatchObject({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', clientConnection: { qps: 50, burst: 100 }, leaderElection: { leaderElect: false } });
+    expect(config.profiles).toEqual([{ schedulerName: 'bench-kube-scheduler' }]);
+  });
+
+  it('unthrottled: a negative qps, which client-go takes as no rate limiter (a 0 would mean its default of 5)', () => {
+    expect(JSON.parse(benchSchedulerConfig('s', undefined)).clientConnection.qps).toBeLessThan(0);
+  });
+
+  it('the pod: placed directly on the worker, the control plane image, the config mounted, no serving port', () => {
+    const { pod, configMap } = benchSchedulerObjects({ namespace: 'b', schedulerName: 's', image: 'registry.k8s.io/kube-scheduler:v1.34.4', nodeName: 'lab-worker', limits: undefined });
+    expect(pod.spec?.nodeName).toBe('lab-worker');
+    const container = pod.spec!.containers[0]!;
+    expect(container.image).toBe('registry.k8s.io/kube-scheduler:v1.34.4');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(container.command).toContain(BENCH_KUBE_SCHEDULER_MARKER);
+    expect(container.command).toContain('--secure-port=0');
+    expect(pod.spec?.volumes?.[0]?.configMap?.name).toBe(configMap.metadata?.name);
+    expect(JSON.parse(configMap.data!['config.yaml']!).profiles[0].schedulerName).toBe('s');
+  });
+
+  it("is bound to kube-scheduler's two roles, as kubeadm binds the control plane's", () => {
+    const bindings = benchSchedulerBindings('bench-kube-scheduler');
+    expect(bindings.map((b) => b.roleRef.name)).toEqual(['system:kube-scheduler', 'system:volume-scheduler']);
+    expect(bindings.every((b) => b.subjects?.[0]?.namespace === 'bench-kube-scheduler')).toBe(true);
+    expect(new Set(bindings.map((b) => b.metadata?.name)).size).toBe(2);
+  });
+});
+
+describe("the lab's scheduler process", () => {
+  it('lab run --only scheduler with its own name; the limits as kube-controller-manager spells them', () => {
+    expect(labSchedulerArgs('bench-lab-scheduler', { qps: 50, burst: 100 })).toEqual(['run', '--only', 'scheduler', '--scheduler-name', 'bench-lab-scheduler', '--kube-api-qps', '50', '--kube-api-burst', '100']);
+    expect(labSchedulerArgs('x', undefined)).not.toContain('--kube-api-qps');
+  });
+
+  it('a CPU profile only when asked for, named after the run', () => {
+    expect(nodeFlags(undefined, 't')).toEqual([]);
+    expect(nodeFlags('/tmp/p', 'lab-100-qps')).toEqual(['--cpu-prof', '--cpu-prof-dir', '/tmp/p', '--cpu-prof-name', 'lab-100-qps.cpuprofile']);
+  });
+});
+
+describe('sched-scale rows', () => {
+  it('five rows per node count and mode, ids naming both; --only knows sched-scale', () => {
+    expect(MEASUREMENT_IDS).toContain('sched-scale');
+    const ids = allScaleRows([10, 500]).map((r) => r.id);
+    expect(ids).toHaveLength(20);
+    expect(ids.slice(0, 5)).toEqual(['sched-scale-10-qps', 'sched-scale-10-qps-p50', 'sched-scale-10-qps-p99', 'sched-scale-10-qps-cpu', 'sched-scale-10-qps-rss']);
+    expect(ids).toContain('sched-scale-500-unthrottled-rss');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('records CPU as the window difference and the peak RSS as read after', () => {
+    const rows = scaleRows(100, 'qps');
+    recordSide(rows, 'lab', { sample: { podsPerSecond: 30, p50Ms: 200, p99Ms: 900 }, before: { cpuSeconds: 10, rssMiB: 90, peakRssMiB: 95 }, after: { cpuSeconds: 14.5, rssMiB: 120, peakRssMiB: 130 } });
+    expect([rows.rate.lab, rows.p50.lab, rows.p99.lab, rows.cpu.lab, rows.rss.lab]).toEqual([30, 200, 900, 4.5, 130]);
+    recordSide(rows, 'builtin', { sample: { podsPerSecond: 40 } });
+    expect([rows.rate.builtin, rows.cpu.builtin, rows.rss.builtin]).toEqual([40, undefined, undefined]);
+  });
+
+  it('--nodes: counts ascending and distinct; anything else is refused with an example', () => {
+    expect(parseNodeCounts('500,10, 100,10')).toEqual([10, 100, 500]);
+    for (const bad of ['', 'ten', '0', '10,-5', '2.5', '10000']) expect(() => parseNodeCounts(bad), bad).toThrow(/between 1 and 5000.*such as 10,100,500,1000/);
+  });
+});
