@@ -19,3 +19,15 @@ export function emit<T>(format: OutputFormat, data: T, renderText: (data: T) => 
   if (format === 'json') process.stdout.write(JSON.stringify(data, null, 2) + '\n');
   else process.stdout.write(renderText(data) + '\n');
 }
+
+/**
+ * The action of a command that prints one result and takes no option but --output: awaits `run`
+ * with the command's arguments and prints what it returns (see emit). commander calls an action
+ * with the arguments, then the options, then the command itself.
+ */
+export function printResult<A extends unknown[], T>(run: (...args: A) => Promise<T>, renderText: (data: T) => string) {
+  return async (...received: [...A, { output: OutputFormat }, unknown]): Promise<void> => {
+    const opts = received.at(-2) as { output: OutputFormat };
+    emit(opts.output, await run(...(received.slice(0, -2) as A)), renderText);
+  };
+}

@@ -15,7 +15,8 @@ import { BadInputError } from '../../base/errors.js';
 import { describeActivity, readLabActivity } from '../../run/presence.js';
 import { clientsFor, loadKubeConfig } from '../../../controllers/shared/kube.js';
 import { WORKLOAD } from '../../cluster/workload-image.js';
-import { emit, outputOption } from '../output.js';
+import { emit, outputOption, printResult } from '../output.js';
+import { example, examples } from '../help.js';
 import { Progress, seconds } from '../../base/progress.js';
 
 
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option('--image <image>', 'node image (default: $LAB_NODE_IMAGE, else kind\'s pinned kindest/node online or the one `lab image build` makes offline)')
     .option('--mode <mode>', 'online or offline instead of probing the registries (same as LAB_IMAGE_MODE)')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab up\n  $ npx lab up --recreate\n  $ LAB_IMAGE_MODE=offline npx lab up --recreate   # images built here, even where a registry answers\n  $ LAB_WORKLOAD_IMAGE=my.registry/web:1 npx lab up   # another workload image (HTTP on 8080, 200 on /healthz)\n\nThe mode is decided by probing registry-1.docker.io and registry.k8s.io (3 s); `npx lab status` says which and why.')
+    .addHelpText('after', examples('npx lab up', 'npx lab up --recreate', 'LAB_IMAGE_MODE=offline npx lab up --recreate   # images built here, even where a registry answers', 'LAB_WORKLOAD_IMAGE=my.registry/web:1 npx lab up   # another workload image (HTTP on 8080, 200 on /healthz)') + '\n\nThe mode is decided by probing registry-1.docker.io and registry.k8s.io (3 s); `npx lab status` says which and why.')
     .action(async (opts: { recreate?: boolean; image?: string; mode?: string; output: 'text' | 'json' }) => {
       loadKindConfig(); // a kind-config.yaml that does not parse is bad input, before any set-up
       if (opts.mode) process.env.LAB_IMAGE_MODE = parseImageMode(opts.mode, '--mode');
@@ -50,18 +51,15 @@ export function register(program: Command): void {
     .command('down')
     .description('delete the lab cluster (no cluster is not an error)')
     .addOption(outputOption())
-    .addHelpText('after', '\nExample:\n  $ npx lab down')
-    .action(async (opts: { output: 'text' | 'json' }) => {
-      const result = await down(new Progress());
-      emit(opts.output, result, (r) => (r.deleted ? `cluster "${CLUSTER_NAME}" deleted` : `no cluster "${CLUSTER_NAME}"`));
-    });
+    .addHelpText('after', example('npx lab down'))
+    .action(printResult(() => down(new Progress()), (r) => (r.deleted ? `cluster "${CLUSTER_NAME}" deleted` : `no cluster "${CLUSTER_NAME}"`)));
 
   program
     .command('status')
     .description('nodes, readiness, node image, Kubernetes version, who runs Deployments now, which lab processes run and who leads')
     .addOption(outputOption())
     .option('--memory', 'also show the memory use of each node container')
-    .addHelpText('after', '\nExamples:\n  $ npx lab status\n  $ npx lab status --output json | jq .builtinControllers\n  $ npx lab status --output json | jq ".leaders, .labProcesses"')
+    .addHelpText('after', examples('npx lab status', 'npx lab status --output json | jq .builtinControllers', 'npx lab status --output json | jq ".leaders, .labProcesses"'))
     .action(async (opts: { output: 'text' | 'json'; memory?: boolean }) => {
       await requireDocker();
       const health = await clusterHealth();
@@ -117,7 +115,7 @@ export function register(program: Command): void {
   program
     .command('kubeconfig')
     .description('print the path of the kubeconfig the lab owns (it never touches ~/.kube/config)')
-    .addHelpText('after', '\nExample:\n  $ export KUBECONFIG=$(npx lab kubeconfig); kubectl get nodes')
+    .addHelpText('after', example('export KUBECONFIG=$(npx lab kubeconfig); kubectl get nodes'))
     .action(() => {
       process.stdout.write(adminKubeconfigPath() + '\n');
     });
@@ -127,7 +125,7 @@ export function register(program: Command): void {
     .description('run the cluster-matched kubectl (v1.34) with the lab\'s kubeconfig')
     .argument('[args...]', 'kubectl arguments (after --)')
     .allowUnknownOption()
-    .addHelpText('after', '\nExamples:\n  $ npx lab kubectl -- get pods -A -o wide\n  $ cat deployment.yaml | npx lab kubectl -- apply -f -')
+    .addHelpText('after', examples('npx lab kubectl -- get pods -A -o wide', 'cat deployment.yaml | npx lab kubectl -- apply -f -'))
     .action(async (args: string[]) => {
       process.exitCode = await kubectlPassthrough(args);
     });
@@ -137,17 +135,14 @@ export function register(program: Command): void {
     .command('list')
     .description('list the node containers')
     .addOption(outputOption())
-    .addHelpText('after', '\nExample:\n  $ npx lab node list')
-    .action(async (opts: { output: 'text' | 'json' }) => {
-      const nodes = await listNodeContainers();
-      emit(opts.output, nodes, (ns) => ns.map((n) => `${n.name}\t${n.role}\t${n.running ? 'running' : 'stopped'}`).join('\n') || 'no nodes');
-    });
+    .addHelpText('after', example('npx lab node list'))
+    .action(printResult(listNodeContainers, (ns) => ns.map((n) => `${n.name}\t${n.role}\t${n.running ? 'running' : 'stopped'}`).join('\n') || 'no nodes'));
   node
     .command('exec')
     .description('run a command inside a node (like docker exec)')
     .argument('<node>', 'node container name, e.g. lab-worker')
     .argument('<command...>', 'command and arguments (after --)')
-    .addHelpText('after', '\nExamples:\n  $ npx lab node exec lab-worker -- ctr -n k8s.io containers list\n  $ npx lab node exec lab-control-plane -- journalctl -u kubelet -n 20\n  $ cat policy.yaml | npx lab node exec lab-control-plane -- sh -c "cat > /tmp/policy.yaml"')
+    .addHelpText('after', examples('npx lab node exec lab-worker -- ctr -n k8s.io containers list', 'npx lab node exec lab-control-plane -- journalctl -u kubelet -n 20', 'cat policy.yaml | npx lab node exec lab-control-plane -- sh -c "cat > /tmp/policy.yaml"'))
     .action(async (name: string, command: string[]) => {
       const known = await listNodeContainers();
       if (!known.some((n) => n.name === name)) {

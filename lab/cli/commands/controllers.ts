@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import chalk from 'chalk';
 import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
 import { BadInputError } from '../../base/errors.js';
-import { emit, outputOption, type OutputFormat } from '../output.js';
+import { emit, outputOption, printResult, type OutputFormat } from '../output.js';
+import { examples } from '../help.js';
 import { Progress } from '../../base/progress.js';
 
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
   const controllers = program
     .command('controllers')
     .description("switch kube-controller-manager's own Deployment and ReplicaSet controllers off (so the lab's run) or back on")
-    .addHelpText('after', '\nExamples:\n  $ npx lab controllers status\n  $ npx lab controllers builtin off\n  $ npx lab controllers builtin on --output json');
+    .addHelpText('after', examples('npx lab controllers status', 'npx lab controllers builtin off', 'npx lab controllers builtin on --output json'));
 
   controllers
     .command('builtin')
@@ -61,10 +62,7 @@ Examples:
     .command('status')
     .description('are the built-in deployment and replicaset controllers on?')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab controllers status\n  $ npx lab controllers status --output json')
+    .addHelpText('after', examples('npx lab controllers status', 'npx lab controllers status --output json'))
     .exitOverride()
-    .action(async (opts: { output: OutputFormat }) => {
-      const state = await readBuiltinControllers();
-      emit(opts.output, state, describeBuiltin);
-    });
+    .action(printResult(readBuiltinControllers, describeBuiltin));
 }

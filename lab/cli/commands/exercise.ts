@@ -10,12 +10,8 @@ import type { CheckReport, ExerciseListing, HintResult, ResetResult, SolutionRes
 import { withPlaceholders } from '../../exercises/action-schema.js';
 import { currentTracePath } from '../../trace/files.js';
 import { BadInputError, ExitCode, LabError } from '../../base/errors.js';
-import { emit, outputOption, type OutputFormat } from '../output.js';
-
-
-function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}`;
-}
+import { emit, outputOption, printResult, type OutputFormat } from '../output.js';
+import { examples } from '../help.js';
 
 const mark = (pass: boolean) => (pass ? chalk.green('✓') : chalk.red('✗'));
 
@@ -107,9 +103,7 @@ export function register(program: Command): void {
     .description('list the exercises and your progress')
     .addOption(outputOption())
     .addHelpText('after', examples('npx lab exercise list', 'npx lab exercise list --output json'))
-    .action(async (opts: { output: OutputFormat }) => {
-      emit(opts.output, await createDefaultEngine().list(), renderList);
-    });
+    .action(printResult(() => createDefaultEngine().list(), renderList));
 
   exercise
     .command('start')
@@ -150,9 +144,7 @@ export function register(program: Command): void {
     .argument('[id]', 'exercise id (default: the current one)')
     .addOption(outputOption())
     .addHelpText('after', examples('npx lab exercise hint'))
-    .action(async (id: string | undefined, opts: { output: OutputFormat }) => {
-      emit(opts.output, await createDefaultEngine().hint(id), renderHint);
-    });
+    .action(printResult((id?: string) => createDefaultEngine().hint(id), renderHint));
 
   exercise
     .command('solution')
@@ -189,8 +181,6 @@ export function register(program: Command): void {
     .argument('[id]', 'exercise id (default: the current one)')
     .addOption(outputOption())
     .addHelpText('after', examples('npx lab exercise reset', 'npx lab exercise reset unschedulable-pods'))
-    .action(async (id: string | undefined, opts: { output: OutputFormat }) => {
-      emit(opts.output, await createDefaultEngine().reset(id), renderReset);
-    });
+    .action(printResult((id?: string) => createDefaultEngine().reset(id), renderReset));
 }
 

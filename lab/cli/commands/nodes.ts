@@ -3,7 +3,8 @@ import chalk from 'chalk';
 import { renderTable } from '../../base/table.js';
 import { parseAddOptions, parseRemoveCount, type RawAddOptions } from '../../cluster/simulated-nodes/options.js';
 import { addSimulatedNodes, listNodes, removeSimulatedNodes } from '../../cluster/simulated-nodes/simulated-nodes.js';
-import { emit, outputOption, type OutputFormat } from '../output.js';
+import { emit, outputOption, printResult, type OutputFormat } from '../output.js';
+import { examples } from '../help.js';
 import { Progress, seconds } from '../../base/progress.js';
 
 function zonesText(zones: Record<string, number>): string {
@@ -61,7 +62,7 @@ export function register(program: Command): void {
     .description('remove simulated nodes (the newest first), with the pods bound to them; with none left, kwok goes too')
     .requiredOption('--simulated <N|all>', 'how many to remove, or all (also those a crashed add left behind)')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab nodes remove --simulated 10\n  $ npx lab nodes remove --simulated all')
+    .addHelpText('after', examples('npx lab nodes remove --simulated 10', 'npx lab nodes remove --simulated all'))
     .action(async (opts: { simulated: string; output: OutputFormat }) => {
       const result = await removeSimulatedNodes(parseRemoveCount(opts.simulated), new Progress());
       emit(opts.output, result, (r) => [
@@ -73,22 +74,19 @@ export function register(program: Command): void {
     .command('list')
     .description('every node: real or simulated, Ready, zone, allocatable CPU/memory/pods, pods bound, taints; and kwok\'s state')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab nodes list\n  $ npx lab nodes list --output json | jq \'.zones\'')
-    .action(async (opts: { output: OutputFormat }) => {
-      const result = await listNodes();
-      emit(opts.output, result, (r) => {
-        const header = ['NAME', 'KIND', 'READY', 'ZONE', 'CPU', 'MEMORY', 'PODS', 'TAINTS'];
-        const rows = r.nodes.map((n) => [n.name, n.kind, n.ready ? 'yes' : 'no', n.zone ?? '-', n.cpu ?? '-', n.memory ?? '-', `${n.pods}/${n.maxPods ?? '?'}`, n.taints.join(',') || '-']);
-        return [
-          renderTable(header, rows),
-          '',
-          `${r.real} real, ${r.simulated} simulated${Object.keys(r.zones).length && r.simulated ? ` (${zonesText(r.zones)})` : ''}`,
-          r.kwok.active
-            ? `kwok: running in ${r.kwok.node} (pid ${r.kwok.pid}, ${r.kwok.rssMiB ?? '?'} MiB, restarts ${r.kwok.restarts ?? 0})`
-            : r.simulated
-              ? chalk.yellow(`kwok: not running in ${r.kwok.node}: the simulated nodes will go NotReady (npx lab nodes add --simulated 1 starts it again; npx lab nodes remove --simulated all removes them)`)
-              : 'kwok: not running (no simulated nodes)',
-        ].join('\n');
-      });
-    });
+    .addHelpText('after', examples('npx lab nodes list', 'npx lab nodes list --output json | jq \'.zones\''))
+    .action(printResult(listNodes, (r) => {
+      const header = ['NAME', 'KIND', 'READY', 'ZONE', 'CPU', 'MEMORY', 'PODS', 'TAINTS'];
+      const rows = r.nodes.map((n) => [n.name, n.kind, n.ready ? 'yes' : 'no', n.zone ?? '-', n.cpu ?? '-', n.memory ?? '-', `${n.pods}/${n.maxPods ?? '?'}`, n.taints.join(',') || '-']);
+      return [
+        renderTable(header, rows),
+        '',
+        `${r.real} real, ${r.simulated} simulated${Object.keys(r.zones).length && r.simulated ? ` (${zonesText(r.zones)})` : ''}`,
+        r.kwok.active
+          ? `kwok: running in ${r.kwok.node} (pid ${r.kwok.pid}, ${r.kwok.rssMiB ?? '?'} MiB, restarts ${r.kwok.restarts ?? 0})`
+          : r.simulated
+            ? chalk.yellow(`kwok: not running in ${r.kwok.node}: the simulated nodes will go NotReady (npx lab nodes add --simulated 1 starts it again; npx lab nodes remove --simulated all removes them)`)
+            : 'kwok: not running (no simulated nodes)',
+      ].join('\n');
+  }));
 }

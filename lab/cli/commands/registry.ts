@@ -5,7 +5,8 @@ import { parseListen } from '../../cluster/registry/mirror-url.js';
 import { parsePort } from '../../cluster/registry/port.js';
 import { registryStatus } from '../../cluster/registry/status.js';
 import { registryUp } from '../../cluster/registry/up.js';
-import { emit, outputOption, type OutputFormat } from '../output.js';
+import { emit, outputOption, printResult, type OutputFormat } from '../output.js';
+import { example, examples } from '../help.js';
 import { Progress, seconds } from '../../base/progress.js';
 
 
@@ -13,7 +14,7 @@ export function register(program: Command): void {
   const registry = program
     .command('registry')
     .description('a local image registry (distribution, built from Go modules) that the kind nodes pull registry.k8s.io, docker.io and lab.local images through')
-    .addHelpText('after', '\nExample:\n  $ npx lab registry up && npx lab registry status');
+    .addHelpText('after', example('npx lab registry up && npx lab registry status'));
   registry
     .command('up')
     .description('build and start the registry, push the workload images into it, point every node\'s containerd at it (safe to repeat)')
@@ -42,31 +43,25 @@ export function register(program: Command): void {
     .command('down')
     .description('stop the registry and remove the nodes\' hosts.toml files the lab wrote; the stored images stay for the next up')
     .addOption(outputOption())
-    .addHelpText('after', '\nExample:\n  $ npx lab registry down && npx lab registry status')
-    .action(async (opts: { output: OutputFormat }) => {
-      const result = await registryDown(new Progress());
-      emit(opts.output, result, (r) => [
-        r.stopped === 'not running' ? 'the registry was not running' : `registry stopped (pid ${r.pid}, ${r.stopped})`,
-        ...r.nodes.filter((n) => n.removed.length).map((n) => `  ${n.node}: mirror removed for ${n.removed.join(', ')}`),
-        ...r.notes.map((n) => `  note: ${n}`),
-        `images kept in ${r.dataDir}`,
-      ].join('\n'));
-    });
+    .addHelpText('after', example('npx lab registry down && npx lab registry status'))
+    .action(printResult(() => registryDown(new Progress()), (r) => [
+      r.stopped === 'not running' ? 'the registry was not running' : `registry stopped (pid ${r.pid}, ${r.stopped})`,
+      ...r.nodes.filter((n) => n.removed.length).map((n) => `  ${n.node}: mirror removed for ${n.removed.join(', ')}`),
+      ...r.notes.map((n) => `  note: ${n}`),
+      `images kept in ${r.dataDir}`,
+    ].join('\n')));
   registry
     .command('status')
     .description('is the registry running (pid alive and /v2/ answering), what it serves, which nodes pull through it')
     .addOption(outputOption())
-    .addHelpText('after', '\nExamples:\n  $ npx lab registry status\n  $ npx lab registry status --output json | jq ".repositories"')
-    .action(async (opts: { output: OutputFormat }) => {
-      const status = await registryStatus();
-      emit(opts.output, status, (s) => [
-        ...(s.cleaned ? [chalk.dim(s.cleaned)] : []),
-        s.running ? `${chalk.green('registry: running')} ${s.url} (pid ${s.pid}, distribution ${s.version}, since ${s.startedAt})` : `${chalk.yellow('registry: not running')}${s.problem ? ` (${s.problem})` : ''}`,
-        ...(s.running ? [s.repositories.length ? 'serves:' : 'serves: nothing yet', ...s.repositories.map((r) => `  ${r.name}: ${r.tags.join(', ') || '(no tags)'}`)] : []),
-        ...(s.nodes.length
-          ? ['nodes:', ...s.nodes.map((n) => `  ${n.node.padEnd(22)} ${Object.keys(n.mirrors).length ? `${n.usesThisRegistry ? 'pulls through it' : 'pulls through another mirror'}: ${Object.entries(n.mirrors).map(([h, u]) => `${h} → ${u}`).join(', ')}` : 'no mirror configured'}`)]
-          : ['nodes: no running kind cluster']),
-        ...(s.running ? [] : ['start it: npx lab registry up']),
-      ].join('\n'));
-    });
+    .addHelpText('after', examples('npx lab registry status', 'npx lab registry status --output json | jq ".repositories"'))
+    .action(printResult(registryStatus, (s) => [
+      ...(s.cleaned ? [chalk.dim(s.cleaned)] : []),
+      s.running ? `${chalk.green('registry: running')} ${s.url} (pid ${s.pid}, distribution ${s.version}, since ${s.startedAt})` : `${chalk.yellow('registry: not running')}${s.problem ? ` (${s.problem})` : ''}`,
+      ...(s.running ? [s.repositories.length ? 'serves:' : 'serves: nothing yet', ...s.repositories.map((r) => `  ${r.name}: ${r.tags.join(', ') || '(no tags)'}`)] : []),
+      ...(s.nodes.length
+        ? ['nodes:', ...s.nodes.map((n) => `  ${n.node.padEnd(22)} ${Object.keys(n.mirrors).length ? `${n.usesThisRegistry ? 'pulls through it' : 'pulls through another mirror'}: ${Object.entries(n.mirrors).map(([h, u]) => `${h} → ${u}`).join(', ')}` : 'no mirror configured'}`)]
+        : ['nodes: no running kind cluster']),
+      ...(s.running ? [] : ['start it: npx lab registry up']),
+    ].join('\n')));
 }
