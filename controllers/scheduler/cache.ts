@@ -9,6 +9,13 @@
  *
  * It also keeps the pending pods a preemption nominated to a node (status.nominatedNodeName), which
  * snapshot() hands to that node's NodeInfo so other pods do not take the room freed for them.
+ *
+ * snapshot() is incremental, as upstream's UpdateSnapshot (which copies only the NodeInfos whose
+ * generation moved): a NodeInfo is rebuilt only for the nodes whose Node, pods or nominations
+ * changed since the last snapshot, and handed out again as it is otherwise. That is safe because
+ * nothing mutates a snapshot's NodeInfo (the runtime and preemption work on clone()s), and a
+ * change makes a new object rather than editing the old. Rebuilding every NodeInfo every cycle
+ * was, in a CPU profile of 300 pods onto 10 nodes, the scheduler's largest cost of its own.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { isPodTerminal } from '../shared/pods.js';
@@ -31,8 +38,15 @@ export interface SchedulerCacheOptions {
 export class SchedulerCache {
   private readonly nodes = new Map<string, V1Node>();
   private readonly pods = new Map<string, PodState>();
+  /** The same pods by node name (then pod key), so a node's NodeInfo is built from its own pods only. */
+  private readonly podsByNode = new Map<string, Map<string, PodState>>();
   /** Pending pods nominated to a node by a preemption: pod key → the pod and the node. */
   private readonly nominated = new Map<string, { pod: V1Pod; nodeName: string }>();
+  /** The NodeInfos of the last snapshot, and the nodes changed since (rebuilt at the next one). */
+  private readonly infos = new Map<string, NodeInfo>();
+  private readonly dirty = new Set<string>();
+  /** The node names in snapshot order; undefined once a node came or went. */
+  private sortedNames: string[] | undefined;
   private readonly clock: () => number;
   private readonly ttlMs: number;
 
@@ -42,7 +56,10 @@ export class SchedulerCache {
   }
 
   addNode(node: V1Node): void {
-    this.nodes.set(node.metadata?.name ?? '', node);
+    const name = node.metadata?.name ?? '';
+    if (!this.nodes.has(name)) this.sortedNames = undefined;
+    this.nodes.set(name, node);
+    this.dirty.add(name);
   }
 
   updateNode(node: V1Node): void {
@@ -50,7 +67,42 @@ export class SchedulerCache {
   }
 
   removeNode(node: V1Node): void {
-    this.nodes.delete(node.metadata?.name ?? '');
+    const name = node.metadata?.name ?? '';
+    this.nodes.delete(name);
+    this.infos.delete(name);
+    this.dirty.delete(name);
+    this.sortedNames = undefined;
+  }
+
+  /** Every change of the pods goes through here and dropPod, so the by-node index and the dirty set follow. */
+  private setPod(key: string, state: PodState): void {
+    this.dropPod(key);
+    this.pods.set(key, state);
+    let onNode = this.podsByNode.get(state.nodeName);
+    if (!onNode) this.podsByNode.set(state.nodeName, (onNode = new Map()));
+    onNode.set(key, state);
+    this.dirty.add(state.nodeName);
+  }
+
+  private dropPod(key: string): void {
+    const state = this.pods.get(key);
+    if (!state) return;
+    this.pods.delete(key);
+    const onNode = this.podsByNode.get(state.nodeName);
+    onNode?.delete(key);
+    if (onNode?.size === 0) this.podsByNode.delete(state.nodeName);
+    this.dirty.add(state.nodeName);
+  }
+
+  private setNominated(key: string, entry: { pod: V1Pod; nodeName: string } | undefined): void {
+    const before = this.nominated.get(key);
+    if (before) this.dirty.add(before.nodeName);
+    if (entry) {
+      this.nominated.set(key, entry);
+      this.dirty.add(entry.nodeName);
+    } else {
+      this.nominated.delete(key);
+    }
   }
 
   /** Informer add/update: a pod with a nodeName counts on that node; an assumed one is confirmed. */
@@ -61,11 +113,11 @@ export class SchedulerCache {
     if (!nodeName || terminal) {
       // Unbound pods take no room; finished pods have given theirs back. Keep an assumption alive.
       const existing = this.pods.get(key);
-      if (existing && !existing.assumed) this.pods.delete(key);
-      if (terminal) this.pods.delete(key);
+      if (existing && !existing.assumed) this.dropPod(key);
+      if (terminal) this.dropPod(key);
       return;
     }
-    this.pods.set(key, { pod, nodeName, assumed: false });
+    this.setPod(key, { pod, nodeName, assumed: false });
   }
 
   updatePod(_oldPod: V1Pod, newPod: V1Pod): void {
@@ -73,8 +125,8 @@ export class SchedulerCache {
   }
 
   removePod(pod: V1Pod): void {
-    this.pods.delete(podKey(pod));
-    this.nominated.delete(podKey(pod));
+    this.dropPod(podKey(pod));
+    this.setNominated(podKey(pod), undefined);
   }
 
   /**
@@ -85,12 +137,12 @@ export class SchedulerCache {
   updateNominatedPod(pod: V1Pod, nodeName = pod.status?.nominatedNodeName): void {
     const key = podKey(pod);
     const terminal = isPodTerminal(pod);
-    if (!nodeName || pod.spec?.nodeName || terminal || pod.metadata?.deletionTimestamp) this.nominated.delete(key);
-    else this.nominated.set(key, { pod, nodeName });
+    if (!nodeName || pod.spec?.nodeName || terminal || pod.metadata?.deletionTimestamp) this.setNominated(key, undefined);
+    else this.setNominated(key, { pod, nodeName });
   }
 
   deleteNominatedPod(pod: V1Pod): void {
-    this.nominated.delete(podKey(pod));
+    this.setNominated(podKey(pod), undefined);
   }
 
   /** The node a pending pod is nominated to, if any. */
@@ -102,10 +154,10 @@ export class SchedulerCache {
   assumePod(pod: V1Pod, nodeName: string): void {
     const key = podKey(pod);
     // Placed now: it no longer needs a nomination (upstream DeleteNominatedPodIfExists).
-    this.nominated.delete(key);
+    this.setNominated(key, undefined);
     const existing = this.pods.get(key);
     if (existing && !existing.assumed) throw new Error(`pod ${key} is already bound to ${existing.nodeName}; cannot assume it`);
-    this.pods.set(key, { pod: { ...pod, spec: { ...pod.spec!, nodeName } }, nodeName, assumed: true });
+    this.setPod(key, { pod: { ...pod, spec: { ...pod.spec!, nodeName } }, nodeName, assumed: true });
   }
 
   /** The binding call returned: start the expiry clock for the unconfirmed assumption. */
@@ -117,7 +169,7 @@ export class SchedulerCache {
   /** Binding failed: the pod no longer counts on the node. */
   forgetPod(pod: V1Pod): void {
     const key = podKey(pod);
-    if (this.pods.get(key)?.assumed) this.pods.delete(key);
+    if (this.pods.get(key)?.assumed) this.dropPod(key);
   }
 
   isAssumed(pod: V1Pod): boolean {
@@ -130,7 +182,7 @@ export class SchedulerCache {
     const expired: string[] = [];
     for (const [key, state] of this.pods) {
       if (state.assumed && state.deadline !== undefined && now >= state.deadline) {
-        this.pods.delete(key);
+        this.dropPod(key);
         expired.push(key);
       }
     }
@@ -139,24 +191,25 @@ export class SchedulerCache {
 
   /** NodeInfos for one scheduling cycle: fresh objects, safe for plugins to read while the cache moves on. */
   snapshot(): NodeInfo[] {
-    const byNode = new Map<string, PodState[]>();
-    for (const state of this.pods.values()) {
-      const list = byNode.get(state.nodeName) ?? [];
-      list.push(state);
-      byNode.set(state.nodeName, list);
+    if (this.dirty.size > 0) {
+      const nominatedTo = (name: string) => [...this.nominated.values()].filter((n) => n.nodeName === name).map((n) => n.pod);
+      const anyNominated = this.nominated.size > 0;
+      for (const name of this.dirty) {
+        const node = this.nodes.get(name);
+        if (!node) continue; // pods on a node the cache has not seen (or no longer has) take no part
+        const pods = [...(this.podsByNode.get(name)?.values() ?? [])].map((s) => ({ pod: s.pod, assumed: s.assumed }));
+        this.infos.set(name, new NodeInfo(node, pods, anyNominated ? nominatedTo(name) : undefined));
+      }
+      this.dirty.clear();
     }
-    const nominatedByNode = new Map<string, V1Pod[]>();
-    for (const { pod, nodeName } of this.nominated.values()) nominatedByNode.set(nodeName, [...(nominatedByNode.get(nodeName) ?? []), pod]);
-    return [...this.nodes.values()]
-      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
-      .map((node) => {
-        const name = node.metadata?.name ?? '';
-        return new NodeInfo(node, (byNode.get(name) ?? []).map((s) => ({ pod: s.pod, assumed: s.assumed })), nominatedByNode.get(name));
-      });
+    this.sortedNames ??= [...this.nodes.keys()].sort((a, b) => a.localeCompare(b));
+    return this.sortedNames.map((name) => this.infos.get(name)!);
   }
 
   nodeInfo(name: string): NodeInfo | undefined {
-    return this.snapshot().find((n) => n.name === name);
+    if (!this.nodes.has(name)) return undefined;
+    this.snapshot();
+    return this.infos.get(name);
   }
 
   counts(): { nodes: number; pods: number; assumed: number } {
