@@ -16,11 +16,8 @@ import {
   ERR_REASON_NODE_LABEL_NOT_MATCH,
   PRE_FILTER_STATE,
 } from '../../../controllers/scheduler/plugins/pod-topology-spread.js';
-import { barSelector, cycleState, fooSelector, HOSTNAME, node, pod, snapshot, spread, unschedulableTaint } from './upstream-fixtures.js';
+import { barSelector, cycleState, fooSelector, HOSTNAME, node, pod, S, snapshot, spread, U, unschedulableTaint, UU } from './upstream-fixtures.js';
 
-const S = Code.Success;
-const U = Code.Unschedulable;
-const UU = Code.UnschedulableAndUnresolvable;
 const foo = { foo: '' };
 const fooBar = { foo: '', bar: '' };
 const on = (nodeName: string, name: string, labels: Record<string, string> = foo, extra: Parameters<typeof pod>[1] = {}) => pod(name, { node: nodeName, labels, ...extra });

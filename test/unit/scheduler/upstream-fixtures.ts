@@ -8,12 +8,18 @@ import { CycleState } from '../../../controllers/scheduler/framework/cycle-state
 import { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
 import { ALL_NODES_KEY } from '../../../controllers/scheduler/framework/normalize.js';
 import { clusterListers, LISTERS_KEY, type ListerSources } from '../../../controllers/scheduler/framework/listers.js';
+import { Code } from '../../../controllers/scheduler/framework/status.js';
 
 export const exists = (key: string): V1LabelSelector => ({ matchExpressions: [{ key, operator: 'Exists' }] });
 export const labelsIn = (key: string, values: string[]): V1LabelSelector => ({ matchExpressions: [{ key, operator: 'In', values }] });
 export const fooSelector = exists('foo');
 export const barSelector = exists('bar');
 export const HOSTNAME = 'kubernetes.io/hostname';
+/** Status codes, short, for the want columns of the ported tables. */
+export const S = Code.Success;
+export const U = Code.Unschedulable;
+export const UU = Code.UnschedulableAndUnresolvable;
+export const E = Code.Error;
 /** Upstream's test taint: node.kubernetes.io/unschedulable:NoSchedule. */
 export const unschedulableTaint: V1Taint = { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' };
 

@@ -39,10 +39,8 @@ import {
   WAIT_CLASS,
   WAIT_CLASS_WITH_PROVISIONER,
 } from './volume-fixtures.js';
+import { E, S, UU } from './upstream-fixtures.js';
 
-const S = Code.Success;
-const UU = Code.UnschedulableAndUnresolvable;
-const E = Code.Error;
 
 // binder_test.go's fixtures
 const unboundPVC = pvc('unbound-pvc', '1G', 'unbound');
