@@ -1,21 +1,24 @@
 /**
  * Carries out a preemption DefaultPreemption chose (upstream's framework/preemption Executor and its
- * prepareCandidate): reports the decision, then for each victim not already terminating writes a
+ * prepareCandidateAsync): reports the decision; takes the nomination away from the pods of lower
+ * priority nominated to the same node (forgotten by the nominator at once, then
+ * status.nominatedNodeName cleared on each); then for each victim not already terminating writes a
  * DisruptionTarget condition, deletes it (guarded by its uid) and records a Normal "Preempted"
- * event on it. The writes run in the background, as upstream's async preemption; the caller's
- * `background` tracks them so shutdown waits. Choosing victims stays in the pure plugin
- * (plugins/default-preemption.ts); setting status.nominatedNodeName stays with the failure
- * handling in schedule-one.ts, which writes it in the same patch as PodScheduled=False.
+ * event on it. The writes run in the background, as upstream's async preemption, and in its order:
+ * the victims go once every clearing patch has answered. The caller's `background` tracks the writes so
+ * shutdown waits. Choosing victims and the pods that lose their nomination stays in the pure
+ * plugin (plugins/default-preemption.ts); setting the preemptor's own status.nominatedNodeName
+ * stays with the failure handling in schedule-one.ts, in the same patch as PodScheduled=False.
  */
 import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { DecisionSink } from '../shared/decisions.js';
 import type { EventRecorder } from '../shared/events.js';
 import type { Logger } from '../shared/log.js';
-import { isConflict, isNotFound } from '../shared/retry.js';
+import { errorMessage, isConflict, isNotFound } from '../shared/retry.js';
 import { EventReason } from './constants.js';
 import type { PostFilterResult } from './framework/interfaces.js';
 import { podName } from './pod-name.js';
-import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption.js';
+import { DISRUPTION_TARGET, REASON_PREEMPTION_BY_SCHEDULER, lowerPriorityNominatedPods } from './plugins/default-preemption.js';
 import { podPriority } from './plugins/priority-sort.js';
 
 export interface Preemption {
@@ -29,8 +32,25 @@ export function preemptionOf(postFilter: PostFilterResult | undefined): Preempti
   return { nodeName: postFilter.nominatedNodeName, victims: postFilter.victims };
 }
 
+/**
+ * The status patch that takes a pod's nomination away (upstream's clearNominatedNodeName:
+ * `{"status":{"nominatedNodeName":null}}`), or undefined when the pod's status names no node, as
+ * upstream sends no request then.
+ */
+export function clearNominationPatch(pod: V1Pod): { status: { nominatedNodeName: null } } | undefined {
+  return pod.status?.nominatedNodeName ? { status: { nominatedNodeName: null } } : undefined;
+}
+
+/** The scheduler's record of nominated pods (the cache), as the executor needs it. */
+export interface Nominator {
+  /** The pending pods nominated to a node, freshest copies (the informer keeps them up to date). */
+  nominatedPodsOn(nodeName: string): readonly V1Pod[];
+  deleteNominatedPod(pod: V1Pod): void;
+}
+
 export interface PreemptionExecutorDeps {
   core: Pick<CoreV1Api, 'patchNamespacedPodStatus' | 'deleteNamespacedPod'>;
+  nominator: Nominator;
   recorder: Pick<EventRecorder, 'event'>;
   schedulerName: string;
   decisions: DecisionSink;
@@ -50,9 +70,11 @@ export class PreemptionExecutor {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Report the preemption, then evict each victim in the background. */
+  /** Report the preemption, take lower-priority nominations on the node away, then evict each victim; the writes in the background. */
   preempt(preemptor: V1Pod, { nodeName, victims }: Preemption): void {
-    const reason = `preempt Pod ${podName(preemptor)} on node ${nodeName}: victims ${victims.map(podName).join(', ')} (priority ${victims.map(podPriority).join(', ')})`;
+    const displaced = lowerPriorityNominatedPods(preemptor, this.deps.nominator.nominatedPodsOn(nodeName));
+    const cleared = displaced.length > 0 ? `; nominations cleared: ${displaced.map(podName).join(', ')}` : '';
+    const reason = `preempt Pod ${podName(preemptor)} on node ${nodeName}: victims ${victims.map(podName).join(', ')} (priority ${victims.map(podPriority).join(', ')})${cleared}`;
     this.deps.log.info(reason, { pod: podName(preemptor) });
     this.deps.decisions({
       component: this.deps.schedulerName,
@@ -62,14 +84,53 @@ export class PreemptionExecutor {
       details: {
         node: nodeName,
         priority: podPriority(preemptor),
-        victims: victims.map((v) => ({ namespace: v.metadata?.namespace, name: v.metadata?.name, uid: v.metadata?.uid, priority: podPriority(v) })),
+        victims: victims.map(podRef),
+        ...(displaced.length > 0 ? { nominationsCleared: displaced.map(podRef) } : {}),
       },
     });
+    const nominationsCleared = this.clearNominations(preemptor, nodeName, displaced);
     for (const victim of victims) {
       // Its graceful deletion has already started: another call would change nothing.
       if (victim.metadata?.deletionTimestamp) continue;
-      this.deps.background(`preemption of ${podName(victim)}`, this.evict(preemptor, nodeName, victim));
+      this.deps.background(`preemption of ${podName(victim)}`, nominationsCleared.then(() => this.evict(preemptor, nodeName, victim)));
     }
+  }
+
+  /**
+   * The displaced pods stop counting on the node at once (the nominator). Upstream's nominator
+   * learns it only when the informer brings the patched pods back; the lab counts its own
+   * nominations at once too (schedule-one.ts), so it drops them the same way. Then
+   * status.nominatedNodeName is cleared on each, one after another. When the informer brings a
+   * patched pod back, eventhandlers.updatePod re-queues it if parked (SchedulingQueue.update), so
+   * it looks for room anew. A failed patch is logged (through `background`) and never stops the
+   * preemption: the returned promise always resolves, once every patch has been tried.
+   */
+  private clearNominations(preemptor: V1Pod, nodeName: string, displaced: readonly V1Pod[]): Promise<void> {
+    if (displaced.length === 0) return Promise.resolve();
+    for (const pod of displaced) this.deps.nominator.deleteNominatedPod(pod);
+    this.deps.log.info(`lower-priority pods lose their nomination to node ${nodeName}: ${displaced.map(podName).join(', ')}`, { pod: podName(preemptor) });
+    const written = this.patchNominationsCleared(nodeName, displaced);
+    this.deps.background(`status.nominatedNodeName of lower-priority pods on node ${nodeName}`, written);
+    return written.catch(() => undefined);
+  }
+
+  /** One status patch per pod whose status still names a node; a pod already gone is no error. Rejects with every other failure. */
+  private async patchNominationsCleared(nodeName: string, pods: readonly V1Pod[]): Promise<void> {
+    const failures: string[] = [];
+    for (const pod of pods) {
+      const body = clearNominationPatch(pod);
+      if (!body) continue;
+      try {
+        await this.core.patchNamespacedPodStatus(
+          { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', body },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        );
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        failures.push(`${podName(pod)}: ${errorMessage(err)}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`cannot clear status.nominatedNodeName of lower-priority pods nominated to node ${nodeName}: ${failures.join('; ')}`);
   }
 
   /** One victim: mark it (unless marked already), delete it, then the Preempted event. A victim already gone is no error. */
@@ -103,4 +164,9 @@ export class PreemptionExecutor {
     }
     await this.deps.recorder.event(victim, 'Normal', EventReason.Preempted, `Preempted by pod ${preemptor.metadata?.uid} on node ${nodeName}`);
   }
+}
+
+/** A pod as the preempt decision's details name it. */
+function podRef(pod: V1Pod): { namespace?: string; name?: string; uid?: string; priority: number } {
+  return { namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid, priority: podPriority(pod) };
 }

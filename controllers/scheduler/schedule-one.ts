@@ -3,8 +3,9 @@
  * cache snapshot and assumes the pod on its node; the binding cycle then runs in the background
  * while the loop pops the next pod. Its outcome is a Binding + Scheduled event, or a
  * PodScheduled=False condition + FailedScheduling event; those writes never hold up the loop
- * either. A failure whose PostFilter chose victims hands them to the PreemptionExecutor and
- * nominates the freed node on the pod (status.nominatedNodeName, in the same status patch).
+ * either. A failure whose PostFilter chose victims hands them to the PreemptionExecutor (which
+ * also takes the node away from lower-priority pods nominated there) and nominates the freed node
+ * on the pod (status.nominatedNodeName, in the same status patch).
  * The cycles themselves are pure (framework/runtime.ts); this file carries out their outcome.
  */
 import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
@@ -72,7 +73,7 @@ function rejectingPlugins(result: CycleResult): Set<string> {
 export interface ScheduleOneDeps {
   schedulerName: string;
   runtime: Pick<FrameworkRuntime, 'scheduleAndAssume' | 'bindingCycle'>;
-  cache: Pick<SchedulerCache, 'snapshot' | 'isAssumed' | 'assumePod' | 'forgetPod' | 'finishBinding' | 'updateNominatedPod' | 'deleteNominatedPod'>;
+  cache: Pick<SchedulerCache, 'snapshot' | 'nodeInfo' | 'isAssumed' | 'assumePod' | 'forgetPod' | 'finishBinding' | 'updateNominatedPod' | 'deleteNominatedPod'>;
   queue: Pick<SchedulingQueue, 'done' | 'addUnschedulable' | 'addBackoff'>;
   core: Pick<CoreV1Api, 'patchNamespacedPodStatus' | 'deleteNamespacedPod'>;
   recorder: Pick<EventRecorder, 'event'>;
@@ -100,6 +101,8 @@ export class ScheduleOne {
     };
     this.preemption = new PreemptionExecutor({
       core: deps.core,
+      // nodeInfo builds a snapshot: affordable, as only a preemption asks.
+      nominator: { nominatedPodsOn: (nodeName) => deps.cache.nodeInfo(nodeName)?.nominatedPods ?? [], deleteNominatedPod: (pod) => deps.cache.deleteNominatedPod(pod) },
       recorder: deps.recorder,
       schedulerName: deps.schedulerName,
       decisions: deps.decisions,

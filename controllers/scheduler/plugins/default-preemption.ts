@@ -19,6 +19,8 @@
  *  5. If none worked, the FailedScheduling event explains why per node, in FitError format:
  *     "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No
  *     preemption victims found for incoming pod."
+ *  6. lowerPriorityNominatedPods: once the chosen node is nominated, which pods nominated there
+ *     before lose their nomination (the executor clears it, preemption-executor.ts).
  */
 import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { selectorIsEmpty, selectorMatches } from '../../shared/labels.js';
@@ -93,6 +95,18 @@ function byImportance(now: number): (a: V1Pod, b: V1Pod) => number {
 /** Only pods of strictly lower priority may be evicted for the preemptor; equal priority never. */
 export function canPreempt(preemptor: V1Pod, victim: V1Pod): boolean {
   return podPriority(victim) < podPriority(preemptor);
+}
+
+/**
+ * Upstream's getLowerPriorityNominatedPods: once the preemptor is nominated to a node, the pods an
+ * earlier preemption nominated there with a LOWER priority may no longer fit beside it, so they
+ * lose their nomination and look for room again. As upstream, whether they would still fit is not
+ * checked (a node has few nominated pods; the what-if runs would cost more than a retry). Pods of
+ * equal or higher priority keep theirs: the preemptor's own Filter already counted them. In the
+ * order given (the nominator's).
+ */
+export function lowerPriorityNominatedPods(preemptor: V1Pod, nominatedPods: readonly V1Pod[]): V1Pod[] {
+  return nominatedPods.filter((nominated) => canPreempt(preemptor, nominated));
 }
 
 /** Deleted by a scheduler's preemption and not gone yet: deletionTimestamp plus our DisruptionTarget condition. */

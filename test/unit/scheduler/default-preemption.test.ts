@@ -12,6 +12,7 @@ import {
   NOT_ELIGIBLE_TERMINATING_VICTIM,
   REASON_PREEMPTION_BY_SCHEDULER,
   evaluatePreemption,
+  lowerPriorityNominatedPods,
   pickOneNodeForPreemption,
   podEligibleToPreemptOthers,
   postFilterResultOf,
@@ -390,6 +391,43 @@ describe('DefaultPreemption: messages and results (pure)', () => {
   });
 });
 
+describe('lowerPriorityNominatedPods (upstream getLowerPriorityNominatedPods)', () => {
+  const preemptor = pod('preemptor', { priority: 100, nominated: 'w1' });
+  it.each([
+    { why: 'no pods nominated to the node: none', nominated: [], want: [] },
+    { why: 'a lower-priority pod loses its nomination', nominated: [pod('low', { priority: 50, nominated: 'w1' })], want: ['low'] },
+    { why: 'an equal-priority pod keeps it (only strictly lower)', nominated: [pod('peer', { priority: 100, nominated: 'w1' })], want: [] },
+    { why: 'a higher-priority pod keeps it', nominated: [pod('vip', { priority: 200, nominated: 'w1' })], want: [] },
+    { why: 'the preemptor itself, nominated there before, keeps it', nominated: [preemptor], want: [] },
+    { why: 'a pod without spec.priority counts as priority 0', nominated: [pod('unset', { nominated: 'w1' })], want: ['unset'] },
+    { why: 'negative priorities are lower too', nominated: [pod('negative', { priority: -10, nominated: 'w1' })], want: ['negative'] },
+    {
+      why: 'a mixed set: only the lower ones, in the order given',
+      nominated: [pod('l1', { priority: 99 }), pod('h1', { priority: 101 }), pod('l2', { priority: -1 }), pod('e1', { priority: 100 }), pod('l3', { priority: 0 })],
+      want: ['l1', 'l2', 'l3'],
+    },
+  ])('$why', ({ nominated, want }) => {
+    expect(names(lowerPriorityNominatedPods(preemptor, nominated))).toEqual(want);
+  });
+
+  it('a preemptor without spec.priority (0) displaces only negative-priority pods', () => {
+    const nominated = [pod('zero', { priority: 0 }), pod('unset'), pod('minus', { priority: -1 })];
+    expect(names(lowerPriorityNominatedPods(pod('plain'), nominated))).toEqual(['minus']);
+  });
+
+  it('the extremes of int32 priorities compare as numbers', () => {
+    const top = pod('system', { priority: 2_000_001_000 });
+    expect(names(lowerPriorityNominatedPods(top, [pod('bottom', { priority: -2_147_483_648 }), pod('also-top', { priority: 2_000_001_000 })]))).toEqual(['bottom']);
+  });
+
+  it('does not change the list it is given', () => {
+    const nominated = [pod('a', { priority: 1 }), pod('b', { priority: 500 })];
+    const copy = [...nominated];
+    lowerPriorityNominatedPods(preemptor, nominated);
+    expect(nominated).toEqual(copy);
+  });
+});
+
 describe('nominated pods keep the room preemption freed (runtime filters)', () => {
   const node = worker('w1', '1');
   const nominated = pod('urgent', { priority: 100, cpu: '700m', nominated: 'w1' });
@@ -520,6 +558,55 @@ describe('LabScheduler carries out a preemption', () => {
     await scheduler.waitForInFlight();
     expect(h.deletes).toEqual([]);
     expect(h.events.map((e) => e.reason)).toEqual(['FailedScheduling']);
+    await h.stop();
+  });
+
+  it("upstream TestNominatedNode 'mid-priority pod preempts low-priority pod, followed by a high-priority pod with another preemption': medium loses its nomination, then retries", async () => {
+    const h = harness();
+    const { scheduler } = h;
+    scheduler.cache.addNode(worker('w1', '5'));
+    for (const n of [1, 2, 3, 4]) scheduler.cache.addPod(pod(`low-${n}`, { priority: 0, cpu: '1', node: 'w1', started: minutesAgo(n) }));
+    const medium = pod('medium', { priority: 100, cpu: '4' });
+    scheduler.queue.add(medium);
+    await vi.waitFor(() => expect(h.decisions.map((d) => d.verb)).toEqual(['unschedulable', 'preempt']));
+    expect(scheduler.cache.nominatedNodeOf(medium)).toBe('w1');
+    // The informer shows medium's patch: its status now names w1 (eventhandlers.updatePod keeps the nominator's copy fresh).
+    const mediumNominated: V1Pod = { ...medium, status: { nominatedNodeName: 'w1' } };
+    scheduler.cache.updateNominatedPod(mediumNominated);
+    await scheduler.waitForInFlight();
+    const before = h.patches.length;
+
+    // The victims are still terminating (their deletes are fakes): high needs 3 of w1's 5 cpu and preempts too.
+    const high = pod('high', { priority: 1000, cpu: '3' });
+    scheduler.queue.add(high);
+    await vi.waitFor(() => expect(h.decisions.map((d) => d.verb)).toEqual(['unschedulable', 'preempt', 'unschedulable', 'preempt']));
+    expect(scheduler.cache.nominatedNodeOf(medium)).toBeUndefined();
+    expect(scheduler.cache.nominatedNodeOf(high)).toBe('w1');
+    expect(h.decisions[3]).toMatchObject({
+      object: { name: 'high' },
+      reason: expect.stringMatching(/^preempt Pod default\/high on node w1: victims .*; nominations cleared: default\/medium$/),
+      details: { nominationsCleared: [{ namespace: 'default', name: 'medium', uid: 'uid-medium', priority: 100 }] },
+    });
+    await scheduler.waitForInFlight();
+    const later = h.patches.slice(before);
+    const clearing = later.findIndex((p) => p.name === 'medium');
+    expect(later[clearing]).toEqual({ name: 'medium', namespace: 'default', body: { status: { nominatedNodeName: null } } });
+    // Cleared before high's victims are marked (upstream's async preemption does it first).
+    const marked = later.flatMap((p, i) => ((p.body.status.conditions as { type: string }[] | undefined)?.some((c) => c.type === 'DisruptionTarget') ? [i] : []));
+    expect(marked.length).toBeGreaterThan(0);
+    expect(Math.min(...marked)).toBeGreaterThan(clearing);
+
+    // The informer shows the cleared nomination: medium, parked, is queued again and looks for room anew; none is left on w1 next to high.
+    scheduler.handlers.updatePod(mediumNominated, medium);
+    await vi.waitFor(() => {
+      scheduler.queue.flush();
+      expect(h.decisions.map((d) => `${d.verb} ${d.object.name}`)).toContain('unschedulable medium');
+      expect(h.decisions.filter((d) => d.object.name === 'medium')).toHaveLength(3);
+    });
+    expect(h.decisions.at(-1)!.reason).toBe(
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Insufficient cpu.',
+    );
+    expect(scheduler.cache.nominatedNodeOf(medium)).toBeUndefined();
     await h.stop();
   });
 

@@ -7,7 +7,8 @@ import type { PoppedPod } from '../../../controllers/scheduler/queue.js';
 import { ScheduleOne } from '../../../controllers/scheduler/schedule-one.js';
 import { recordingDecisionSink } from '../../../controllers/shared/decisions.js';
 import { silentLogger } from '../../../controllers/shared/log.js';
-import { makePod } from './fixtures.js';
+import { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
+import { makeNode, makePod } from './fixtures.js';
 
 const pod = makePod({ name: 'p', priority: 100, spec: { schedulerName: 'lab-scheduler' } });
 const victim: V1Pod = { ...makePod({ name: 'low', priority: 1, nodeName: 'w1' }), metadata: { name: 'low', namespace: 'default', uid: 'uid-low' } };
@@ -20,11 +21,12 @@ function failure(status = unschedulable('Insufficient cpu'), postFilter?: Schedu
 }
 
 /** ScheduleOne on fakes: the runtime answers `result`; queue, cache, client and recorder record their calls. */
-function setup(result: ScheduleOneResult, responsible = true) {
+function setup(result: ScheduleOneResult, responsible = true, nominatedOnW1: V1Pod[] = []) {
   const runtime = { scheduleAndAssume: vi.fn(async () => ({ ok: false as const, result })), bindingCycle: vi.fn() };
   const queue = { done: vi.fn(), addUnschedulable: vi.fn(), addBackoff: vi.fn() };
-  const cache = { snapshot: vi.fn(() => []), isAssumed: vi.fn(() => false), assumePod: vi.fn(), forgetPod: vi.fn(), finishBinding: vi.fn(), updateNominatedPod: vi.fn(), deleteNominatedPod: vi.fn() };
-  const core = { patchNamespacedPodStatus: vi.fn(async () => ({})), deleteNamespacedPod: vi.fn(async () => ({})) };
+  const nodeInfo = vi.fn((name: string) => (name === 'w1' ? new NodeInfo(makeNode('w1'), [], nominatedOnW1) : undefined));
+  const cache = { snapshot: vi.fn(() => []), nodeInfo, isAssumed: vi.fn(() => false), assumePod: vi.fn(), forgetPod: vi.fn(), finishBinding: vi.fn(), updateNominatedPod: vi.fn(), deleteNominatedPod: vi.fn() };
+  const core = { patchNamespacedPodStatus: vi.fn(async (_req: unknown, _options?: unknown) => ({})), deleteNamespacedPod: vi.fn(async () => ({})) };
   const recorder = { event: vi.fn(async () => {}) };
   const decisions = recordingDecisionSink();
   const cycles = new ScheduleOne({
@@ -78,6 +80,19 @@ describe('ScheduleOne: a failed attempt', () => {
     expect(h.core.patchNamespacedPodStatus).toHaveBeenCalledWith(expect.objectContaining({ name: 'p', body: { status: expect.objectContaining({ nominatedNodeName: 'w1' }) } }), expect.anything());
     expect(h.recorder.event).toHaveBeenCalledWith(victim, 'Normal', EventReason.Preempted, expect.stringContaining('on node w1'));
     expect(h.decisions.map((d) => d.verb)).toEqual(['unschedulable', 'preempt']);
+  });
+
+  it('a preemption takes its node away from lower-priority pods nominated there: forgotten in the cache, nominatedNodeName null on each', async () => {
+    const lower: V1Pod = { ...makePod({ name: 'lower', priority: 10 }), status: { nominatedNodeName: 'w1' } };
+    const equal: V1Pod = { ...makePod({ name: 'equal', priority: 100 }), status: { nominatedNodeName: 'w1' } };
+    const h = setup(failure(unschedulable('Insufficient cpu'), { status: success(), nominatedNodeName: 'w1', victims: [victim] }), true, [lower, equal]);
+    await h.cycles.scheduleOne(popped, { get: () => undefined });
+    await h.cycles.waitForInFlight();
+    expect(h.cache.nodeInfo).toHaveBeenCalledWith('w1');
+    expect(h.cache.deleteNominatedPod.mock.calls).toEqual([[lower]]);
+    expect(h.cache.updateNominatedPod).toHaveBeenCalledWith(pod, 'w1');
+    const requests = h.core.patchNamespacedPodStatus.mock.calls.map(([req]) => req as { name: string });
+    expect(requests.filter((req) => req.name !== 'p' && req.name !== 'low')).toEqual([{ name: 'lower', namespace: 'default', body: { status: { nominatedNodeName: null } } }]);
   });
 
   it('an empty nomination clears an earlier one, in the cache and on the pod', async () => {
