@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitOnto, imageExists, removeStage, stage } from '../../lab/cluster/image/docker-images.js';
-import { registryLogPath, registryStatePath } from '../../lab/cluster/registry/paths.js';
+import { registryPaths } from '../../lab/cluster/registry/paths.js';
 import { freshNamespace, kubectl, kubectlJson, lab, waitFor } from './support.js';
 import { pushImage, REGISTRY_IMAGES } from '../../lab/cluster/registry/push.js';
 import { WORKLOAD } from '../../lab/cluster/workload-image.js';
@@ -69,7 +69,7 @@ describe('lab registry: the nodes pull through a local registry', () => {
     expect(result.nodeMirrorUrl).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${port}$`));
     // Every workload image the lab names that this machine's Docker has is served.
     for (const name of REGISTRY_IMAGES) if (await imageExists(name)) expect(result.images.map((i: { image: string }) => i.image)).toContain(name);
-    expect(JSON.parse(readFileSync(registryStatePath(), 'utf8'))).toMatchObject({ pid: result.pid, port, url: result.url });
+    expect(JSON.parse(readFileSync(registryPaths().statePath, 'utf8'))).toMatchObject({ pid: result.pid, port, url: result.url });
 
     const again = await lab(['registry', 'up', '--output', 'json']);
     expect(again.exitCode, again.stderr).toBe(0);
@@ -118,7 +118,7 @@ describe('lab registry: the nodes pull through a local registry', () => {
     console.log(`[registry] pod Running ${runningMs} ms after create; kubelet: ${pulled?.message}`);
 
     // containerd asked the mirror with the image's own host as ns= (no override_path).
-    const log = readFileSync(registryLogPath(), 'utf8');
+    const log = readFileSync(registryPaths().logPath, 'utf8');
     expect(log).toMatch(new RegExp(`"(HEAD|GET) /v2/web/manifests/${tag}\\?ns=lab\\.local HTTP`));
     expect(log).toMatch(new RegExp(`"GET /v2/web/manifests/(${tag}|${pushed.digest ?? 'sha256:[0-9a-f]{64}'})\\?ns=lab\\.local HTTP/1\\.1" 200`));
     expect(log).toMatch(/"GET \/v2\/web\/blobs\/sha256:[0-9a-f]{64}\?ns=lab\.local HTTP\/1\.1" 200/); // our layer
@@ -136,12 +136,12 @@ describe('lab registry: the nodes pull through a local registry', () => {
     holder = createServer();
     await new Promise<void>((r) => holder!.listen(0, '0.0.0.0', r));
     const held = (holder.address() as { port: number }).port;
-    const before = readFileSync(registryStatePath(), 'utf8');
+    const before = readFileSync(registryPaths().statePath, 'utf8');
     const result = await lab(['registry', 'up', '--port', String(held)]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`port ${held} is already in use by ("node[^"]*" \\(pid ${process.pid}\\)|another process)`));
     expect(result.stderr).toMatch(/fix:.*npx lab registry up --port \d+/);
-    expect(readFileSync(registryStatePath(), 'utf8')).toBe(before);
+    expect(readFileSync(registryPaths().statePath, 'utf8')).toBe(before);
     expect((await status()).running).toBe(true);
   });
 
@@ -152,13 +152,13 @@ describe('lab registry: the nodes pull through a local registry', () => {
   });
 
   it('a SIGKILLed registry: status says not running and cleans its state; the next up starts it again', async () => {
-    const { pid } = JSON.parse(readFileSync(registryStatePath(), 'utf8')) as { pid: number };
+    const { pid } = JSON.parse(readFileSync(registryPaths().statePath, 'utf8')) as { pid: number };
     process.kill(pid, 'SIGKILL');
     await waitFor('the registry gone', async () => !existsSync(`/proc/${pid}`) || /\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 10_000, 100);
     const s = await status();
     expect(s.running).toBe(false);
     expect(s.cleaned).toMatch(new RegExp(`pid ${pid} \\(port ${port}\\) is no longer running`));
-    expect(existsSync(registryStatePath())).toBe(false);
+    expect(existsSync(registryPaths().statePath)).toBe(false);
 
     const up = await lab(['registry', 'up', '--port', String(port), '--output', 'json']);
     expect(up.exitCode, up.stderr).toBe(0);
@@ -179,6 +179,6 @@ describe('lab registry: the nodes pull through a local registry', () => {
     const s = await status();
     expect(s.running).toBe(false);
     expect(s.nodes.every((n) => Object.keys(n.mirrors).length === 0)).toBe(true);
-    expect(existsSync(registryStatePath())).toBe(false);
+    expect(existsSync(registryPaths().statePath)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { Progress } from '../../base/progress.js';
 import { removeNodeMirrors } from './node-mirrors.js';
 import { cleanStaleState, observeRegistry } from './observe.js';
-import { registryDataDir } from './paths.js';
+import { registryPaths } from './paths.js';
 import { stopProcess } from './process.js';
 import { runningNodesIfDocker } from './running-nodes.js';
 import { removeState } from './state.js';
@@ -43,5 +43,5 @@ export async function registryDown(progress: Progress, graceMs = 10_000): Promis
     stopped = await progress.step(`stopping the registry (pid ${state.pid})`, () => stopProcess(state.pid, state.binary, graceMs));
     removeState();
   }
-  return { stopped, ...(state ? { pid: state.pid } : {}), ...(cleaned ? { cleaned } : {}), nodes, notes, dataDir: registryDataDir() };
+  return { stopped, ...(state ? { pid: state.pid } : {}), ...(cleaned ? { cleaned } : {}), nodes, notes, dataDir: registryPaths().dataDir };
 }

@@ -8,23 +8,16 @@ import { cacheDir, stateDir } from '../paths.js';
  */
 export const DEFAULT_REGISTRY_PORT = 5001;
 
-export function registryStateDir(): string {
-  return join(stateDir(), 'registry');
-}
-
-export function registryStatePath(): string {
-  return join(registryStateDir(), 'state.json');
-}
-
-export function registryLogPath(): string {
-  return join(registryStateDir(), 'registry.log');
-}
-
-export function registryConfigPath(): string {
-  return join(registryStateDir(), 'config.yml');
-}
-
-/** The registry's filesystem storage: images persist across `down` and `up`. */
-export function registryDataDir(): string {
-  return join(cacheDir(), 'registry', 'data');
+/** The registry's files; read at each call, as LAB_STATE_DIR and LAB_CACHE_DIR may change. */
+export function registryPaths() {
+  const dir = join(stateDir(), 'registry');
+  return {
+    stateDir: dir,
+    /** The running process's record: pid, port, url. */
+    statePath: join(dir, 'state.json'),
+    logPath: join(dir, 'registry.log'),
+    configPath: join(dir, 'config.yml'),
+    /** The registry's filesystem storage: images persist across `down` and `up`. */
+    dataDir: join(cacheDir(), 'registry', 'data'),
+  };
 }

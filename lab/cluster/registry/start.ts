@@ -4,13 +4,13 @@ import { registryAnswers } from './api.js';
 import { REGISTRY_MODULE_VERSION } from './binary.js';
 import { REGISTRY_ENV, renderRegistryConfig } from './config.js';
 import { pushAddress } from './mirror-url.js';
-import { registryConfigPath, registryDataDir, registryLogPath, registryStateDir } from './paths.js';
+import { registryPaths } from './paths.js';
 import { processRunsBinary, startDetached, stopProcess } from './process.js';
 import { removeState, writeState, type RegistryState } from './state.js';
 
 function logTail(lines = 15): string {
   try {
-    return readFileSync(registryLogPath(), 'utf8').trimEnd().split('\n').slice(-lines).map((l) => `  | ${l}`).join('\n');
+    return readFileSync(registryPaths().logPath, 'utf8').trimEnd().split('\n').slice(-lines).map((l) => `  | ${l}`).join('\n');
   } catch {
     return '  | (no log)';
   }
@@ -28,10 +28,11 @@ export async function startRegistry(
   update: (detail: string) => void = () => undefined,
 ): Promise<RegistryState> {
   const { listen, port, timeoutMs } = opts;
-  mkdirSync(registryDataDir(), { recursive: true });
-  mkdirSync(registryStateDir(), { recursive: true });
-  writeFileSync(registryConfigPath(), renderRegistryConfig({ listen, port, dataDir: registryDataDir() }));
-  const pid = startDetached(binary, ['serve', registryConfigPath()], registryLogPath(), REGISTRY_ENV);
+  const paths = registryPaths();
+  mkdirSync(paths.dataDir, { recursive: true });
+  mkdirSync(paths.stateDir, { recursive: true });
+  writeFileSync(paths.configPath, renderRegistryConfig({ listen, port, dataDir: paths.dataDir }));
+  const pid = startDetached(binary, ['serve', paths.configPath], paths.logPath, REGISTRY_ENV);
   const state: RegistryState = {
     pid, port, listen, url: `http://${pushAddress(listen, port)}`, binary, version: REGISTRY_MODULE_VERSION, startedAt: new Date().toISOString(),
   };
@@ -44,7 +45,7 @@ export async function startRegistry(
       if (alive) await stopProcess(pid, binary, 2000);
       removeState();
       throw new LabError(
-        `${alive ? `the registry did not answer GET ${state.url}/v2/ within ${timeoutMs / 1000} s` : 'the registry exited before it answered'}; its log (${registryLogPath()}) ends:\n${logTail()}`,
+        `${alive ? `the registry did not answer GET ${state.url}/v2/ within ${timeoutMs / 1000} s` : 'the registry exited before it answered'}; its log (${paths.logPath}) ends:\n${logTail()}`,
         'see the log lines above (a bad --listen address, a port taken meanwhile, an unwritable data directory); then `npx lab registry up` again',
       );
     }

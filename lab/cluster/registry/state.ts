@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { registryStatePath } from './paths.js';
+import { registryPaths } from './paths.js';
 
 /** What `lab registry up` records about the process it started (.lab/registry/state.json). */
 const StateSchema = z.object({
@@ -36,7 +36,7 @@ export function parseState(text: string): ParsedState {
 }
 
 /** Undefined when there is no state file; a problem when there is one but it is unreadable. */
-export function readState(path = registryStatePath()): ParsedState | undefined {
+export function readState(path = registryPaths().statePath): ParsedState | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -48,14 +48,14 @@ export function readState(path = registryStatePath()): ParsedState | undefined {
 }
 
 /** Written to a temporary file and renamed, so a reader never sees half a state. */
-export function writeState(state: RegistryState, path = registryStatePath()): void {
+export function writeState(state: RegistryState, path = registryPaths().statePath): void {
   mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
   writeFileSync(partial, JSON.stringify(state, null, 2) + '\n');
   renameSync(partial, path);
 }
 
-export function removeState(path = registryStatePath()): void {
+export function removeState(path = registryPaths().statePath): void {
   rmSync(path, { force: true });
 }
 

@@ -2,7 +2,7 @@ import { listRepositories, type Repository } from './api.js';
 import { nodeMirrorUrl } from './mirror-url.js';
 import { readNodeMirrors } from './node-mirrors.js';
 import { cleanStaleState, observeRegistry } from './observe.js';
-import { registryDataDir, registryLogPath } from './paths.js';
+import { registryPaths } from './paths.js';
 import { runningNodesIfDocker } from './running-nodes.js';
 
 export interface RegistryStatus {
@@ -46,7 +46,7 @@ export async function registryStatus(): Promise<RegistryStatus> {
     ...(mirrorUrl ? { nodeMirrorUrl: mirrorUrl } : {}),
     repositories,
     nodes,
-    logFile: registryLogPath(),
-    dataDir: registryDataDir(),
+    logFile: registryPaths().logPath,
+    dataDir: registryPaths().dataDir,
   };
 }

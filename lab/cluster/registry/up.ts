@@ -6,7 +6,7 @@ import { buildRegistryBinary } from './binary.js';
 import { nodeMirrorUrl, pushAddress } from './mirror-url.js';
 import { configureNodeMirrors, nodeReaches, type NodeMirrorResult } from './node-mirrors.js';
 import { cleanStaleState, observeRegistry } from './observe.js';
-import { DEFAULT_REGISTRY_PORT, registryDataDir, registryLogPath } from './paths.js';
+import { DEFAULT_REGISTRY_PORT, registryPaths } from './paths.js';
 import { portHolder, portIsFree } from './port.js';
 import { stopProcess } from './process.js';
 import { pushLocalImages, REGISTRY_IMAGES, type PushedImage } from './push.js';
@@ -121,6 +121,6 @@ export async function registryUp(progress: Progress, opts: RegistryUpOptions = {
     binary: { path: state.binary, cached }, images: pushed, missingImages: missing,
     ...(mirrorUrl && configured.length ? { nodeMirrorUrl: mirrorUrl } : {}), nodes: configured, notes,
     timings: { ...timings, pushMs, nodesMs: Date.now() - nodesStarted, totalMs: Date.now() - began },
-    logFile: registryLogPath(), dataDir: registryDataDir(),
+    logFile: registryPaths().logPath, dataDir: registryPaths().dataDir,
   };
 }
