@@ -14,22 +14,17 @@ describe('ControllerExpectations', () => {
     expect(new ControllerExpectations().satisfiedExpectations('ns/rs')).toBe(true);
   });
 
-  it('waits for every expected creation to be observed', () => {
+  it.each<[string, number, (e: ControllerExpectations, key: string, n: number) => void, (e: ControllerExpectations, key: string) => void]>([
+    ['creation', 3, (e, key, n) => e.expectCreations(key, n), (e, key) => e.creationObserved(key)],
+    ['deletion', 2, (e, key, n) => e.expectDeletions(key, n), (e, key) => e.deletionObserved(key)],
+  ])('waits for every expected %s to be observed', (_what, count, expectSome, observeOne) => {
     const e = new ControllerExpectations(fakeClock().now);
-    e.expectCreations('ns/rs', 3);
-    e.creationObserved('ns/rs');
-    e.creationObserved('ns/rs');
-    expect(e.satisfiedExpectations('ns/rs')).toBe(false);
-    e.creationObserved('ns/rs');
-    expect(e.satisfiedExpectations('ns/rs')).toBe(true);
-  });
-
-  it('waits for every expected deletion to be observed', () => {
-    const e = new ControllerExpectations(fakeClock().now);
-    e.expectDeletions('ns/rs', 2);
-    e.deletionObserved('ns/rs');
-    expect(e.satisfiedExpectations('ns/rs')).toBe(false);
-    e.deletionObserved('ns/rs');
+    expectSome(e, 'ns/rs', count);
+    for (let seen = 1; seen < count; seen++) {
+      observeOne(e, 'ns/rs');
+      expect(e.satisfiedExpectations('ns/rs')).toBe(false);
+    }
+    observeOne(e, 'ns/rs');
     expect(e.satisfiedExpectations('ns/rs')).toBe(true);
   });
 

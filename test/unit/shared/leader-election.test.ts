@@ -174,12 +174,18 @@ describe('LeaderElector', () => {
     }
   }
 
-  it('one leads, the other waits; a clean stop releases the Lease and the standby takes over within a retry period', async () => {
+  /** a_1 starts (leading with `lead`, if given) on a fresh Lease; 200 ms later b_2 starts; both run `standbyMs` more. */
+  async function leaderAndStandby(standbyMs: number, lead?: (signal: AbortSignal) => Promise<void>) {
     const store = new MemoryLease();
-    const a = start(store, 'a_1');
+    const a = start(store, 'a_1', lead);
     await advance(200, [a]);
     const b = start(store, 'b_2');
-    await advance(20_000, [a, b]);
+    await advance(standbyMs, [a, b]);
+    return { store, a, b };
+  }
+
+  it('one leads, the other waits; a clean stop releases the Lease and the standby takes over within a retry period', async () => {
+    const { store, a, b } = await leaderAndStandby(20_000);
     expect(a.leading).toBe(true);
     expect(b.leading).toBe(false);
     expect(b.events[0]).toMatchObject({ type: 'standby', holder: 'a_1' });
@@ -214,11 +220,7 @@ describe('LeaderElector', () => {
   });
 
   it('after a crash (no release, no renewals) the standby waits the lease duration, then takes over', async () => {
-    const store = new MemoryLease();
-    const a = start(store, 'a_1');
-    await advance(200, [a]);
-    const b = start(store, 'b_2');
-    await advance(5_000, [a, b]);
+    const { store, a, b } = await leaderAndStandby(5_000);
     // SIGKILL: a's calls never reach the API server again, and a stops acting.
     store.faults.set('a_1', 'hang');
     a.leading = false;
@@ -233,12 +235,8 @@ describe('LeaderElector', () => {
   });
 
   it('a leader that cannot renew stops acting before its lease can expire, and only then may the standby lead', async () => {
-    const store = new MemoryLease();
     let abortedAt: number | undefined;
-    const a = start(store, 'a_1', (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => { abortedAt = Date.now(); resolve(); }, { once: true })));
-    await advance(200, [a]);
-    const b = start(store, 'b_2');
-    await advance(3_000, [a, b]);
+    const { store, a, b } = await leaderAndStandby(3_000, (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => { abortedAt = Date.now(); resolve(); }, { once: true })));
     const lastRenewal = store.lease!.record.renewTime!.getTime();
     store.faults.set('a_1', 'error'); // the API server is unreachable from a only
     while (!b.leading) await advance(100, [a, b]);
