@@ -5,6 +5,7 @@
  * ```yaml
  * schedulerName: lab-scheduler
  * pluginTimeoutMs: 5000
+ * percentageOfNodesToScore: 0   # upstream's: 0 = adaptive (50 % less 1 % per 125 nodes, at least 5 %)
  * backoff: { initialMs: 1000, maxMs: 10000 }
  * scoringStrategy: { type: MostAllocated, resources: [{ name: cpu, weight: 1 }, { name: memory, weight: 1 }] }
  * plugins:
@@ -97,6 +98,7 @@ export const schedulerConfigSchema = z
       .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lowercase DNS name such as "lab-scheduler"')
       .default(DEFAULT_SCHEDULER_NAME),
     pluginTimeoutMs: z.number().int().positive('must be a positive number of milliseconds').default(5000),
+    percentageOfNodesToScore: z.number().int('must be a whole number').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').optional(),
     backoff: z
       .object({
         initialMs: z.number().int().positive().default(1000),
@@ -138,7 +140,7 @@ export class SchedulerConfigError extends Error {
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known: schedulerName, pluginTimeoutMs, backoff, scoringStrategy, plugins.<extensionPoint>.{enabled,disabled,weights}, pluginConfig[].{name,args})`;
+    return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (known: schedulerName, pluginTimeoutMs, percentageOfNodesToScore, backoff, scoringStrategy, plugins.<extensionPoint>.{enabled,disabled,weights}, pluginConfig[].{name,args})`;
   }
   if (issue.code === 'invalid_union' && issue.path[0] === 'pluginConfig') {
     return `${path}: name must be PodTopologySpread, InterPodAffinity or VolumeBinding (the plugins that take args), each with its own args`;
@@ -221,6 +223,7 @@ export function profileFromConfig(config: SchedulerConfig, ctx: PluginContext, e
     plugins: selected,
     scoreWeights: { ...DEFAULT_SCORE_WEIGHTS, ...config.plugins.score?.weights },
     pluginTimeoutMs: config.pluginTimeoutMs,
+    ...(config.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: config.percentageOfNodesToScore } : {}),
   });
 }
 

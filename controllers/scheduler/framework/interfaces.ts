@@ -285,6 +285,11 @@ export interface Profile {
   readonly plugins: ProfilePlugins;
   /** Per-call time limit for every plugin method (default 5000 ms). */
   readonly pluginTimeoutMs?: number;
+  /**
+   * Upstream's percentageOfNodesToScore: with 100 nodes or more, a cycle stops filtering once it
+   * has found this share of them feasible (feasible-nodes.ts). Undefined or 0: adaptive.
+   */
+  readonly percentageOfNodesToScore?: number;
 }
 
 /** Type guards: which extension points does a plugin object implement? */

@@ -17,6 +17,8 @@ export interface BuildProfileOptions {
   /** Weight per Score plugin name (default 1). Must be a positive integer. */
   scoreWeights?: Readonly<Record<string, number>>;
   pluginTimeoutMs?: number;
+  /** Profile.percentageOfNodesToScore. */
+  percentageOfNodesToScore?: number;
 }
 
 export function buildProfile(opts: BuildProfileOptions): Profile {
@@ -50,7 +52,12 @@ export function buildProfile(opts: BuildProfileOptions): Profile {
     bind: at('bind'),
     postBind: at('postBind'),
   };
-  return { schedulerName: opts.schedulerName, plugins, pluginTimeoutMs: opts.pluginTimeoutMs };
+  return {
+    schedulerName: opts.schedulerName,
+    plugins,
+    pluginTimeoutMs: opts.pluginTimeoutMs,
+    ...(opts.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: opts.percentageOfNodesToScore } : {}),
+  };
 }
 
 /** Which extension points each plugin of a profile is registered at (for `lab` listings and traces). */
