@@ -14,7 +14,7 @@ import { CycleState } from '../../../controllers/scheduler/framework/cycle-state
 import { FrameworkRuntime } from '../../../controllers/scheduler/framework/runtime.js';
 import { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
 import { seededRandom } from '../../../controllers/shared/seeded-random.js';
-import { HOSTNAME, exists, spread } from './upstream-fixtures.js';
+import { HOSTNAME, exists, snapshot, spread } from './upstream-fixtures.js';
 
 const binder = { bind: async () => {} };
 const withNew = () => defaultProfile({ binder }, 'lab-scheduler');
@@ -48,7 +48,7 @@ describe('pods with none of the new fields: the same decisions as before', () =>
     for (let cluster = 0; cluster < 20; cluster++) {
       const nodes = Array.from({ length: 2 + Math.floor(rnd() * 4) }, (_, i) => node(`n${i}`, `${1 + Math.floor(rnd() * 3)}`, { 'topology.kubernetes.io/zone': `z${i % 2}` }));
       const existing = Array.from({ length: Math.floor(rnd() * 8) }, (_, i) => plainPod(`e${cluster}-${i}`, rnd, nodes[Math.floor(rnd() * nodes.length)]!.metadata!.name));
-      const infos = () => nodes.map((n) => new NodeInfo(n, existing.filter((p) => p.spec!.nodeName === n.metadata!.name).map((pod) => ({ pod, assumed: false }))));
+      const infos = () => snapshot(nodes, existing);
       for (let i = 0; i < 10; i++) {
         const incoming = plainPod(`p${cluster}-${i}`, rnd);
         const seed = Math.floor(rnd() * 1e6);
@@ -72,12 +72,10 @@ describe('preemption honours the PreFilterExtensions (upstream SelectVictimsOnNo
   });
   const web = (name: string, nodeName: string | undefined, priority: number) =>
     pod(name, nodeName, priority, { app: 'web' }, { topologySpreadConstraints: [spread(1, HOSTNAME, 'DoNotSchedule', exists('app'))] });
-  const snapshotOf = (nodes: V1Node[], existing: V1Pod[]) =>
-    nodes.map((n) => new NodeInfo(n, existing.filter((p) => p.spec!.nodeName === n.metadata!.name).map((p) => ({ pod: p, assumed: false }))));
 
   it('topology spread: evicting low-priority pods of the same app lowers the crowded node\'s count; the fewest victims that satisfy maxSkew go', async () => {
     // n1: three low-priority web pods (plenty of cpu); n2: a high-priority web pod and a filler, no cpu left.
-    const infos = snapshotOf(
+    const infos = snapshot(
       [node('n1', '4'), node('n2', '1')],
       [web('low-1', 'n1', 0), web('low-2', 'n1', 0), web('low-3', 'n1', 0), web('high', 'n2', 1000), pod('filler', 'n2', 1000, {})],
     );
@@ -105,7 +103,7 @@ describe('preemption honours the PreFilterExtensions (upstream SelectVictimsOnNo
       },
     });
     const spread1 = (topologyKey: string) => spread(1, topologyKey, 'DoNotSchedule', exists('e2e-pts-preemption'));
-    const infos = snapshotOf(
+    const infos = snapshot(
       [ptsNode('node-1'), ptsNode('node-2')],
       [make('high', 'node-1', 1000, '9'), make('low-1', 'node-2', 1, '3'), make('low-2', 'node-2', 1, '3'), make('low-3', 'node-2', 1, '3')],
     );
@@ -119,7 +117,7 @@ describe('preemption honours the PreFilterExtensions (upstream SelectVictimsOnNo
     const incoming = pod('new', undefined, 500, { app: 'api' }, {
       affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: exists('db'), topologyKey: HOSTNAME }] } },
     });
-    const infos = snapshotOf([node('n1', '4'), node('n2', '4')], [pod('db-low', 'n1', 0, { db: 'x' }), pod('other-low', 'n1', 0, {}), pod('db-high', 'n2', 1000, { db: 'y' })]);
+    const infos = snapshot([node('n1', '4'), node('n2', '4')], [pod('db-low', 'n1', 0, { db: 'x' }), pod('other-low', 'n1', 0, {}), pod('db-high', 'n2', 1000, { db: 'y' })]);
     const result = await new FrameworkRuntime(withNew()).scheduleOne(incoming, infos);
     expect(result.nodeStatuses.get('n1')?.reasons).toEqual(["node(s) didn't match pod anti-affinity rules"]);
     expect(result.postFilter?.nominatedNodeName).toBe('n1');

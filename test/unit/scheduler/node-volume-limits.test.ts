@@ -11,7 +11,8 @@ import { CycleState } from '../../../controllers/scheduler/framework/cycle-state
 import { clusterListers, LISTERS_KEY, listOf } from '../../../controllers/scheduler/framework/listers.js';
 import { asStatus, Code, type Status } from '../../../controllers/scheduler/framework/status.js';
 import { createNodeVolumeLimits, csiNodeUpdateMayHelp, ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED } from '../../../controllers/scheduler/plugins/node-volume-limits.js';
-import { infoOf, labelledNode } from './volume-fixtures.js';
+import { labelledNode } from './volume-fixtures.js';
+import { nodeInfo } from './fixtures.js';
 
 const EBS = 'ebs.csi.aws.com';
 const GCE = 'pd.csi.storage.gke.io';
@@ -133,7 +134,7 @@ describe('NodeVolumeLimits (upstream TestCSILimits)', () => {
     const pre = asStatus((await plugin.preFilter(state, c.newPod, [])) as Status | undefined);
     expect(pre.code).toBe(c.wantPreFilter ?? Code.Success);
     if (!pre.isSuccess()) return;
-    const status = asStatus((await plugin.filter(state, c.newPod, infoOf(labelledNode(NODE), c.existingPods ?? []))) as Status | undefined);
+    const status = asStatus((await plugin.filter(state, c.newPod, nodeInfo(labelledNode(NODE), c.existingPods ?? []))) as Status | undefined);
     expect(status.isSuccess() ? [Code.Success] : [status.code, status.reasons.join('; ')]).toEqual(c.want ?? [Code.Success]);
   });
 });

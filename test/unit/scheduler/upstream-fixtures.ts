@@ -5,10 +5,11 @@
  */
 import type { V1LabelSelector, V1Node, V1Pod, V1PodAffinityTerm, V1Taint, V1TopologySpreadConstraint, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
 import { CycleState } from '../../../controllers/scheduler/framework/cycle-state.js';
-import { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
+import type { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
 import { ALL_NODES_KEY } from '../../../controllers/scheduler/framework/normalize.js';
 import { clusterListers, LISTERS_KEY, type ListerSources } from '../../../controllers/scheduler/framework/listers.js';
 import { Code } from '../../../controllers/scheduler/framework/status.js';
+import { nodeInfo } from './fixtures.js';
 
 export const exists = (key: string): V1LabelSelector => ({ matchExpressions: [{ key, operator: 'Exists' }] });
 export const labelsIn = (key: string, values: string[]): V1LabelSelector => ({ matchExpressions: [{ key, operator: 'In', values }] });
@@ -84,7 +85,7 @@ export function spread(
 
 /** The NodeInfos of a snapshot: each node with the existing pods bound to it. */
 export function snapshot(nodes: readonly V1Node[], existing: readonly V1Pod[] = []): NodeInfo[] {
-  return nodes.map((n) => new NodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata?.name).map((p) => ({ pod: p, assumed: false }))));
+  return nodes.map((n) => nodeInfo(n, existing.filter((p) => p.spec?.nodeName === n.metadata?.name)));
 }
 
 /** A cycle state as the runtime prepares it: all nodes of the snapshot and the listers. */

@@ -26,7 +26,6 @@ import {
 import { claimChangeMayHelp, createVolumeBinding, storageClassChangeMayHelp, volumeBindingStateOf, type VolumeBindingPlugin } from '../../../controllers/scheduler/plugins/volume-binding.js';
 import {
   IMMEDIATE_CLASS,
-  infoOf,
   labelledNode,
   node1,
   node2,
@@ -40,6 +39,7 @@ import {
   WAIT_CLASS_WITH_PROVISIONER,
 } from './volume-fixtures.js';
 import { E, S, UU } from './upstream-fixtures.js';
+import { nodeInfo } from './fixtures.js';
 
 
 // binder_test.go's fixtures
@@ -67,7 +67,7 @@ const names = (claims: readonly V1PersistentVolumeClaim[]) => claims.map((c) => 
 async function run(plugin: VolumeBindingPlugin, state: CycleState, pod: V1Pod, nodes = [node1]) {
   const pre = asStatus((await plugin.preFilter(state, pod, [])) as Status | undefined);
   if (!pre.isSuccess()) return { pre, filter: [] as Status[] };
-  const filter = await Promise.all(nodes.map(async (n) => asStatus((await plugin.filter(state, pod, infoOf(n))) as Status | undefined)));
+  const filter = await Promise.all(nodes.map(async (n) => asStatus((await plugin.filter(state, pod, nodeInfo(n))) as Status | undefined)));
   return { pre, filter };
 }
 

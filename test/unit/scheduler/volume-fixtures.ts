@@ -5,7 +5,6 @@
 import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1StorageClass } from '@kubernetes/client-node';
 import { CycleState } from '../../../controllers/scheduler/framework/cycle-state.js';
 import { clusterListers, LISTERS_KEY, listOf, type ListerSources, type VolumeClient } from '../../../controllers/scheduler/framework/listers.js';
-import { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
 
 export const NODE_LABEL_KEY = 'nodeKey';
 export const WAIT_CLASS = 'waitClass';
@@ -119,4 +118,3 @@ export class VolumeWorld {
   }
 }
 
-export const infoOf = (node: V1Node, pods: V1Pod[] = []) => new NodeInfo(node, pods.map((pod) => ({ pod, assumed: false })));

@@ -15,7 +15,8 @@ import {
   podDeletionMayHelpRestrictions,
   VolumeRestrictions,
 } from '../../../controllers/scheduler/plugins/volume-restrictions.js';
-import { infoOf, labelledNode } from './volume-fixtures.js';
+import { labelledNode } from './volume-fixtures.js';
+import { nodeInfo } from './fixtures.js';
 
 const node = labelledNode('node-1');
 const podWith = (name: string, volumes: V1Volume[], ns = 'default'): V1Pod => ({ metadata: { name, namespace: ns }, spec: { nodeName: 'node-1', containers: [{ name: 'c' }], volumes } });
@@ -24,10 +25,10 @@ const claimVolume = (claimName: string): V1Volume => ({ name: claimName, persist
 async function run(pod: V1Pod, existing: V1Pod[], pvcs: V1PersistentVolumeClaim[] = []) {
   const state = new CycleState();
   state.write(LISTERS_KEY, clusterListers({ persistentVolumeClaims: listOf(pvcs) }));
-  const nodeInfo = infoOf(node, existing);
-  const pre = asStatus((await VolumeRestrictions.preFilter(state, pod, [nodeInfo])) as Status | undefined);
-  const filter = pre.isSuccess() ? asStatus((await VolumeRestrictions.filter(state, pod, nodeInfo)) as Status | undefined) : undefined;
-  return { pre: [pre.code, ...pre.reasons], filter: filter ? [filter.code, ...filter.reasons] : undefined, state, nodeInfo };
+  const info = nodeInfo(node, existing);
+  const pre = asStatus((await VolumeRestrictions.preFilter(state, pod, [info])) as Status | undefined);
+  const filter = pre.isSuccess() ? asStatus((await VolumeRestrictions.filter(state, pod, info)) as Status | undefined) : undefined;
+  return { pre: [pre.code, ...pre.reasons], filter: filter ? [filter.code, ...filter.reasons] : undefined, state, nodeInfo: info };
 }
 
 const S = [Code.Success];
