@@ -30,7 +30,7 @@ import {
   type ScoreResult,
 } from './interfaces.js';
 import { podKey, type NodeInfo } from './node-info.js';
-import { Code, Status, asStatus, errorStatus, unresolvable } from './status.js';
+import { Code, Status, asResult, asStatus, errorStatus, unresolvable } from './status.js';
 import { permitVerdict, waitOnPermit, type WaitingPermit } from './waiting-pod.js';
 
 export { pluginError };
@@ -196,9 +196,7 @@ export class FrameworkRuntime {
     for (const plugin of this.profile.plugins.preFilter) {
       const result = await this.guard('PreFilter', plugin.name, () => plugin.preFilter(state, pod, nodes));
       if (!result.ok) return { status: result.status, narrowedBy };
-      const value = result.value;
-      const out: PreFilterResult = value instanceof Status ? { status: value } : (value ?? {});
-      const status = asStatus(out.status);
+      const { out, status } = asResult<PreFilterResult>(result.value);
       if (status.isSkip()) {
         state.skipFilterPlugins.add(plugin.name);
         continue;
@@ -286,9 +284,7 @@ export class FrameworkRuntime {
     for (const plugin of this.profile.plugins.postFilter) {
       const result = await this.guard('PostFilter', plugin.name, () => plugin.postFilter(state, pod, nodeStatuses, nodes, this.postFilterHandle));
       if (!result.ok) return { status: result.status };
-      const value = result.value;
-      const out: PostFilterResult = value instanceof Status ? { status: value } : (value ?? {});
-      const status = asStatus(out.status);
+      const { out, status } = asResult<PostFilterResult>(result.value);
       if (status.code === Code.Error) return { status: pluginError('PostFilter', plugin.name, status.message()) };
       if (status.isSuccess()) return { ...out, status };
       last = { ...out, status: status.withPlugin(plugin.name) };
@@ -474,9 +470,7 @@ export class FrameworkRuntime {
     for (const plugin of this.profile.plugins.permit) {
       const result = await this.guard('Permit', plugin.name, () => plugin.permit(state, pod, nodeName));
       if (!result.ok) return { status: result.status, waitingOn };
-      const value = result.value;
-      const out: PermitResult = value instanceof Status ? { status: value } : (value ?? {});
-      const status = asStatus(out.status);
+      const { out, status } = asResult<PermitResult>(result.value);
       if (status.code !== Code.Wait) {
         const verdict = permitVerdict(plugin.name, status);
         if (!verdict.isSuccess()) return { status: verdict, waitingOn };

@@ -83,3 +83,12 @@ export function wait(reason?: string): Status {
 export function asStatus(value: Status | null | undefined | void): Status {
   return value instanceof Status ? value : SUCCESS;
 }
+
+/**
+ * PreFilter, PostFilter and Permit return a result carrying a status, a bare Status, or nothing
+ * (success): the result (empty when there was none) and its status, normalised.
+ */
+export function asResult<R extends { status?: Status }>(value: R | Status | null | undefined | void): { out: R; status: Status } {
+  const out = (value instanceof Status ? { status: value } : (value ?? {})) as R;
+  return { out, status: asStatus(out.status) };
+}
