@@ -28,28 +28,27 @@ describe('hostSourceOf (docker inspect .Mounts)', () => {
 describe('syncKubeconfigFromKind (with a stand-in kind binary)', () => {
   const dir = useTempLabDirs('lab-sync-');
   const kubeconfig = () => join(dir(), 'state', 'kubeconfig');
-  const fakeKind = (script: string) => {
+  /** A kubeconfig `existing` in the state dir and a stand-in kind that runs `kindScript`; then one sync. */
+  async function syncOver(existing: string, kindScript: string) {
+    mkdirSync(join(dir(), 'state'));
+    writeFileSync(kubeconfig(), existing);
     mkdirSync(join(dir(), 'cache', 'bin'), { recursive: true });
-    const path = join(dir(), 'cache', 'bin', 'kind');
-    writeFileSync(path, `#!/bin/sh\n${script}\n`);
-    chmodSync(path, 0o755);
-  };
+    const kind = join(dir(), 'cache', 'bin', 'kind');
+    writeFileSync(kind, `#!/bin/sh\n${kindScript}\n`);
+    chmodSync(kind, 0o755);
+    return syncKubeconfigFromKind('lab', kubeconfig());
+  }
 
   it('replaces a stale kubeconfig with the one kind gives, readable by its owner only', async () => {
-    mkdirSync(join(dir(), 'state'));
-    writeFileSync(kubeconfig(), 'apiVersion: v1\nclusters: [{cluster: {server: https://127.0.0.1:37777}}]\n');
-    fakeKind('[ "$1 $2 $3 $4" = "get kubeconfig --name lab" ] || exit 3; echo "apiVersion: v1"; echo "server: https://127.0.0.1:40001"');
-    expect(await syncKubeconfigFromKind('lab', kubeconfig())).toBe('written');
+    const stale = 'apiVersion: v1\nclusters: [{cluster: {server: https://127.0.0.1:37777}}]\n';
+    expect(await syncOver(stale, '[ "$1 $2 $3 $4" = "get kubeconfig --name lab" ] || exit 3; echo "apiVersion: v1"; echo "server: https://127.0.0.1:40001"')).toBe('written');
     expect(readFileSync(kubeconfig(), 'utf8')).toBe('apiVersion: v1\nserver: https://127.0.0.1:40001\n');
     expect(statSync(kubeconfig()).mode & 0o777).toBe(0o600);
     expect(await syncKubeconfigFromKind('lab', kubeconfig())).toBe('unchanged');
   });
 
   it('leaves the file as it was when kind cannot give a kubeconfig (control plane stopped)', async () => {
-    mkdirSync(join(dir(), 'state'));
-    writeFileSync(kubeconfig(), 'old\n');
-    fakeKind('echo "ERROR: could not locate any control plane nodes" >&2; exit 1');
-    expect(await syncKubeconfigFromKind('lab', kubeconfig())).toBe('unavailable');
+    expect(await syncOver('old\n', 'echo "ERROR: could not locate any control plane nodes" >&2; exit 1')).toBe('unavailable');
     expect(readFileSync(kubeconfig(), 'utf8')).toBe('old\n');
   });
 });
