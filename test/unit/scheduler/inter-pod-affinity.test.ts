@@ -16,7 +16,7 @@ import {
   ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH as ANTI,
   ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH as EXISTING,
 } from '../../../controllers/scheduler/plugins/inter-pod-affinity.js';
-import { cycleState, exists, labelsIn, node, snapshot } from './upstream-fixtures.js';
+import { cycleState, exists, labelsIn, node, pod, snapshot } from './upstream-fixtures.js';
 
 /** upstream's `namespaces` fixture: two teams with two sub-teams each. */
 const namespaces = listOf<V1Namespace>([
@@ -38,11 +38,9 @@ interface P {
   anti?: V1PodAffinityTerm[];
   raw?: V1Affinity;
 }
+/** The shared pod builder with this file's shorthands: required `affinity` / `anti` terms, or a `raw` affinity. */
 function p(name: string, o: P = {}): V1Pod {
-  const affinity: V1Affinity = o.raw ?? {};
-  if (o.affinity) affinity.podAffinity = { requiredDuringSchedulingIgnoredDuringExecution: o.affinity };
-  if (o.anti) affinity.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: o.anti };
-  return { metadata: { name, namespace: o.ns ?? 'default', labels: o.labels }, spec: { containers: [], nodeName: o.node, affinity } };
+  return pod(name, { ns: o.ns, node: o.node, labels: o.labels, affinity: o.raw, podAffinity: o.affinity && { required: o.affinity }, podAntiAffinity: o.anti && { required: o.anti } });
 }
 
 const podLabel = { service: 'securityscan' };
@@ -391,8 +389,8 @@ const antiAffinityNamespaceSelector: V1Affinity = { podAntiAffinity: { preferred
 const az1 = { az: 'az1' };
 const az2 = { az: 'az2' };
 let n = 0;
-const at = (nodeName: string, labels?: Record<string, string>, raw?: V1Affinity, ns?: string) => p(`e${n++}`, { node: nodeName, labels, raw: raw ? structuredClone(raw) : undefined, ns });
-const incomingPod = (labels?: Record<string, string>, raw?: V1Affinity, ns?: string) => p('p', { labels, raw: raw ? structuredClone(raw) : undefined, ns });
+const at = (nodeName: string, labels?: Record<string, string>, raw?: V1Affinity, ns?: string) => p(`e${n++}`, { node: nodeName, labels, raw, ns });
+const incomingPod = (labels?: Record<string, string>, raw?: V1Affinity, ns?: string) => p('p', { labels, raw, ns });
 const MAX = 100;
 
 interface ScoreCase {

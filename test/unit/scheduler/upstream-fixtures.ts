@@ -3,7 +3,7 @@
  * st.MakeNode()), so the cases ported from upstream's plugin tests read like the originals.
  * Pods live in namespace "default" unless given one (upstream's use "").
  */
-import type { V1LabelSelector, V1Node, V1Pod, V1PodAffinityTerm, V1Taint, V1TopologySpreadConstraint, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
+import type { V1Affinity, V1LabelSelector, V1Node, V1Pod, V1PodAffinityTerm, V1Taint, V1TopologySpreadConstraint, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
 import { CycleState } from '../../../controllers/scheduler/framework/cycle-state.js';
 import type { NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
 import { ALL_NODES_KEY } from '../../../controllers/scheduler/framework/normalize.js';
@@ -35,11 +35,13 @@ export interface PodOpts {
   nodeAffinity?: { key: string; operator: 'In' | 'NotIn'; values: string[] };
   podAffinity?: { required?: V1PodAffinityTerm[]; preferred?: V1WeightedPodAffinityTerm[] };
   podAntiAffinity?: { required?: V1PodAffinityTerm[]; preferred?: V1WeightedPodAffinityTerm[] };
+  /** An affinity as written; nodeAffinity, podAffinity and podAntiAffinity above replace its parts. */
+  affinity?: V1Affinity;
   ownerRef?: { apiVersion: string; kind: string; name: string };
 }
 
 export function pod(name: string, o: PodOpts = {}): V1Pod {
-  const affinity: NonNullable<V1Pod['spec']>['affinity'] = {};
+  const affinity: V1Affinity = { ...o.affinity };
   if (o.nodeAffinity) {
     affinity.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [o.nodeAffinity] }] } };
   }
