@@ -4,7 +4,7 @@
  * each at kube-scheduler's client limits (50 QPS, burst 100) and unthrottled. Each side is one
  * fresh process of its own, started for that run and stopped after it:
  *   built-in: a kube-scheduler pod of the bench's (bench-kube-scheduler.ts), the control plane's binary;
- *   lab: `lab run --only scheduler` (lab-scheduler-process.ts).
+ *   lab: `lab run --only scheduler` (lab-run-process.ts).
  * Per side: pods/s and create → bound p50/p99 (simulated-scheduling.ts), and from /proc the CPU
  * seconds the process spent between the first create and the last binding, and its peak RSS.
  * A warm-up pod bound first keeps each process's start-up (and its informers' first list) out of
@@ -18,7 +18,7 @@ import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-no
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, controlPlaneSchedulerImage, createBenchScheduler, deleteBenchSchedulerBindings } from './bench-kube-scheduler.js';
 import { inWatchedNamespace } from './cluster.js';
-import { startLabSchedulerProcess, stopLeftoverSchedulers } from './lab-scheduler-process.js';
+import { labSchedulerArgs, startLabRunProcess, stopLeftoverSchedulers } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
@@ -132,7 +132,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
 /** The lab's side: `lab run --only scheduler` as its own process. */
 export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
   await stopLeftoverSchedulers(ctx.admin, LAB_SCHEDULER_NAME);
-  const lab = startLabSchedulerProcess({ schedulerName: LAB_SCHEDULER_NAME, limits: LIMITS[mode], logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
+  const lab = startLabRunProcess(labSchedulerArgs(LAB_SCHEDULER_NAME, LIMITS[mode]), { logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
   try {
     const ns = `bench-scale-${nodes}-${mode}-lab`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {

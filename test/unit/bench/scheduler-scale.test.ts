@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchSchedulerBindings, benchSchedulerConfig, benchSchedulerObjects, BENCH_KUBE_SCHEDULER_MARKER } from '../../../lab/bench/bench-kube-scheduler.js';
-import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-scheduler-process.js';
+import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
 import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 import { parseProcessStats } from '../../../lab/bench/process-stats.js';
 import { allScaleRows, parseNodeCounts, recordSide, scaleRows } from '../../../lab/bench/scheduler-scale.js';
@@ -89,5 +89,15 @@ describe('sched-scale rows', () => {
   it('--nodes: counts ascending and distinct; anything else is refused with an example', () => {
     expect(parseNodeCounts('500,10, 100,10')).toEqual([10, 100, 500]);
     for (const bad of ['', 'ten', '0', '10,-5', '2.5', '10000']) expect(() => parseNodeCounts(bad), bad).toThrow(/between 1 and 5000.*such as 10,100,500,1000/);
+  });
+});
+
+describe('rss: when the memory of `lab run` has settled', () => {
+  it('three samples within 2 % of their mean; fewer samples, or one still growing, is not settled', async () => {
+    const { rssSettled } = await import('../../../lab/bench/measurements/rss.js');
+    expect(rssSettled([100, 200])).toBe(false);
+    expect(rssSettled([80, 150, 200, 201, 202])).toBe(true);
+    expect(rssSettled([150, 180, 200])).toBe(false);
+    expect(rssSettled([300, 300, 300], 3, 0)).toBe(true);
   });
 });

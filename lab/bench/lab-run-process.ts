@@ -1,8 +1,9 @@
 /**
- * The lab's scheduler as its own process for the bench (`lab run --only scheduler`, as a learner
- * starts it), so its CPU seconds and peak RSS are its own and not the bench's: like for like with
- * the bench's kube-scheduler pod. With LAB_BENCH_CPU_PROF=<dir>, Node writes a CPU profile of it
- * there when it stops (open it in Chrome DevTools → Performance, or speedscope).
+ * `lab run` as its own process for the bench, as a learner starts it, so its CPU seconds and RSS
+ * are its own and not the bench's: like for like with kube-scheduler and kube-controller-manager,
+ * each a process of its own. sched-scale runs `lab run --only scheduler`, rss the whole lab. With
+ * LAB_BENCH_CPU_PROF=<dir>, Node writes a CPU profile of it there when it stops (open it in
+ * Chrome DevTools → Performance, or speedscope).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
@@ -14,7 +15,7 @@ import type { Clients } from '../../controllers/shared/kube.js';
 import { readLabActivity } from '../run/presence.js';
 import { stopPids } from '../run/lab-pids.js';
 
-export interface LabSchedulerProcess {
+export interface LabRunProcess {
   pid: number;
   /** Output of the process (its log), for a failure's message. */
   logPath: string;
@@ -37,12 +38,13 @@ export function nodeFlags(profileDir: string | undefined, tag: string): string[]
   return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${tag}.cpuprofile`] : [];
 }
 
-export function startLabSchedulerProcess(opts: { schedulerName: string; limits: ClientLimits | undefined; logDir: string; tag: string }): LabSchedulerProcess {
+/** Starts `lab <args>` (args from labSchedulerArgs or the like); its output goes to <logDir>/<tag>.log. */
+export function startLabRunProcess(args: readonly string[], opts: { logDir: string; tag: string }): LabRunProcess {
   mkdirSync(opts.logDir, { recursive: true });
   const logPath = join(opts.logDir, `${opts.tag}.log`);
   const out = openSync(logPath, 'w');
   const profileDir = process.env.LAB_BENCH_CPU_PROF || undefined;
-  const child = spawn(process.execPath, [...nodeFlags(profileDir, opts.tag), join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), ...labSchedulerArgs(opts.schedulerName, opts.limits)], {
+  const child = spawn(process.execPath, [...nodeFlags(profileDir, opts.tag), join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', out, out],
     env: { ...process.env, FORCE_COLOR: '0' },
@@ -63,6 +65,25 @@ export function startLabSchedulerProcess(opts: { schedulerName: string; limits: 
       await exited;
     },
   };
+}
+
+/**
+ * Resolves once process `pid` (on this host) holds `leases` — each component acts only once it
+ * leads — or rejects when it exits first or `timeoutMs` passes.
+ */
+export async function waitUntilLeading(admin: Clients, lab: LabRunProcess, leases: readonly string[], timeoutMs: number): Promise<void> {
+  let exited: string | undefined;
+  void lab.exited.then((how) => (exited = how));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { processes, leaders } = await readLabActivity(admin.coordination);
+    const identity = processes.find((p) => p.pid === lab.pid && p.host === hostname())?.identity;
+    const held = new Set(leaders.filter((l) => l.held && l.holder === identity).map((l) => l.lease));
+    if (identity && leases.every((lease) => held.has(lease))) return;
+    if (exited !== undefined) throw new Error(`lab run stopped (${exited}) before it led ${leases.join(', ')}; its output: ${lab.logPath}`);
+    if (Date.now() > deadline) throw new Error(`lab run (pid ${lab.pid}) did not lead ${leases.join(', ')} within ${Math.round(timeoutMs / 1000)} s (another lab may lead them: npx lab status); its output: ${lab.logPath}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /**
