@@ -13,10 +13,10 @@
 import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { KUBE_SCHEDULER_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
-import { listNodeContainers } from '../cluster/nodes.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
-import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, controlPlaneSchedulerImage, createBenchScheduler, deleteBenchSchedulerBindings } from './bench-kube-scheduler.js';
+import { benchWorker, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
+import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler } from './bench-kube-scheduler.js';
 import { inWatchedNamespace } from './cluster.js';
 import { labSchedulerArgs, startLabRunProcess, stopLeftoverSchedulers } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
@@ -104,19 +104,14 @@ async function measuredWindow(ctx: BenchContext, ns: string, watch: Parameters<t
   return { sample, before, after };
 }
 
-async function benchWorker(): Promise<string> {
-  const worker = (await listNodeContainers()).find((n) => n.role === 'worker' && n.running);
-  if (!worker) throw new Error('the cluster has no running worker node to run the bench kube-scheduler on (npx lab up --recreate)');
-  return worker.name;
-}
-
 /** kube-scheduler's side: its pod in a namespace of its own, the pods in another. */
 export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
   const schedulerNs = await ctx.namespace(BENCH_KUBE_SCHEDULER);
   const worker = await benchWorker();
+  const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, LIMITS[mode]);
   try {
     await defaultServiceAccount(ctx, schedulerNs);
-    await createBenchScheduler(ctx.admin, { namespace: schedulerNs, schedulerName: BENCH_KUBE_SCHEDULER, image: await controlPlaneSchedulerImage(ctx.admin), nodeName: worker, limits: LIMITS[mode] });
+    await createBenchComponent(ctx.admin, component, worker);
     const ns = `bench-scale-${nodes}-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
       await defaultServiceAccount(ctx, ns);
@@ -124,7 +119,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
       return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
     });
   } finally {
-    await deleteBenchSchedulerBindings(ctx.admin, schedulerNs);
+    await deleteBenchBindings(ctx.admin, component);
     await ctx.dropNamespace(schedulerNs);
   }
 }

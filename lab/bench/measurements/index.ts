@@ -8,19 +8,20 @@ import { rollout } from './rollout.js';
 import { rs300Free } from './rs-300-free.js';
 import { rs300Qps } from './rs-300-qps.js';
 import { rss } from './rss.js';
+import { rsScale } from './rs-scale.js';
 import { schedScale } from './sched-scale.js';
 import { traceOverhead } from './trace-overhead.js';
 import { traceRate } from './trace-rate.js';
 
 /** In the order --only lists them, the help describes them and the results show them. */
-export const MEASUREMENTS: readonly BenchMeasurement[] = [rollout, rs300Qps, rs300Free, bindRateMeasurement, rss, traceOverhead, traceRate, schedScale];
+export const MEASUREMENTS: readonly BenchMeasurement[] = [rollout, rs300Qps, rs300Free, bindRateMeasurement, rss, traceOverhead, traceRate, schedScale, rsScale];
 
 /**
  * The order the lab sides run in (the built-in sides run first, in MEASUREMENTS order). The ones
  * in the shared lab come first; rss's 2,000 pods stay until the final clean-up, so it runs after
- * the rollouts and bursts they would slow, and sched-scale, which adds and removes nodes, last.
+ * the rollouts and bursts they would slow, and sched-scale and rs-scale, which add and remove nodes, last.
  */
-export const LAB_SIDE_ORDER: readonly string[] = ['rollout', 'bind-rate', 'rs-300-qps', 'rs-300-free', 'trace-overhead', 'trace-rate', 'rss', 'sched-scale'];
+export const LAB_SIDE_ORDER: readonly string[] = ['rollout', 'bind-rate', 'rs-300-qps', 'rs-300-free', 'trace-overhead', 'trace-rate', 'rss', 'sched-scale', 'rs-scale'];
 
 export const MEASUREMENT_IDS: readonly string[] = MEASUREMENTS.map((m) => m.id);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { benchSchedulerBindings, benchSchedulerConfig, benchSchedulerObjects, BENCH_KUBE_SCHEDULER_MARKER } from '../../../lab/bench/bench-kube-scheduler.js';
+import { benchBindings, benchObjects } from '../../../lab/bench/bench-component-pod.js';
+import { BENCH_KCM_MARKER, benchKubeControllerManager } from '../../../lab/bench/bench-kube-controller-manager.js';
+import { benchKubeScheduler, benchSchedulerConfig, BENCH_KUBE_SCHEDULER_MARKER } from '../../../lab/bench/bench-kube-scheduler.js';
 import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
 import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 import { parseProcessStats } from '../../../lab/bench/process-stats.js';
@@ -37,22 +39,38 @@ describe('the bench kube-scheduler', () => {
   });
 
   it('the pod: placed directly on the worker, the control plane image, the config mounted, no serving port', () => {
-    const { pod, configMap } = benchSchedulerObjects({ namespace: 'b', schedulerName: 's', image: 'registry.k8s.io/kube-scheduler:v1.34.4', nodeName: 'lab-worker', limits: undefined });
+    const { pod, configMap } = benchObjects(benchKubeScheduler('b', 's', undefined), 'registry.k8s.io/kube-scheduler:v1.34.4', 'lab-worker');
     expect(pod.spec?.nodeName).toBe('lab-worker');
     const container = pod.spec!.containers[0]!;
     expect(container.image).toBe('registry.k8s.io/kube-scheduler:v1.34.4');
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(container.command).toContain(BENCH_KUBE_SCHEDULER_MARKER);
     expect(container.command).toContain('--secure-port=0');
-    expect(pod.spec?.volumes?.[0]?.configMap?.name).toBe(configMap.metadata?.name);
-    expect(JSON.parse(configMap.data!['config.yaml']!).profiles[0].schedulerName).toBe('s');
+    expect(pod.spec?.volumes?.[0]?.configMap?.name).toBe(configMap?.metadata?.name);
+    expect(JSON.parse(configMap!.data!['config.yaml']!).profiles[0].schedulerName).toBe('s');
   });
 
   it("is bound to kube-scheduler's two roles, as kubeadm binds the control plane's", () => {
-    const bindings = benchSchedulerBindings('bench-kube-scheduler');
+    const bindings = benchBindings(benchKubeScheduler('bench-kube-scheduler', 's', undefined));
     expect(bindings.map((b) => b.roleRef.name)).toEqual(['system:kube-scheduler', 'system:volume-scheduler']);
     expect(bindings.every((b) => b.subjects?.[0]?.namespace === 'bench-kube-scheduler')).toBe(true);
     expect(new Set(bindings.map((b) => b.metadata?.name)).size).toBe(2);
+  });
+});
+
+describe('the bench kube-controller-manager', () => {
+  it('runs only the ReplicaSet controller, unelected, unserved, under its own identity with its role; the limits as flags', () => {
+    const kcm = benchKubeControllerManager('bench-kcm', { qps: 20, burst: 30 });
+    expect(kcm.command).toEqual(expect.arrayContaining([BENCH_KCM_MARKER, '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--kube-api-qps=20', '--kube-api-burst=30']));
+    expect(benchBindings(kcm).map((b) => [b.roleRef.name, b.metadata?.name])).toEqual([['system:controller:replicaset-controller', 'k8s-flow-lab-bench-kube-controller-manager-replicaset-controller']]);
+    const { pod, configMap } = benchObjects(kcm, 'registry.k8s.io/kube-controller-manager:v1.34.4', 'lab-worker2');
+    expect(configMap).toBeUndefined();
+    expect(pod.spec?.volumes).toBeUndefined();
+    expect(pod.spec?.serviceAccountName).toBe('bench-kube-controller-manager');
+  });
+
+  it('unthrottled: a negative qps (client-go: no limiter)', () => {
+    expect(benchKubeControllerManager('n', undefined).command).toContain('--kube-api-qps=-1');
   });
 });
 
@@ -99,5 +117,32 @@ describe('rss: when the memory of `lab run` has settled', () => {
     expect(rssSettled([80, 150, 200, 201, 202])).toBe(true);
     expect(rssSettled([150, 180, 200])).toBe(false);
     expect(rssSettled([300, 300, 300], 3, 0)).toBe(true);
+  });
+});
+
+describe('rs-scale', () => {
+  it('four rows per mode, ids naming the pods and the mode; --only knows rs-scale', async () => {
+    const { allRsScaleRows } = await import('../../../lab/bench/replicaset-scale.js');
+    expect(MEASUREMENT_IDS).toContain('rs-scale');
+    expect(allRsScaleRows().map((r) => r.id)).toEqual([
+      'rs-scale-2000-qps', 'rs-scale-2000-qps-ready', 'rs-scale-2000-qps-cpu', 'rs-scale-2000-qps-rss',
+      'rs-scale-2000-unthrottled', 'rs-scale-2000-unthrottled-ready', 'rs-scale-2000-unthrottled-cpu', 'rs-scale-2000-unthrottled-rss',
+    ]);
+  });
+
+  it('its ReplicaSet: pods only simulated nodes take, bound by default-scheduler', async () => {
+    const { simulatedReplicaSet } = await import('../../../lab/bench/replicaset-scale.js');
+    const rs = simulatedReplicaSet('ns', 'scale', 2000);
+    expect(rs.spec?.replicas).toBe(2000);
+    expect(rs.spec?.template?.spec).toMatchObject({ schedulerName: 'default-scheduler', nodeSelector: { type: 'kwok' } });
+    expect(rs.spec?.template?.spec?.tolerations?.[0]?.key).toBe('kwok.x-k8s.io/node');
+  });
+
+  it('records CPU over the window and the peak RSS; a side without stats leaves those empty', async () => {
+    const { recordRsSide, rsScaleRows } = await import('../../../lab/bench/replicaset-scale.js');
+    const rows = rsScaleRows('qps');
+    recordRsSide(rows, 'lab', { createdMs: 100_000, readyMs: 120_000, before: { cpuSeconds: 1, rssMiB: 1, peakRssMiB: 1 }, after: { cpuSeconds: 9, rssMiB: 150, peakRssMiB: 180 } });
+    recordRsSide(rows, 'builtin', { createdMs: 101_000 });
+    expect([rows.created.lab, rows.ready.lab, rows.cpu.lab, rows.rss.lab, rows.created.builtin, rows.cpu.builtin]).toEqual([100_000, 120_000, 8, 180, 101_000, undefined]);
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * A control-plane component of the bench's own (kube-scheduler, kube-controller-manager), so the
+ * built-in side of a measurement is one fresh process with chosen client limits, measured like
+ * the lab's process: the control plane's own image (already in every node's containerd) run as a
+ * pod on a worker node under a ServiceAccount bound to the component's roles, placed by nodeName
+ * (no scheduler involved), with no leader election and no serving port (so it needs no delegated
+ * authentication). The control plane's own component is left as it is.
+ *
+ * A crash leaves a namespace and ClusterRoleBindings with fixed names; the next start replaces
+ * them, `lab up --recreate` drops them.
+ */
+import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
+import type { Clients } from '../../controllers/shared/kube.js';
+import { listNodeContainers } from '../cluster/nodes.js';
+
+export interface BenchComponent {
+  /** Names the ServiceAccount, the pod, the ConfigMap and (prefixed) the bindings. */
+  name: string;
+  namespace: string;
+  /** ClusterRoles its ServiceAccount is bound to. */
+  roles: readonly string[];
+  /** The kube-system static pod's `component` label the image is copied from. */
+  component: 'kube-scheduler' | 'kube-controller-manager';
+  command: readonly string[];
+  /** Files mounted read-only at `configDir`, from a ConfigMap. */
+  files?: Record<string, string>;
+  configDir?: string;
+}
+
+/** Pure: the bindings of the component's ServiceAccount to its roles. */
+export function benchBindings(c: Pick<BenchComponent, 'name' | 'namespace' | 'roles'>): V1ClusterRoleBinding[] {
+  return c.roles.map((role) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `k8s-flow-lab-${c.name}-${role.replace(/^system:(controller:)?/, '')}` },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [{ kind: 'ServiceAccount', name: c.name, namespace: c.namespace }],
+  }));
+}
+
+/** Pure: the ConfigMap (when it has files) and the Pod, on `nodeName` with `image`. */
+export function benchObjects(c: BenchComponent, image: string, nodeName: string): { configMap?: V1ConfigMap; pod: V1Pod } {
+  const metadata = { name: c.name, namespace: c.namespace, labels: { app: c.name } };
+  const mounted = c.files && c.configDir ? { dir: c.configDir, files: c.files } : undefined;
+  return {
+    ...(mounted ? { configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: mounted.files } } : {}),
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata,
+      spec: {
+        nodeName,
+        serviceAccountName: c.name,
+        containers: [{
+          name: c.component,
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command: [...c.command],
+          ...(mounted ? { volumeMounts: [{ name: 'config', mountPath: mounted.dir, readOnly: true }] } : {}),
+        }],
+        ...(mounted ? { volumes: [{ name: 'config', configMap: { name: c.name } }] } : {}),
+      },
+    },
+  };
+}
+
+/** The image the control plane's `component` runs (its static pod's). */
+export async function controlPlaneImage(admin: Clients, component: BenchComponent['component']): Promise<string> {
+  const pods = await admin.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: `component=${component}` });
+  const image = pods.items[0]?.spec?.containers[0]?.image;
+  if (!image) throw new Error(`no ${component} pod in kube-system: the bench copies its image, so the cluster needs one (npx lab up --recreate)`);
+  return image;
+}
+
+/** The worker node container the component's pod runs in (its process is read from there). */
+export async function benchWorker(): Promise<string> {
+  const worker = (await listNodeContainers()).find((n) => n.role === 'worker' && n.running);
+  if (!worker) throw new Error('the cluster has no running worker node to run the bench component on (npx lab up --recreate)');
+  return worker.name;
+}
+
+const isNotFound = (error: unknown) => (error as { code?: number }).code === 404;
+
+/** Creates the component in `c.namespace` (which must exist, with its default ServiceAccount) on `nodeName`. */
+export async function createBenchComponent(admin: Clients, c: BenchComponent, nodeName: string): Promise<void> {
+  const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  for (const binding of benchBindings(c)) {
+    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
+    await rbac.createClusterRoleBinding({ body: binding });
+  }
+  await admin.core.createNamespacedServiceAccount({ namespace: c.namespace, body: { metadata: { name: c.name } } });
+  const { configMap, pod } = benchObjects(c, await controlPlaneImage(admin, c.component), nodeName);
+  if (configMap) await admin.core.createNamespacedConfigMap({ namespace: c.namespace, body: configMap });
+  await admin.core.createNamespacedPod({ namespace: c.namespace, body: pod });
+}
+
+/** Deletes the bindings; the namespace (and with it the pod) is the caller's to drop. */
+export async function deleteBenchBindings(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles'>): Promise<void> {
+  const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  for (const binding of benchBindings(c)) {
+    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
+  }
+}
