@@ -407,8 +407,14 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
     }
   }
 
+  /**
+   * Watch payloads are plain JSON and are deserialized here; the list's items come from the API
+   * client already typed (class instances), and deserializing them a second time cost a full
+   * pass over every object at each (re)list: seconds for 5,000 pods.
+   */
   private typed(obj: T): T {
-    return this.opts.deserializeAs ? (ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T) : obj;
+    if (!this.opts.deserializeAs || Object.getPrototypeOf(obj) !== Object.prototype) return obj;
+    return ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T;
   }
 }
 

@@ -68,6 +68,8 @@ it('restarts after a failed watch, syncs, and types watch payloads', async () =>
   expect(informer.hasSynced()).toBe(true);
   expect(watchCalls).toBe(2);
   expect(informer.get('demo', 'watched')?.metadata?.creationTimestamp).toBeInstanceOf(Date);
+  // The listed pod came typed from the API client and is not deserialized twice: still typed.
+  expect(informer.get('demo', 'listed')?.metadata?.creationTimestamp).toBeInstanceOf(Date);
   expect(informer.list('demo')).toHaveLength(2);
   informer.stop();
 });
