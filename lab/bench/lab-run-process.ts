@@ -87,12 +87,10 @@ export async function waitUntilLeading(admin: Clients, lab: LabRunProcess, lease
 }
 
 /**
- * Stops the lab processes on this host that a crashed bench left serving `schedulerName` (found
- * by their presence records), so the new one leads at once instead of standing by.
+ * `work`, unless the process ends first (`exited` settles with how, and where its output is):
+ * then a rejection saying what it stopped before, instead of waiting out work's own time limit.
  */
-export async function stopLeftoverSchedulers(admin: Clients, schedulerName: string): Promise<number> {
-  const { processes } = await readLabActivity(admin.coordination);
-  const left = processes.filter((p) => p.alive && p.host === hostname() && p.schedulerName === schedulerName);
-  await stopPids(left.map((p) => ({ pid: p.pid, command: p.command })), { graceMs: 20_000 });
-  return left.length;
+export function unlessExited<T>(work: Promise<T>, exited: Promise<string> | undefined, before: string): Promise<T> {
+  if (!exited) return work;
+  return Promise.race([work, exited.then((how) => Promise.reject(new Error(`it stopped (${how}) before ${before}`)))]);
 }

@@ -20,7 +20,7 @@ import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { benchWorker, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KCM, BENCH_KCM_MARKER, benchKubeControllerManager } from './bench-kube-controller-manager.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
-import { startLabRunProcess } from './lab-run-process.js';
+import { startLabRunProcess, unlessExited } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
@@ -98,7 +98,7 @@ async function measureReplicaSet(ctx: BenchContext, ns: string, watch: PodWatch,
   await defaultServiceAccount(ctx, ns);
   await ctx.admin.apps.createNamespacedReplicaSet({ namespace: ns, body: simulatedReplicaSet(ns, 'warm-up', 1) });
   const warm = watch.until((w) => w.created.size >= 1, START_TIMEOUT_MS, 'the controller to create a first pod (its start-up)');
-  await (failed ? Promise.race([warm, failed.then((how) => Promise.reject(new Error(`the controller stopped (${how}) before it created a first pod`)))]) : warm);
+  await unlessExited(warm, failed, 'the controller created a first pod');
   const warmPods = watch.created.size;
 
   const before = await stats();
@@ -123,7 +123,8 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: RsMode): Promise
   try {
     await defaultServiceAccount(ctx, componentNs);
     await createBenchComponent(ctx.admin, component, worker);
-    return await inWatchedNamespace(ctx, `bench-rs-scale-${mode}-builtin`, (watch) => measureReplicaSet(ctx, `bench-rs-scale-${mode}-builtin`, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER)));
+    const ns = `bench-rs-scale-${mode}-builtin`;
+    return await inWatchedNamespace(ctx, ns, (watch) => measureReplicaSet(ctx, ns, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER)));
   } finally {
     // The controller goes first, so nothing recreates the pods the namespace's deletion removes.
     await ctx.dropNamespace(componentNs);

@@ -17,8 +17,8 @@ import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-no
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { benchWorker, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler } from './bench-kube-scheduler.js';
-import { inWatchedNamespace } from './cluster.js';
-import { labSchedulerArgs, startLabRunProcess, stopLeftoverSchedulers } from './lab-run-process.js';
+import { inWatchedNamespace, type PodWatch } from './cluster.js';
+import { labSchedulerArgs, startLabRunProcess } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
@@ -97,7 +97,7 @@ export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: Sid
 }
 
 /** The measured window: stats, the pods, stats again. */
-async function measuredWindow(ctx: BenchContext, ns: string, watch: Parameters<typeof scheduleOntoSimulatedNodes>[2], schedulerName: string, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
+async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, schedulerName: string, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
   const before = await stats();
   const sample = await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, SCALE_PODS);
   const after = await stats();
@@ -126,7 +126,6 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
 
 /** The lab's side: `lab run --only scheduler` as its own process. */
 export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
-  await stopLeftoverSchedulers(ctx.admin, LAB_SCHEDULER_NAME);
   const lab = startLabRunProcess(labSchedulerArgs(LAB_SCHEDULER_NAME, LIMITS[mode]), { logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
   try {
     const ns = `bench-scale-${nodes}-${mode}-lab`;

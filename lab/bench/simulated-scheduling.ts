@@ -9,6 +9,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { KWOK_ANNOTATION, SIMULATED_LABEL } from '../cluster/simulated-nodes/options.js';
 import { type NamespaceKeeper, type PodWatch } from './cluster.js';
+import { unlessExited } from './lab-run-process.js';
 import { percentile } from '../base/stats.js';
 import { benchPod, bindRate, inParallel, numberedNames } from './workloads.js';
 
@@ -82,6 +83,5 @@ export async function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext
 export async function warmUp(ctx: SimulatedSchedulingContext, ns: string, watch: PodWatch, schedulerName: string, timeoutMs: number, failed?: Promise<string>): Promise<void> {
   await ctx.admin.core.createNamespacedPod({ namespace: ns, body: simulatedNodePod(ns, 'warm-up', schedulerName) });
   const bound = watch.until((w) => w.bound.has('warm-up'), timeoutMs, `${schedulerName} to bind a first pod (its start-up)`);
-  if (!failed) return bound;
-  await Promise.race([bound, failed.then((how) => Promise.reject(new Error(`${schedulerName} stopped (${how}) before it bound a first pod`)))]);
+  await unlessExited(bound, failed, `${schedulerName} bound a first pod`);
 }

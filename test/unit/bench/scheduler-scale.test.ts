@@ -146,3 +146,12 @@ describe('rs-scale', () => {
     expect([rows.created.lab, rows.ready.lab, rows.cpu.lab, rows.rss.lab, rows.created.builtin, rows.cpu.builtin]).toEqual([100_000, 120_000, 8, 180, 101_000, undefined]);
   });
 });
+
+describe('unlessExited', () => {
+  it('the work when it finishes first; a rejection naming how the process ended when that comes first', async () => {
+    const { unlessExited } = await import('../../../lab/bench/lab-run-process.js');
+    await expect(unlessExited(Promise.resolve(7), new Promise<string>(() => {}), 'x')).resolves.toBe(7);
+    await expect(unlessExited(new Promise(() => {}), Promise.resolve('exit code 1; its output: /tmp/l.log'), 'it bound a first pod')).rejects.toThrow('it stopped (exit code 1; its output: /tmp/l.log) before it bound a first pod');
+    await expect(unlessExited(Promise.resolve('w'), undefined, 'x')).resolves.toBe('w');
+  });
+});
