@@ -7,7 +7,9 @@
  * authentication). The control plane's own component is left as it is.
  *
  * A crash leaves a namespace and ClusterRoleBindings with fixed names; the next start replaces
- * them, `lab up --recreate` drops them.
+ * them, `lab up --recreate` drops them. The pod itself ends by its activeDeadlineSeconds, set to
+ * the most one measurement can take: a bench killed mid-run does not leave, say, a second
+ * ReplicaSet controller running for long (it has no leader election to stand by behind).
  */
 import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
 import type { Clients } from '../../controllers/shared/kube.js';
@@ -39,7 +41,7 @@ export function benchBindings(c: Pick<BenchComponent, 'name' | 'namespace' | 'ro
 }
 
 /** Pure: the ConfigMap (when it has files) and the Pod, on `nodeName` with `image`. */
-export function benchObjects(c: BenchComponent, image: string, nodeName: string): { configMap?: V1ConfigMap; pod: V1Pod } {
+export function benchObjects(c: BenchComponent, image: string, nodeName: string, lifetimeSeconds: number): { configMap?: V1ConfigMap; pod: V1Pod } {
   const metadata = { name: c.name, namespace: c.namespace, labels: { app: c.name } };
   const mounted = c.files && c.configDir ? { dir: c.configDir, files: c.files } : undefined;
   return {
@@ -50,6 +52,7 @@ export function benchObjects(c: BenchComponent, image: string, nodeName: string)
       metadata,
       spec: {
         nodeName,
+        activeDeadlineSeconds: lifetimeSeconds,
         serviceAccountName: c.name,
         containers: [{
           name: c.component,
@@ -62,6 +65,11 @@ export function benchObjects(c: BenchComponent, image: string, nodeName: string)
       },
     },
   };
+}
+
+/** Pure: the longest one side of a measurement may need: its start, then two waits of `timeoutMs` each, and a margin. */
+export function componentLifetimeSeconds(timeoutMs: number, startTimeoutMs: number): number {
+  return Math.ceil((startTimeoutMs + 2 * timeoutMs) / 1000) + 120;
 }
 
 /** The image the control plane's `component` runs (its static pod's). */
@@ -81,15 +89,18 @@ export async function benchWorker(): Promise<string> {
 
 const isNotFound = (error: unknown) => (error as { code?: number }).code === 404;
 
-/** Creates the component in `c.namespace` (which must exist, with its default ServiceAccount) on `nodeName`. */
-export async function createBenchComponent(admin: Clients, c: BenchComponent, nodeName: string): Promise<void> {
+/**
+ * Creates the component in `c.namespace` (which must exist, with its default ServiceAccount) on
+ * `nodeName`; the kubelet stops it after `lifetimeSeconds` whatever happens to the bench.
+ */
+export async function createBenchComponent(admin: Clients, c: BenchComponent, nodeName: string, lifetimeSeconds: number): Promise<void> {
   const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
   for (const binding of benchBindings(c)) {
     await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
     await rbac.createClusterRoleBinding({ body: binding });
   }
   await admin.core.createNamespacedServiceAccount({ namespace: c.namespace, body: { metadata: { name: c.name } } });
-  const { configMap, pod } = benchObjects(c, await controlPlaneImage(admin, c.component), nodeName);
+  const { configMap, pod } = benchObjects(c, await controlPlaneImage(admin, c.component), nodeName, lifetimeSeconds);
   if (configMap) await admin.core.createNamespacedConfigMap({ namespace: c.namespace, body: configMap });
   await admin.core.createNamespacedPod({ namespace: c.namespace, body: pod });
 }

@@ -17,7 +17,7 @@ import type { Progress } from '../base/progress.js';
 import { KCM_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
-import { benchWorker, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
+import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KCM, BENCH_KCM_MARKER, benchKubeControllerManager } from './bench-kube-controller-manager.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { startLabRunProcess, unlessExited } from './lab-run-process.js';
@@ -122,7 +122,7 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: RsMode): Promise
   const component = benchKubeControllerManager(componentNs, LIMITS[mode]);
   try {
     await defaultServiceAccount(ctx, componentNs);
-    await createBenchComponent(ctx.admin, component, worker);
+    await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-rs-scale-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, (watch) => measureReplicaSet(ctx, ns, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER)));
   } finally {

@@ -15,7 +15,7 @@ import type { Progress } from '../base/progress.js';
 import { KUBE_SCHEDULER_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
-import { benchWorker, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
+import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler } from './bench-kube-scheduler.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { labSchedulerArgs, startLabRunProcess } from './lab-run-process.js';
@@ -111,7 +111,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
   const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, LIMITS[mode]);
   try {
     await defaultServiceAccount(ctx, schedulerNs);
-    await createBenchComponent(ctx.admin, component, worker);
+    await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-scale-${nodes}-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
       await defaultServiceAccount(ctx, ns);

@@ -39,7 +39,8 @@ describe('the bench kube-scheduler', () => {
   });
 
   it('the pod: placed directly on the worker, the control plane image, the config mounted, no serving port', () => {
-    const { pod, configMap } = benchObjects(benchKubeScheduler('b', 's', undefined), 'registry.k8s.io/kube-scheduler:v1.34.4', 'lab-worker');
+    const { pod, configMap } = benchObjects(benchKubeScheduler('b', 's', undefined), 'registry.k8s.io/kube-scheduler:v1.34.4', 'lab-worker', 900);
+    expect(pod.spec?.activeDeadlineSeconds).toBe(900);
     expect(pod.spec?.nodeName).toBe('lab-worker');
     const container = pod.spec!.containers[0]!;
     expect(container.image).toBe('registry.k8s.io/kube-scheduler:v1.34.4');
@@ -63,10 +64,15 @@ describe('the bench kube-controller-manager', () => {
     const kcm = benchKubeControllerManager('bench-kcm', { qps: 20, burst: 30 });
     expect(kcm.command).toEqual(expect.arrayContaining([BENCH_KCM_MARKER, '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--kube-api-qps=20', '--kube-api-burst=30']));
     expect(benchBindings(kcm).map((b) => [b.roleRef.name, b.metadata?.name])).toEqual([['system:controller:replicaset-controller', 'k8s-flow-lab-bench-kube-controller-manager-replicaset-controller']]);
-    const { pod, configMap } = benchObjects(kcm, 'registry.k8s.io/kube-controller-manager:v1.34.4', 'lab-worker2');
+    const { pod, configMap } = benchObjects(kcm, 'registry.k8s.io/kube-controller-manager:v1.34.4', 'lab-worker2', 900);
     expect(configMap).toBeUndefined();
     expect(pod.spec?.volumes).toBeUndefined();
     expect(pod.spec?.serviceAccountName).toBe('bench-kube-controller-manager');
+  });
+
+  it('a pod left by a killed bench ends by itself: its deadline covers one side (start, two waits) and a margin', async () => {
+    const { componentLifetimeSeconds } = await import('../../../lab/bench/bench-component-pod.js');
+    expect(componentLifetimeSeconds(300_000, 180_000)).toBe(900);
   });
 
   it('unthrottled: a negative qps (client-go: no limiter)', () => {
