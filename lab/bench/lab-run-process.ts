@@ -25,12 +25,14 @@ export interface LabRunProcess {
   stop(): Promise<void>;
 }
 
+/** Pure: `lab run`'s client-limit flags for `limits`; none when unthrottled. */
+export function limitArgs(limits: ClientLimits | undefined): string[] {
+  return limits ? ['--kube-api-qps', String(limits.qps), '--kube-api-burst', String(limits.burst)] : [];
+}
+
 /** Pure: the `lab run` arguments for a scheduler serving `schedulerName`, at `limits` or unthrottled. */
 export function labSchedulerArgs(schedulerName: string, limits: ClientLimits | undefined): string[] {
-  return [
-    'run', '--only', 'scheduler', '--scheduler-name', schedulerName,
-    ...(limits ? ['--kube-api-qps', String(limits.qps), '--kube-api-burst', String(limits.burst)] : []),
-  ];
+  return ['run', '--only', 'scheduler', '--scheduler-name', schedulerName, ...limitArgs(limits)];
 }
 
 /** Pure: node's own flags for the child; a CPU profile when `profileDir` is set. */

@@ -20,7 +20,7 @@ import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KCM, BENCH_KCM_MARKER, benchKubeControllerManager } from './bench-kube-controller-manager.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
-import { startLabRunProcess, unlessExited } from './lab-run-process.js';
+import { limitArgs, startLabRunProcess, unlessExited } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
@@ -133,8 +133,7 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: RsMode): Promise
 }
 
 export async function measureRsLab(ctx: BenchContext, mode: RsMode): Promise<RsSideResult> {
-  const limits = LIMITS[mode];
-  const args = ['run', '--only', 'replicaset', ...(limits ? ['--kube-api-qps', String(limits.qps), '--kube-api-burst', String(limits.burst)] : [])];
+  const args = ['run', '--only', 'replicaset', ...limitArgs(LIMITS[mode])];
   const lab = startLabRunProcess(args, { logDir: join(ctx.dir, 'rs-scale'), tag: `lab-replicaset-${mode}` });
   const ns = `bench-rs-scale-${mode}-lab`;
   try {
