@@ -164,13 +164,18 @@ describe('watches that cannot hang silently', () => {
     await waitFor('the probe informer sees replicas 2', async () => probe.informer.get(ns, 'web')?.spec?.replicas === 2, 120_000, 500);
     await waitFor('the lab scaled to 2 pods', async () => (await podCount()) === 2, 240_000, 500);
     const convergedMs = Date.now() - back;
-    const settled = probe.restarts.length;
-    await new Promise((r) => setTimeout(r, 5000)); // a loop would show itself here
+    // A loop would show itself as more relists or errors in the next seconds. A 'timeout' is not
+    // one: this namespace is quiet, so the probe's watch ends by its 30 s inactivity limit and
+    // resumes from the same resourceVersion, routinely (stop 21's CI run had one land here).
+    const unroutine = (): WatchRestart[] => probe.restarts.filter((r) => r.reason !== 'timeout' || r.stalled === true);
+    const settled = unroutine().length;
+    await new Promise((r) => setTimeout(r, 5000));
     probe.informer.stop();
     // One relist for the compacted resourceVersion, then a watch that stays up: no loop. (Errors
     // before it are the API server still starting: retried with a growing backoff.)
     expect(probe.restarts.filter((r) => r.reason === 'gone').length, describeRestarts(probe.restarts)).toBeLessThanOrEqual(1);
-    expect(probe.restarts.length, describeRestarts(probe.restarts)).toBe(settled);
+    expect(unroutine().length, describeRestarts(probe.restarts)).toBe(settled);
+    expect(probe.restarts.filter((r) => r.relist).length, describeRestarts(probe.restarts)).toBeLessThanOrEqual(1);
     const errors = probe.restarts.filter((r) => r.reason === 'error').length;
     expect(errors, describeRestarts(probe.restarts)).toBeLessThan(10); // 1+2+4+8+16 s of backoff covers 31 s of a down API server
     console.log(`etcd compacted at ${now}; API server restart ${(restartMs / 1000).toFixed(1)} s; converged ${(convergedMs / 1000).toFixed(1)} s after; probe: ${describeRestarts(probe.restarts)}`);
