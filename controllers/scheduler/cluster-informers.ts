@@ -28,7 +28,8 @@ import type {
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import { CoreV1Api as CoreApi, StorageV1Api } from '@kubernetes/client-node';
-import { createInformer, type Informer, type InformerOptions } from '../shared/informer.js';
+import type { Informer, InformerOptions } from '../shared/informer.js';
+import { componentInformer } from '../shared/workload-informers.js';
 import type { Logger } from '../shared/log.js';
 import type { ListerSources, VolumeClient } from './framework/listers.js';
 
@@ -70,7 +71,7 @@ export function apiVolumeClient(core: Pick<CoreV1Api, 'replacePersistentVolume' 
 }
 
 export function createListerInformers(kc: KubeConfig, core: ListerCoreClient, apps: ListerAppsClient, policy: ListerPolicyClient, log?: Logger): ListerInformers {
-  const make = <T extends KubernetesObject>(opts: Pick<InformerOptions<T>, 'name' | 'path' | 'list' | 'deserializeAs'>) => createInformer<T>(kc, { ...opts, log });
+  const make = <T extends KubernetesObject>(opts: Pick<InformerOptions<T>, 'name' | 'path' | 'list' | 'deserializeAs'>) => componentInformer<T>(kc, { ...opts, log });
   const sources = {
     namespaces: make<V1Namespace>({ name: 'namespaces', path: '/api/v1/namespaces', list: (s) => core.listNamespace(s), deserializeAs: 'V1Namespace' }),
     services: make<V1Service>({ name: 'services', path: '/api/v1/services', list: (s) => core.listServiceForAllNamespaces(s), deserializeAs: 'V1Service' }),

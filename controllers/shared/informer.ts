@@ -3,7 +3,8 @@
 // calls its 'error' handlers and stops. This wrapper restarts it with exponential backoff
 // (1 s doubling to 30 s, reset once a list+watch connects), keeps its own store so update
 // handlers get the old object too, and turns watch payloads (plain JSON) into typed objects with
-// Date timestamps, like the objects from the list call.
+// Date timestamps, like the objects from the list call, before ListWatch caches them: ListWatch
+// and this store then hold one copy of each object, not a plain and a typed one.
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 // The typed (de)serializer is not re-exported by the package index; the package has no
 // "exports" map, so this deep import is the supported way to reach it.
@@ -28,6 +29,11 @@ export interface InformerOptions<T> {
   fieldSelector?: string;
   /** client-node model name ('V1Pod', 'V1ReplicaSet', ...) used to type watch payloads. */
   deserializeAs?: string;
+  /**
+   * Applied to every object, listed or watched, before it is cached (client-go's SetTransform).
+   * The lab's controllers pass stripManagedFields, as kube-controller-manager and kube-scheduler do.
+   */
+  transform?: (obj: T) => T;
   log?: Logger;
   /** Restart backoff bounds (ms). */
   initialBackoffMs?: number;
@@ -82,6 +88,16 @@ export interface Informer<T extends KubernetesObject> {
   readonly synced: Promise<void>;
   hasSynced(): boolean;
   stop(): void;
+}
+
+/**
+ * Drops metadata.managedFields: no controller or scheduler reads them, and they are a large part
+ * of every object (kube-controller-manager and kube-scheduler trim them from their informers'
+ * caches for the same reason). Set to undefined rather than deleted, so the object keeps its shape.
+ */
+export function stripManagedFields<T extends KubernetesObject>(obj: T): T {
+  if (obj.metadata?.managedFields !== undefined) obj.metadata.managedFields = undefined;
+  return obj;
 }
 
 /** 'namespace/name' for namespaced objects, 'name' for cluster-scoped ones (client-go's MetaNamespaceKeyFunc). */
@@ -154,7 +170,7 @@ export class ObservedWatch {
   private pendingTimeout: { restart: WatchRestart; timer: NodeJS.Timeout } | undefined;
 
   constructor(
-    private readonly inner: Watch,
+    private readonly inner: Pick<Watch, 'watch'>,
     private readonly onEnd: (restart: WatchRestart) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -201,6 +217,23 @@ export class ObservedWatch {
       },
     );
   }
+}
+
+/**
+ * The Watch ListWatch uses, decoding: each ADDED, MODIFIED and DELETED object is given to decode
+ * before ListWatch caches it and hands it on (ERROR and BOOKMARK payloads are not objects to keep).
+ */
+export class DecodingWatch implements Pick<Watch, 'watch'> {
+  constructor(
+    private readonly inner: Pick<Watch, 'watch'>,
+    private readonly decode: (obj: any) => any,
+  ) {}
+
+  readonly watch: Watch['watch'] = (path, params, callback, done) =>
+    this.inner.watch(path, params, (phase, obj, watchObj) => {
+      const decoded = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.decode(obj) : obj;
+      callback(phase, decoded, watchObj);
+    }, done);
 }
 
 /** Exponential backoff: initial, doubling, capped; reset() after a success. */
@@ -309,13 +342,19 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
     this.backoff = new Backoff(opts.initialBackoffMs ?? 1000, opts.maxBackoffMs ?? 30_000);
     this.synced = new Promise((resolve) => (this.markSynced = resolve));
     const selectors: ListSelectors = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
-    const list = () => opts.list(selectors) as Promise<KubernetesListObject<T>>;
-    // ListWatch takes a Watch; ObservedWatch has its one method, and reports how each watch ended.
-    const watch = new ObservedWatch(new Watch(kc), (restart) => this.watchEnded(restart)) as unknown as Watch;
+    const list = async (): Promise<KubernetesListObject<T>> => {
+      const listed = await opts.list(selectors);
+      if (opts.transform) listed.items = listed.items.map(opts.transform);
+      return listed as KubernetesListObject<T>;
+    };
+    // ListWatch takes a Watch; these have its one method: DecodingWatch types (and transforms)
+    // each object before ListWatch caches it, ObservedWatch reports how each watch ended.
+    const decoding = new DecodingWatch(new Watch(kc), (obj: T) => this.decoded(obj));
+    const watch = new ObservedWatch(decoding, (restart) => this.watchEnded(restart)) as unknown as Watch;
     this.listWatch = new ListWatch<T>(opts.path, watch, list, false, opts.labelSelector, opts.fieldSelector);
-    this.listWatch.on('add', (obj) => this.events.upserted(this.typed(obj)));
-    this.listWatch.on('update', (obj) => this.events.upserted(this.typed(obj)));
-    this.listWatch.on('delete', (obj) => this.events.deleted(this.typed(obj)));
+    this.listWatch.on('add', (obj) => this.events.upserted(obj));
+    this.listWatch.on('update', (obj) => this.events.upserted(obj));
+    this.listWatch.on('delete', (obj) => this.events.deleted(obj));
     this.listWatch.on('error', (err) => this.failed(err));
     this.listWatch.on('connect', () => this.log.debug('listing and watching', { path: opts.path }));
   }
@@ -408,13 +447,12 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
   }
 
   /**
-   * Watch payloads are plain JSON and are deserialized here; the list's items come from the API
-   * client already typed (class instances), and deserializing them a second time cost a full
-   * pass over every object at each (re)list: seconds for 5,000 pods.
+   * A watch payload, as it will be cached: typed and transformed. Watch payloads are plain JSON
+   * (the list's items come from the API client already typed, and are transformed in list()).
    */
-  private typed(obj: T): T {
-    if (!this.opts.deserializeAs || Object.getPrototypeOf(obj) !== Object.prototype) return obj;
-    return ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T;
+  private decoded(obj: T): T {
+    const typed = this.opts.deserializeAs ? (ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T) : obj;
+    return this.opts.transform ? this.opts.transform(typed) : typed;
   }
 }
 

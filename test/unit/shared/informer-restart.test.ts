@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { createInformer } from '../../../controllers/shared/informer.js';
+import { componentInformer } from '../../../controllers/shared/workload-informers.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
 import { silentLogger } from '../../../controllers/shared/log.js';
 
@@ -14,7 +15,10 @@ let watchCalls = 0;
 const podJson = (name: string, rv: string) => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace: 'demo', resourceVersion: rv, creationTimestamp: '2025-01-01T00:00:00Z' },
+  metadata: {
+    name, namespace: 'demo', resourceVersion: rv, creationTimestamp: '2025-01-01T00:00:00Z',
+    managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }],
+  },
 });
 
 const server = createServer((req, res) => {
@@ -91,4 +95,32 @@ it('an informer that can never list (403) lets start() settle once it is stopped
   await started;
   expect(informer.hasSynced()).toBe(false);
   await informer.start(); // after stop: at once
+});
+
+it("a component's informer caches one typed copy of each object, without managedFields, listed or watched", async () => {
+  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const informer = componentInformer<V1Pod>(kubeConfig, {
+    name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces(), deserializeAs: 'V1Pod', log: silentLogger, initialBackoffMs: 10,
+  });
+  await informer.start();
+  await expect.poll(() => informer.list('demo').map((p) => p.metadata?.name).sort()).toEqual(['listed', 'watched']);
+  // The ListWatch inside holds the very objects the store holds: typed once, before it caches them.
+  const listWatch = (informer as unknown as { listWatch: { get(name: string, namespace?: string): V1Pod | undefined } }).listWatch;
+  for (const name of ['listed', 'watched']) {
+    const pod = informer.get('demo', name);
+    expect(pod?.metadata?.managedFields, name).toBeUndefined();
+    expect(pod?.metadata?.creationTimestamp, name).toBeInstanceOf(Date);
+    expect(listWatch.get(name, 'demo'), name).toBe(pod);
+  }
+  informer.stop();
+});
+
+it('a plain informer (like the trace\'s) keeps managedFields', async () => {
+  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const informer = createInformer<V1Pod>(kubeConfig, { name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces(), deserializeAs: 'V1Pod', log: silentLogger });
+  await informer.start();
+  await expect.poll(() => informer.get('demo', 'watched')).toBeDefined();
+  expect(informer.get('demo', 'watched')?.metadata?.managedFields?.[0]?.manager).toBe('kubectl');
+  expect(informer.get('demo', 'listed')?.metadata?.managedFields?.[0]?.manager).toBe('kubectl');
+  informer.stop();
 });
