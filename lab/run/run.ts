@@ -3,7 +3,7 @@
  * each under its own ServiceAccount identity and User-Agent, until SIGINT/SIGTERM.
  */
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { EventRecorder, type EventsClient } from '../../controllers/shared/events.js';
 import chalk from 'chalk';
 import { BadInputError } from '../base/errors.js';
 import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
@@ -19,7 +19,7 @@ import { noopDecisionSink, type DecisionSink } from '../../controllers/shared/de
 import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shared/kube.js';
 import { consoleLogger } from '../../controllers/shared/log.js';
 import { IDENTITIES, TRACE_ACTOR, type Component } from './components.js';
-import { labController, withWritesTraced } from './lab-controllers.js';
+import { labController } from './lab-controllers.js';
 import { ensureIdentities } from './identities.js';
 import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
 import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
@@ -28,7 +28,8 @@ import { fencedClient, leaseNameFor, runElected } from './leadership.js';
 import { announcePresence, pruneGoneProcesses, readLabActivity, type Presence } from './presence.js';
 import { refuseIfAlive } from './another-lab.js';
 import { newIdentity } from '../../controllers/shared/leader-election.js';
-import { throttledClient, TokenBucket, type ClientLimits } from '../base/token-bucket.js';
+import type { ClientLimits } from '../base/token-bucket.js';
+import { componentClients } from './component-clients.js';
 
 export interface RunLabOptions {
   only: Component[];
@@ -102,19 +103,6 @@ function announceReady(component: Component, synced: Promise<unknown>, signal: A
   );
 }
 
-/**
- * A component's clients: its own identity and User-Agent, its writes traced, and with `limits` one
- * token bucket in front of its core and apps calls (lists included; watches, as in client-go, and
- * the Lease renewals, which client-go makes on a client of their own, are not limited).
- */
-function componentClients(kc: KubeConfig, component: Component, trace: TraceSession | undefined, limits: ClientLimits | undefined): Clients {
-  let clients = clientsFor(kc, IDENTITIES[component].userAgent);
-  if (limits) {
-    const bucket = new TokenBucket(limits.qps, limits.burst);
-    clients = { ...clients, core: throttledClient(clients.core, bucket), apps: throttledClient(clients.apps, bucket) };
-  }
-  return withWritesTraced(clients, component, trace);
-}
 
 /** The scheduler's decisions carry its schedulerName; the trace knows it as "scheduler". */
 function asSchedulerDecisions(sink: DecisionSink): DecisionSink {
@@ -124,6 +112,8 @@ function asSchedulerDecisions(sink: DecisionSink): DecisionSink {
 interface ComponentRun {
   component: Component;
   clients: Clients;
+  /** Where its Events go (componentClients). */
+  events: EventsClient;
   trace: TraceSession | undefined;
   decisions: DecisionSink;
   /** Aborts when the component's term as leader ends (or the lab stops). */
@@ -154,6 +144,7 @@ async function runComponent(run: ComponentRun): Promise<void> {
     kc,
     clients,
     profile,
+    recorder: new EventRecorder(run.events, profile.schedulerName),
     decisions: asSchedulerDecisions(decisions),
     backoff: config.backoff,
     log,
@@ -251,7 +242,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
 
   const runs: Promise<void>[] = [];
   for (const component of opts.only) {
-    const clients = componentClients(loadKubeConfig(identityPaths[component]), component, trace, opts.clientLimits);
+    const { clients, events } = componentClients(loadKubeConfig(identityPaths[component]), component, trace, opts.clientLimits);
     const lease = leaseNameFor(component, schedulerName);
     runs.push(
       runElected({
@@ -265,7 +256,8 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
         signal,
         lead: (leading, isLeading) => {
           const fenced: Clients = { ...clients, core: fencedClient(clients.core, isLeading, lease), apps: fencedClient(clients.apps, isLeading, lease) };
-          return runComponent({ component, clients: fenced, trace, decisions, signal: leading, onReady: opts.onReady, prepared });
+          const fencedEvents = events === clients.core ? fenced.core : fencedClient(events, isLeading, lease);
+          return runComponent({ component, clients: fenced, events: fencedEvents, trace, decisions, signal: leading, onReady: opts.onReady, prepared });
         },
       }),
     );
