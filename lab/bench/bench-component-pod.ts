@@ -3,15 +3,17 @@
  * built-in side of a measurement is one fresh process with chosen client limits, measured like
  * the lab's process: the control plane's own image (already in every node's containerd) run as a
  * pod on a worker node under a ServiceAccount bound to the component's roles, placed by nodeName
- * (no scheduler involved), with no leader election and no serving port (so it needs no delegated
- * authentication). The control plane's own component is left as it is.
+ * (no scheduler involved), with no serving port (so it needs no delegated authentication). The
+ * control plane's own component is left as it is. A component that stands in for one of the
+ * lab's (kube-controller-manager's ReplicaSet controller) leads by that component's Lease, so a
+ * `lab run` started meanwhile stands by instead of acting on the same objects.
  *
- * A crash leaves a namespace and ClusterRoleBindings with fixed names; the next start replaces
- * them, `lab up --recreate` drops them. The pod itself ends by its activeDeadlineSeconds, set to
- * the most one measurement can take: a bench killed mid-run does not leave, say, a second
- * ReplicaSet controller running for long (it has no leader election to stand by behind).
+ * A crash leaves a namespace and bindings with fixed names; the next start replaces them,
+ * `lab up --recreate` drops them. The pod itself ends by its activeDeadlineSeconds, set to the
+ * most one measurement can take: a bench killed mid-run does not leave the component running for
+ * long, holding the Lease or not.
  */
-import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
+import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1Pod, type V1RoleBinding } from '@kubernetes/client-node';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { listNodeContainers } from '../cluster/nodes.js';
 
@@ -27,6 +29,20 @@ export interface BenchComponent {
   /** Files mounted read-only at `configDir`, from a ConfigMap. */
   files?: Record<string, string>;
   configDir?: string;
+  /** The Lease it leads by (its command names it), and the Role in that namespace that allows it. */
+  leaderElection?: { namespace: string; lease: string; role: string };
+}
+
+/** Pure: the binding of the component's ServiceAccount to its leader-election Role, if it has one. */
+export function benchLeaseBinding(c: Pick<BenchComponent, 'name' | 'namespace' | 'leaderElection'>): V1RoleBinding | undefined {
+  if (!c.leaderElection) return undefined;
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: `k8s-flow-lab-${c.name}-leader-election`, namespace: c.leaderElection.namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: c.leaderElection.role },
+    subjects: [{ kind: 'ServiceAccount', name: c.name, namespace: c.namespace }],
+  };
 }
 
 /** Pure: the bindings of the component's ServiceAccount to its roles. */
@@ -99,6 +115,12 @@ export async function createBenchComponent(admin: Clients, c: BenchComponent, no
     await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
     await rbac.createClusterRoleBinding({ body: binding });
   }
+  const leaseBinding = benchLeaseBinding(c);
+  if (leaseBinding) {
+    const { name, namespace } = leaseBinding.metadata as { name: string; namespace: string };
+    await rbac.deleteNamespacedRoleBinding({ name, namespace }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
+    await rbac.createNamespacedRoleBinding({ namespace, body: leaseBinding });
+  }
   await admin.core.createNamespacedServiceAccount({ namespace: c.namespace, body: { metadata: { name: c.name } } });
   const { configMap, pod } = benchObjects(c, await controlPlaneImage(admin, c.component), nodeName, lifetimeSeconds);
   if (configMap) await admin.core.createNamespacedConfigMap({ namespace: c.namespace, body: configMap });
@@ -106,9 +128,10 @@ export async function createBenchComponent(admin: Clients, c: BenchComponent, no
 }
 
 /** Deletes the bindings; the namespace (and with it the pod) is the caller's to drop. */
-export async function deleteBenchBindings(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles'>): Promise<void> {
+export async function deleteBenchBindings(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles' | 'leaderElection'>): Promise<void> {
   const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  for (const binding of benchBindings(c)) {
-    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
-  }
+  const ignoreNotFound = (error: unknown) => { if (!isNotFound(error)) throw error; };
+  for (const binding of benchBindings(c)) await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
+  const leaseBinding = benchLeaseBinding(c);
+  if (leaseBinding) await rbac.deleteNamespacedRoleBinding({ name: leaseBinding.metadata!.name!, namespace: leaseBinding.metadata!.namespace! }).catch(ignoreNotFound);
 }

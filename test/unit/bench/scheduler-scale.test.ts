@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { benchBindings, benchObjects } from '../../../lab/bench/bench-component-pod.js';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { benchBindings, benchLeaseBinding, benchObjects } from '../../../lab/bench/bench-component-pod.js';
+import { LAB_NAMESPACE } from '../../../lab/run/components.js';
+import { leaseNameFor } from '../../../lab/run/leadership.js';
 import { BENCH_KCM_MARKER, benchKubeControllerManager } from '../../../lab/bench/bench-kube-controller-manager.js';
 import { benchKubeScheduler, benchSchedulerConfig, BENCH_KUBE_SCHEDULER_MARKER } from '../../../lab/bench/bench-kube-scheduler.js';
 import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
@@ -60,14 +64,28 @@ describe('the bench kube-scheduler', () => {
 });
 
 describe('the bench kube-controller-manager', () => {
-  it('runs only the ReplicaSet controller, unelected, unserved, under its own identity with its role; the limits as flags', () => {
+  it('runs only the ReplicaSet controller, unserved, under its own identity with its role; the limits as flags', () => {
     const kcm = benchKubeControllerManager('bench-kcm', { qps: 20, burst: 30 });
-    expect(kcm.command).toEqual(expect.arrayContaining([BENCH_KCM_MARKER, '--leader-elect=false', '--secure-port=0', '--use-service-account-credentials=false', '--kube-api-qps=20', '--kube-api-burst=30']));
+    expect(kcm.command).toEqual(expect.arrayContaining([BENCH_KCM_MARKER, '--secure-port=0', '--use-service-account-credentials=false', '--kube-api-qps=20', '--kube-api-burst=30']));
     expect(benchBindings(kcm).map((b) => [b.roleRef.name, b.metadata?.name])).toEqual([['system:controller:replicaset-controller', 'k8s-flow-lab-bench-kube-controller-manager-replicaset-controller']]);
     const { pod, configMap } = benchObjects(kcm, 'registry.k8s.io/kube-controller-manager:v1.34.4', 'lab-worker2', 900);
     expect(configMap).toBeUndefined();
     expect(pod.spec?.volumes).toBeUndefined();
     expect(pod.spec?.serviceAccountName).toBe('bench-kube-controller-manager');
+  });
+
+  it("leads by the lab's ReplicaSet controller's Lease, allowed by the Role the lab's manifests give that controller", () => {
+    const kcm = benchKubeControllerManager('bench-kcm', undefined);
+    expect(kcm.command).toEqual(expect.arrayContaining(['--leader-elect=true', '--leader-elect-resource-lock=leases', `--leader-elect-resource-namespace=${LAB_NAMESPACE}`, `--leader-elect-resource-name=${leaseNameFor('replicaset')}`]));
+    expect(kcm.command).not.toContain('--leader-elect=false');
+    const binding = benchLeaseBinding(kcm);
+    expect(binding?.metadata?.namespace).toBe(LAB_NAMESPACE);
+    expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'bench-kube-controller-manager', namespace: 'bench-kcm' }]);
+    const manifests = parseAllDocuments(readFileSync('manifests/rbac/replicaset-controller.yaml', 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
+    const role = manifests.find((m) => m.kind === 'Role' && m.metadata.name === binding?.roleRef.name && m.metadata.namespace === LAB_NAMESPACE);
+    expect(role?.rules?.some((r) => r.resources.includes('leases') && ['get', 'create', 'update'].every((v) => r.verbs.includes(v)))).toBe(true);
+    // A scheduler's bench component serves its own scheduler name and needs no Lease of the lab's.
+    expect(benchLeaseBinding(benchKubeScheduler('bench-kube-scheduler', 's', undefined))).toBeUndefined();
   });
 
   it('a pod left by a killed bench ends by itself: its deadline covers one side (start, two waits) and a margin', async () => {
