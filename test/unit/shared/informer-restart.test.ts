@@ -1,9 +1,9 @@
 // The restarting informer against a local HTTP server standing in for the apiserver: the first
 // watch fails with 500, the informer backs off, relists and watches again.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { ServerResponse } from 'node:http';
+import { afterAll, expect, it } from 'vitest';
+import type { V1Pod } from '@kubernetes/client-node';
+import { useLocalApiServer } from '../../support/local-api-server.js';
 import { createInformer } from '../../../controllers/shared/informer.js';
 import { componentInformer } from '../../../controllers/shared/workload-informers.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
@@ -21,7 +21,7 @@ const podJson = (name: string, rv: string) => ({
   },
 });
 
-const server = createServer((req, res) => {
+const { kubeConfig: localKubeConfig } = useLocalApiServer((req, res) => {
   requests.push(req.url ?? '');
   res.setHeader('Content-Type', 'application/json');
   if (req.url?.startsWith('/api/v1/secrets')) {
@@ -43,20 +43,12 @@ const server = createServer((req, res) => {
   openWatches.push(res);
 });
 
-let kc: KubeConfig;
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  kc = new KubeConfig();
-  kc.loadFromClusterAndUser({ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }, { name: 'u' });
-});
-afterAll(async () => {
+afterAll(() => {
   for (const res of openWatches) res.end();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 it('restarts after a failed watch, syncs, and types watch payloads', async () => {
-  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const { core, kubeConfig } = clientsFor(localKubeConfig(), 'test');
   const informer = createInformer<V1Pod>(kubeConfig, {
     name: 'pods',
     path: '/api/v1/pods',
@@ -79,7 +71,7 @@ it('restarts after a failed watch, syncs, and types watch payloads', async () =>
 });
 
 it('an informer that can never list (403) lets start() settle once it is stopped, unsynced', async () => {
-  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const { core, kubeConfig } = clientsFor(localKubeConfig(), 'test');
   const informer = createInformer(kubeConfig, {
     name: 'secrets',
     path: '/api/v1/secrets',
@@ -98,7 +90,7 @@ it('an informer that can never list (403) lets start() settle once it is stopped
 });
 
 it("a component's informer caches one typed copy of each object, without managedFields, listed or watched", async () => {
-  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const { core, kubeConfig } = clientsFor(localKubeConfig(), 'test');
   const informer = componentInformer<V1Pod>(kubeConfig, {
     name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces(), deserializeAs: 'V1Pod', log: silentLogger, initialBackoffMs: 10,
   });
@@ -116,7 +108,7 @@ it("a component's informer caches one typed copy of each object, without managed
 });
 
 it('a plain informer (like the trace\'s) keeps managedFields', async () => {
-  const { core, kubeConfig } = clientsFor(kc, 'test');
+  const { core, kubeConfig } = clientsFor(localKubeConfig(), 'test');
   const informer = createInformer<V1Pod>(kubeConfig, { name: 'pods', path: '/api/v1/pods', list: () => core.listPodForAllNamespaces(), deserializeAs: 'V1Pod', log: silentLogger });
   await informer.start();
   await expect.poll(() => informer.get('demo', 'watched')).toBeDefined();

@@ -1,12 +1,12 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { IncomingHttpHeaders } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { Watch } from '@kubernetes/client-node';
+import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor } from '../../../controllers/shared/kube.js';
 
 // A local HTTP server stands in for the apiserver: the point is which headers the client sends.
 const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
-const server = createServer((req, res) => {
+const { server, kubeConfig: localKubeConfig } = useLocalApiServer((req, res) => {
   seen.push({ url: req.url ?? '', headers: req.headers });
   res.setHeader('Content-Type', 'application/json');
   if (req.url?.includes('watch=true')) {
@@ -14,23 +14,14 @@ const server = createServer((req, res) => {
     return;
   }
   res.end(JSON.stringify({ apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] }));
-});
+}, 't0k');
 
 let connections = 0;
 server.on('connection', () => connections++);
 
-let kc: KubeConfig;
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  kc = new KubeConfig();
-  kc.loadFromClusterAndUser({ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'u', token: 't0k' });
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
 describe('clientsFor', () => {
   it('sends the given User-Agent (and the credentials) on API calls', async () => {
-    const { core } = clientsFor(kc, 'k8s-flow-lab/replicaset-controller');
+    const { core } = clientsFor(localKubeConfig(), 'k8s-flow-lab/replicaset-controller');
     await core.listNamespacedPod({ namespace: 'demo' });
     const request = seen.at(-1)!;
     expect(request.url).toBe('/api/v1/namespaces/demo/pods');
@@ -39,7 +30,7 @@ describe('clientsFor', () => {
   });
 
   it('sends the User-Agent on watches made with the returned kubeConfig', async () => {
-    const { kubeConfig } = clientsFor(kc, 'k8s-flow-lab/scheduler');
+    const { kubeConfig } = clientsFor(localKubeConfig(), 'k8s-flow-lab/scheduler');
     await new Promise<void>((resolve) => {
       void new Watch(kubeConfig).watch('/api/v1/pods', {}, () => {}, () => resolve());
     });
@@ -49,7 +40,7 @@ describe('clientsFor', () => {
   });
 
   it('reuses its connections for calls in a row, as client-go does (client-node alone opens one per call)', async () => {
-    const { core } = clientsFor(kc, 'k8s-flow-lab/scheduler');
+    const { core } = clientsFor(localKubeConfig(), 'k8s-flow-lab/scheduler');
     const before = connections;
     for (let i = 0; i < 10; i++) await core.listNamespacedPod({ namespace: 'demo' });
     // One pool: a second connection may open while the first still finishes reading a body.
