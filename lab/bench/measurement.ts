@@ -54,12 +54,15 @@ export interface BenchMeasurement {
   lab?: { inSharedLab?: boolean; run: Side };
 }
 
-/** Run one side; a failure is recorded on the row (appended to an earlier one), and the other rows still run. */
-export async function recordFailure(row: Measurement, work: () => Promise<void>): Promise<void> {
+/**
+ * Run one side; a failure is recorded on the row (appended to an earlier one, after `who:` when
+ * given), and the other rows still run.
+ */
+export async function recordFailure(row: Measurement, work: () => Promise<void>, who?: string): Promise<void> {
   try {
     await work();
   } catch (err) {
-    const message = (err as Error).message;
+    const message = who ? `${who}: ${(err as Error).message}` : (err as Error).message;
     row.error = row.error ? `${row.error}; ${message}` : message;
   }
 }

@@ -15,13 +15,14 @@ import { join } from 'node:path';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { Progress } from '../base/progress.js';
 import { KCM_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
+import { LIMIT_MODES, limitModeLabel, limitsIn, type LimitMode } from './limit-modes.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KCM, BENCH_KCM_MARKER, benchKubeControllerManager } from './bench-kube-controller-manager.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { limitArgs, startLabRunProcess, unlessExited } from './lab-run-process.js';
-import type { BenchContext } from './measurement.js';
+import { recordFailure, type BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
 import { defaultServiceAccount, simulatedNodePod, TAINT } from './simulated-scheduling.js';
@@ -30,14 +31,11 @@ import { benchReplicaSet } from './workloads.js';
 export const RS_SCALE_PODS = 2000;
 /** 110 pods a node less the two DaemonSet pods: 25 nodes hold 2,700. */
 export const RS_SCALE_NODES = 25;
-export const RS_MODES = ['qps', 'unthrottled'] as const;
-export type RsMode = (typeof RS_MODES)[number];
-const LIMITS: Record<RsMode, ClientLimits | undefined> = { qps: KCM_DEFAULT_LIMITS, unthrottled: undefined };
+const limits = (mode: LimitMode): ClientLimits | undefined => limitsIn(mode, KCM_DEFAULT_LIMITS);
 const START_TIMEOUT_MS = 180_000;
 
-export function rsModeLabel(mode: RsMode): string {
-  const limits = LIMITS[mode];
-  return limits ? `at kube-controller-manager's client limits (qps ${limits.qps}, burst ${limits.burst})` : 'unthrottled';
+export function rsModeLabel(mode: LimitMode): string {
+  return limitModeLabel(mode, KCM_DEFAULT_LIMITS, 'kube-controller-manager');
 }
 
 export interface RsScaleRows {
@@ -48,12 +46,12 @@ export interface RsScaleRows {
 }
 
 /** Pure: the four rows of one mode, ids rs-scale-2000-<mode>[-ready|-cpu|-rss]. */
-export function rsScaleRows(mode: RsMode): RsScaleRows {
+export function rsScaleRows(mode: LimitMode): RsScaleRows {
   const id = `rs-scale-${RS_SCALE_PODS}-${mode}`;
   const base = `one ReplicaSet of ${RS_SCALE_PODS} pods on ${RS_SCALE_NODES} simulated nodes, ${rsModeLabel(mode)}`;
-  const limits = LIMITS[mode];
-  const note = `built-in: a fresh kube-controller-manager (the control plane's image) as a pod on a worker, --controllers=replicaset --kube-api-qps=${limits ? limits.qps : -1} --kube-api-burst=${limits ? limits.burst : 100}; ` +
-    `lab: a fresh \`lab run --only replicaset\`${limits ? ` --kube-api-qps ${limits.qps} --kube-api-burst ${limits.burst}` : ''}; the control plane's kube-scheduler binds the pods for both, kwok runs them`;
+  const limit = limits(mode);
+  const note = `built-in: a fresh kube-controller-manager (the control plane's image) as a pod on a worker, --controllers=replicaset --kube-api-qps=${limit ? limit.qps : -1} --kube-api-burst=${limit ? limit.burst : 100}; ` +
+    `lab: a fresh \`lab run --only replicaset\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}; the control plane's kube-scheduler binds the pods for both, kwok runs them`;
   return {
     created: { id, title: `${base}: create → last pod created`, unit: 'ms', higherIsBetter: false, note },
     ready: { id: `${id}-ready`, title: `${base}: create → status.readyReplicas ${RS_SCALE_PODS}`, unit: 'ms', higherIsBetter: false },
@@ -63,7 +61,7 @@ export function rsScaleRows(mode: RsMode): RsScaleRows {
 }
 
 export function allRsScaleRows(): Measurement[] {
-  return RS_MODES.flatMap((mode) => Object.values(rsScaleRows(mode)));
+  return LIMIT_MODES.flatMap((mode) => Object.values(rsScaleRows(mode)));
 }
 
 /** A ReplicaSet whose pods only the simulated nodes take, bound by default-scheduler. */
@@ -116,10 +114,10 @@ async function measureReplicaSet(ctx: BenchContext, ns: string, watch: PodWatch,
   return { createdMs, readyMs, before, after };
 }
 
-export async function measureRsBuiltin(ctx: BenchContext, mode: RsMode): Promise<RsSideResult> {
+export async function measureRsBuiltin(ctx: BenchContext, mode: LimitMode): Promise<RsSideResult> {
   const componentNs = await ctx.namespace(BENCH_KCM);
   const worker = await benchWorker();
-  const component = benchKubeControllerManager(componentNs, LIMITS[mode]);
+  const component = benchKubeControllerManager(componentNs, limits(mode));
   try {
     await defaultServiceAccount(ctx, componentNs);
     await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
@@ -132,8 +130,8 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: RsMode): Promise
   }
 }
 
-export async function measureRsLab(ctx: BenchContext, mode: RsMode): Promise<RsSideResult> {
-  const args = ['run', '--only', 'replicaset', ...limitArgs(LIMITS[mode])];
+export async function measureRsLab(ctx: BenchContext, mode: LimitMode): Promise<RsSideResult> {
+  const args = ['run', '--only', 'replicaset', ...limitArgs(limits(mode))];
   const lab = startLabRunProcess(args, { logDir: join(ctx.dir, 'rs-scale'), tag: `lab-replicaset-${mode}` });
   const ns = `bench-rs-scale-${mode}-lab`;
   try {
@@ -149,18 +147,15 @@ export async function measureRsLab(ctx: BenchContext, mode: RsMode): Promise<RsS
 export async function measureRsAtScale(ctx: BenchContext, rows: Measurement[], progress: Progress): Promise<void> {
   await addSimulatedNodes({ count: RS_SCALE_NODES, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory, pods: DEFAULTS.pods, zones: ['zone-a', 'zone-b', 'zone-c'], labels: {}, taints: [TAINT] }, progress);
   try {
-    for (const [k, mode] of RS_MODES.entries()) {
+    for (const [k, mode] of LIMIT_MODES.entries()) {
       const slice = rows.slice(4 * k, 4 * k + 4);
       const modeRows: RsScaleRows = { created: slice[0]!, ready: slice[1]!, cpu: slice[2]!, rss: slice[3]! };
       for (const side of ['builtin', 'lab'] as const) {
         const who = side === 'builtin' ? 'kube-controller-manager' : "the lab's ReplicaSet controller";
-        try {
+        await recordFailure(modeRows.created, async () => {
           const result = await progress.step(`${who}, ${rsModeLabel(mode)}: ${RS_SCALE_PODS} pods`, () => (side === 'builtin' ? measureRsBuiltin(ctx, mode) : measureRsLab(ctx, mode)));
           recordRsSide(modeRows, side, result);
-        } catch (error) {
-          const message = `${who}: ${(error as Error).message}`;
-          modeRows.created.error = modeRows.created.error ? `${modeRows.created.error}; ${message}` : message;
-        }
+        }, who);
       }
     }
   } finally {

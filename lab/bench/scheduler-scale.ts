@@ -13,13 +13,14 @@
 import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { KUBE_SCHEDULER_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
+import { LIMIT_MODES, limitModeLabel, limitsIn, type LimitMode } from './limit-modes.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
 import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
 import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler } from './bench-kube-scheduler.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { labSchedulerArgs, startLabRunProcess } from './lab-run-process.js';
-import type { BenchContext } from './measurement.js';
+import { recordFailure, type BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
 import { defaultServiceAccount, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
@@ -39,9 +40,7 @@ export function parseNodeCounts(value: string): number[] {
   return [...new Set(counts)].sort((a, b) => a - b);
 }
 
-export const LIMIT_MODES = ['qps', 'unthrottled'] as const;
-export type LimitMode = (typeof LIMIT_MODES)[number];
-const LIMITS: Record<LimitMode, ClientLimits | undefined> = { qps: KUBE_SCHEDULER_DEFAULT_LIMITS, unthrottled: undefined };
+const limits = (mode: LimitMode): ClientLimits | undefined => limitsIn(mode, KUBE_SCHEDULER_DEFAULT_LIMITS);
 const LAB_SCHEDULER_NAME = 'bench-lab-scheduler';
 /** A process's start: pulling nothing (the image is in every node), but listing N nodes. */
 const START_TIMEOUT_MS = 180_000;
@@ -55,17 +54,17 @@ export interface ScaleRows {
 }
 
 export function modeLabel(mode: LimitMode): string {
-  const limits = LIMITS[mode];
-  return limits ? `at kube-scheduler's client limits (qps ${limits.qps}, burst ${limits.burst})` : 'unthrottled';
+  return limitModeLabel(mode, KUBE_SCHEDULER_DEFAULT_LIMITS, 'kube-scheduler');
 }
 
 /** Pure: the five rows of one (node count, limit mode), ids naming both: sched-scale-<N>-<mode>[-p50|-p99|-cpu|-rss]. */
 export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
   const id = `sched-scale-${nodes}-${mode}`;
   const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
+  const limit = limits(mode);
   const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time; ` +
-    `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${LIMITS[mode] ? `qps ${LIMITS[mode]!.qps}/burst ${LIMITS[mode]!.burst}` : 'qps -1 (no limiter)'}; ` +
-    `lab: a fresh \`lab run --only scheduler\`${LIMITS[mode] ? ` --kube-api-qps ${LIMITS[mode]!.qps} --kube-api-burst ${LIMITS[mode]!.burst}` : ''}`;
+    `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${limit ? `qps ${limit.qps}/burst ${limit.burst}` : 'qps -1 (no limiter)'}; ` +
+    `lab: a fresh \`lab run --only scheduler\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}`;
   return {
     rate: { id, title: `${base}: pods bound per second`, unit: 'pods/s', higherIsBetter: true, note },
     p50: { id: `${id}-p50`, title: `${base}: create → bound p50`, unit: 'ms', higherIsBetter: false },
@@ -108,7 +107,7 @@ async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, sc
 export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
   const schedulerNs = await ctx.namespace(BENCH_KUBE_SCHEDULER);
   const worker = await benchWorker();
-  const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, LIMITS[mode]);
+  const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, limits(mode));
   try {
     await defaultServiceAccount(ctx, schedulerNs);
     await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
@@ -126,7 +125,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
 
 /** The lab's side: `lab run --only scheduler` as its own process. */
 export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMode): Promise<SideResult> {
-  const lab = startLabRunProcess(labSchedulerArgs(LAB_SCHEDULER_NAME, LIMITS[mode]), { logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
+  const lab = startLabRunProcess(labSchedulerArgs(LAB_SCHEDULER_NAME, limits(mode)), { logDir: join(ctx.dir, 'scale'), tag: `lab-scheduler-${nodes}-${mode}` });
   try {
     const ns = `bench-scale-${nodes}-${mode}-lab`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
@@ -167,13 +166,10 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
         const rows = rowsOf(k++);
         for (const side of ['builtin', 'lab'] as const) {
           const who = side === 'builtin' ? 'kube-scheduler' : 'lab-scheduler';
-          try {
+          await recordFailure(rows.rate, async () => {
             const result = await progress.step(`${who}, ${modeLabel(mode)}: ${SCALE_PODS} pods onto ${nodes} simulated nodes`, () => (side === 'builtin' ? measureBuiltin(ctx, nodes, mode) : measureLab(ctx, nodes, mode)));
             recordSide(rows, side, result);
-          } catch (error) {
-            const message = `${who}: ${(error as Error).message}`;
-            rows.rate.error = rows.rate.error ? `${rows.rate.error}; ${message}` : message;
-          }
+          }, who);
         }
       }
     }

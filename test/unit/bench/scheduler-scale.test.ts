@@ -179,3 +179,23 @@ describe('unlessExited', () => {
     await expect(unlessExited(Promise.resolve('w'), undefined, 'x')).resolves.toBe('w');
   });
 });
+
+describe('the limit modes of the scale measurements', () => {
+  it("at the component's own defaults, or none; labelled for the component", async () => {
+    const { limitsIn, limitModeLabel, LIMIT_MODES } = await import('../../../lab/bench/limit-modes.js');
+    expect(LIMIT_MODES).toEqual(['qps', 'unthrottled']);
+    expect(limitsIn('qps', { qps: 20, burst: 30 })).toEqual({ qps: 20, burst: 30 });
+    expect(limitsIn('unthrottled', { qps: 20, burst: 30 })).toBeUndefined();
+    expect(limitModeLabel('qps', { qps: 50, burst: 100 }, 'kube-scheduler')).toBe("at kube-scheduler's client limits (qps 50, burst 100)");
+    expect(limitModeLabel('unthrottled', { qps: 50, burst: 100 }, 'kube-scheduler')).toBe('unthrottled');
+  });
+
+  it('a side that fails is recorded on the row after who failed, appended to an earlier failure', async () => {
+    const { recordFailure } = await import('../../../lab/bench/measurement.js');
+    const row = { id: 'r', title: 'r', unit: 'ms', higherIsBetter: false } as Parameters<typeof recordFailure>[0];
+    await recordFailure(row, async () => { throw new Error('no lease'); }, 'kube-controller-manager');
+    await recordFailure(row, async () => { throw new Error('exited'); }, 'lab');
+    await recordFailure(row, async () => undefined, 'lab');
+    expect(row.error).toBe('kube-controller-manager: no lease; lab: exited');
+  });
+});
