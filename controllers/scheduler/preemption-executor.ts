@@ -10,7 +10,8 @@
  * plugin (plugins/default-preemption.ts); setting the preemptor's own status.nominatedNodeName
  * stays with the failure handling in schedule-one.ts, in the same patch as PodScheduled=False.
  */
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { patchPodStatus } from './pod-status-patch.js';
 import type { DecisionSink } from '../shared/decisions.js';
 import type { EventRecorder } from '../shared/events.js';
 import type { Logger } from '../shared/log.js';
@@ -121,10 +122,7 @@ export class PreemptionExecutor {
       const body = clearNominationPatch(pod);
       if (!body) continue;
       try {
-        await this.core.patchNamespacedPodStatus(
-          { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', body },
-          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-        );
+        await patchPodStatus(this.core, pod, body.status);
       } catch (err) {
         if (isNotFound(err)) continue;
         failures.push(`${podName(pod)}: ${errorMessage(err)}`);
@@ -148,10 +146,7 @@ export class PreemptionExecutor {
           message: `${preemptor.spec?.schedulerName ?? this.deps.schedulerName}: preempting to accommodate a higher priority pod`,
           lastTransitionTime: this.now().toISOString(),
         };
-        await this.core.patchNamespacedPodStatus(
-          { name, namespace, body: { status: { conditions: [condition] } } },
-          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-        );
+        await patchPodStatus(this.core, victim, { conditions: [condition] });
       }
       // The uid precondition makes sure we delete the pod we chose, not a namesake created since.
       await this.core.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid: victim.metadata?.uid } } });

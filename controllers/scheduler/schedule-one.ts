@@ -8,7 +8,8 @@
  * on the pod (status.nominatedNodeName, in the same status patch).
  * The cycles themselves are pure (framework/runtime.ts); this file carries out their outcome.
  */
-import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { patchPodStatus } from './pod-status-patch.js';
 import type { DecisionSink } from '../shared/decisions.js';
 import type { EventRecorder } from '../shared/events.js';
 import type { Informer } from '../shared/informer.js';
@@ -200,14 +201,7 @@ export class ScheduleOne {
     if (!conditionUnchanged) status.conditions = [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString() }];
     if (!nominationUnchanged) status.nominatedNodeName = nominatedNodeName;
     try {
-      await this.core.patchNamespacedPodStatus(
-        {
-          name: pod.metadata?.name ?? '',
-          namespace: pod.metadata?.namespace ?? 'default',
-          body: { status },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-      );
+      await patchPodStatus(this.core, pod, status);
     } catch (err) {
       this.deps.log.warn('could not update PodScheduled condition', { pod: pod.metadata?.name, error: err });
     }

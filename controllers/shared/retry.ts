@@ -42,6 +42,49 @@ export async function retryOnConflict<T>(fn: () => Promise<T>, options: RetryOpt
   }
 }
 
+/** A backoff as client-go's wait.Backoff: `steps` tries, the first wait `durationMs`, each next × `factor`, plus up to `jitter` of it. */
+export interface Backoff {
+  steps: number;
+  durationMs: number;
+  factor: number;
+  jitter: number;
+}
+
+/** client-go's retry.DefaultBackoff: 4 tries, 10 ms apart then 50 and 250 (± 10 %). */
+export const DEFAULT_BACKOFF: Backoff = { steps: 4, durationMs: 10, factor: 5, jitter: 0.1 };
+
+/**
+ * client-go's retry.OnError: fn again while it fails with an error `retriable` accepts, waiting
+ * between tries as `backoff` says; a non-retriable error ends it at once, and after the last try
+ * the last error is thrown.
+ */
+export async function retryOnError<T>(fn: () => Promise<T>, retriable: (err: unknown) => boolean, backoff: Backoff = DEFAULT_BACKOFF, sleep = defaultSleep): Promise<T> {
+  let waitMs = backoff.durationMs;
+  for (let step = 1; ; step++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!retriable(err) || step >= backoff.steps) throw err;
+      await sleep(waitMs * (1 + Math.random() * backoff.jitter));
+      waitMs *= backoff.factor;
+    }
+  }
+}
+
+/** A refused TCP connection (an API server restarting), wherever fetch put the cause. */
+export function isConnectionRefused(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
+
+/** The scheduler's retriable errors (upstream's util.Retriable): 500, 503, or a refused connection. */
+export function isRetriableForScheduler(err: unknown): boolean {
+  const status = httpStatusOf(err);
+  return status === 500 || status === 503 || isConnectionRefused(err);
+}
+
 /** The apiserver's Status body of an ApiException (client-node gives it parsed or as text). */
 export function apiStatusOf(err: unknown): { message?: string; reason?: string; details?: { causes?: Array<{ reason?: string }> } } | undefined {
   if (!(err instanceof ApiException)) return undefined;
