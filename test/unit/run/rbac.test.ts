@@ -66,7 +66,7 @@ const WATCH_OF: Record<string, { group: string; resource: string }> = {
 const COMPONENTS = [
   { sa: 'deployment-controller', files: ['controllers/deployment/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
   { sa: 'replicaset-controller', files: ['controllers/replicaset/controller.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
-  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/scheduler/schedule-one.ts', 'controllers/scheduler/preemption-executor.ts', 'controllers/scheduler/cluster-informers.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
+  { sa: 'scheduler', files: ['controllers/scheduler/scheduler.ts', 'controllers/scheduler/schedule-one.ts', 'controllers/scheduler/preemption-executor.ts', 'controllers/scheduler/pod-status-patch.ts', 'controllers/scheduler/cluster-informers.ts', 'controllers/shared/events.ts', 'controllers/shared/leader-election.ts'] },
 ];
 
 type Grants = Map<string, Set<string>>; // 'group/resource' → verbs
