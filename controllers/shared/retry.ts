@@ -32,14 +32,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export async function retryOnConflict<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { attempts = 5, delayMs = 10, jitter = 0.1, sleep = defaultSleep } = options;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isConflict(err) || attempt >= attempts) throw err;
-      await sleep(delayMs * (1 + Math.random() * jitter));
-    }
-  }
+  // client-go's RetryOnConflict is OnError(DefaultRetry, IsConflict, fn): the same waits, no growth.
+  return retryOnError(fn, isConflict, { steps: attempts, durationMs: delayMs, factor: 1, jitter }, sleep);
 }
 
 /** A backoff as client-go's wait.Backoff: `steps` tries, the first wait `durationMs`, each next × `factor`, plus up to `jitter` of it. */
