@@ -104,6 +104,9 @@ export async function benchWorker(): Promise<string> {
 }
 
 const isNotFound = (error: unknown) => (error as { code?: number }).code === 404;
+const ignoreNotFound = (error: unknown) => {
+  if (!isNotFound(error)) throw error;
+};
 
 /**
  * Creates the component in `c.namespace` (which must exist, with its default ServiceAccount) on
@@ -112,13 +115,13 @@ const isNotFound = (error: unknown) => (error as { code?: number }).code === 404
 export async function createBenchComponent(admin: Clients, c: BenchComponent, nodeName: string, lifetimeSeconds: number): Promise<void> {
   const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
   for (const binding of benchBindings(c)) {
-    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
+    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
     await rbac.createClusterRoleBinding({ body: binding });
   }
   const leaseBinding = benchLeaseBinding(c);
   if (leaseBinding) {
     const { name, namespace } = leaseBinding.metadata as { name: string; namespace: string };
-    await rbac.deleteNamespacedRoleBinding({ name, namespace }).catch((error: unknown) => { if (!isNotFound(error)) throw error; });
+    await rbac.deleteNamespacedRoleBinding({ name, namespace }).catch(ignoreNotFound);
     await rbac.createNamespacedRoleBinding({ namespace, body: leaseBinding });
   }
   await admin.core.createNamespacedServiceAccount({ namespace: c.namespace, body: { metadata: { name: c.name } } });
@@ -130,7 +133,6 @@ export async function createBenchComponent(admin: Clients, c: BenchComponent, no
 /** Deletes the bindings; the namespace (and with it the pod) is the caller's to drop. */
 export async function deleteBenchBindings(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles' | 'leaderElection'>): Promise<void> {
   const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  const ignoreNotFound = (error: unknown) => { if (!isNotFound(error)) throw error; };
   for (const binding of benchBindings(c)) await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
   const leaseBinding = benchLeaseBinding(c);
   if (leaseBinding) await rbac.deleteNamespacedRoleBinding({ name: leaseBinding.metadata!.name!, namespace: leaseBinding.metadata!.namespace! }).catch(ignoreNotFound);
