@@ -34,6 +34,17 @@ export function normalizeImageName(image: string): string {
   return name;
 }
 
+/** A pod with pod affinity or anti-affinity terms of any kind (upstream's NodeInfo.PodsWithAffinity). */
+export function hasPodAffinity(pod: V1Pod): boolean {
+  const affinity = pod.spec?.affinity;
+  return affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined;
+}
+
+/** A pod with required anti-affinity terms (upstream's NodeInfo.PodsWithRequiredAntiAffinity). */
+export function hasRequiredAntiAffinity(pod: V1Pod): boolean {
+  return (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
+}
+
 export class NodeInfo {
   readonly node: V1Node;
   readonly pods: PodOnNode[] = [];
@@ -43,6 +54,13 @@ export class NodeInfo {
   readonly nonZeroRequested: ResourceAmounts = {};
   readonly allocatable: ResourceAmounts;
   readonly usedPorts: HostPort[] = [];
+  /**
+   * The pods with pod (anti-)affinity terms, and those with required anti-affinity: kept as pods
+   * come and go, as upstream's NodeInfo keeps them, so InterPodAffinity walks only these each
+   * cycle rather than every pod on every node.
+   */
+  readonly podsWithAffinity: V1Pod[] = [];
+  readonly podsWithRequiredAntiAffinity: V1Pod[] = [];
   /** Images present on the node (normalised name → size in bytes), from node.status.images. */
   readonly imageSizes: ReadonlyMap<string, number>;
   /**
@@ -73,6 +91,8 @@ export class NodeInfo {
     addInto(this.requested, podRequests(pod));
     addInto(this.nonZeroRequested, podRequests(pod, { nonZero: true }));
     this.usedPorts.push(...podHostPorts(pod));
+    if (hasPodAffinity(pod)) this.podsWithAffinity.push(pod);
+    if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.push(pod);
   }
 
   /** Remove a pod by namespace/name; returns false if it was not here. */
@@ -86,6 +106,10 @@ export class NodeInfo {
     for (const port of podHostPorts(removed!.pod)) {
       const i = this.usedPorts.findIndex((u) => u.hostIP === port.hostIP && u.protocol === port.protocol && u.port === port.port);
       if (i >= 0) this.usedPorts.splice(i, 1);
+    }
+    for (const list of [this.podsWithAffinity, this.podsWithRequiredAntiAffinity]) {
+      const at = list.findIndex((p) => podKey(p) === key);
+      if (at >= 0) list.splice(at, 1);
     }
     return true;
   }

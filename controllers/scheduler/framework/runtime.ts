@@ -146,6 +146,29 @@ function statusOf(point: string, plugin: string, result: Guarded<unknown>): Stat
   return status.isSuccess() ? status : status.withPlugin(plugin);
 }
 
+/** Per-node values (in `nodes`' order) as a record by node name, as the trace shows them. */
+function byName(nodes: readonly NodeInfo[], valueAt: (i: number) => number): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (let i = 0; i < nodes.length; i++) record[nodes[i]!.name] = valueAt(i);
+  return record;
+}
+
+/**
+ * One plugin's scores as the trace reads them: the record by node name is built on first read
+ * (a getter, so JSON and structuredClone see a plain property); a cycle that nobody traces never
+ * builds it.
+ */
+function pluginScores(plugin: string, weight: number, nodes: readonly NodeInfo[], list: readonly NodeScore[]): PluginScores {
+  let built: Record<string, number> | undefined;
+  return {
+    plugin,
+    weight,
+    get scores() {
+      return (built ??= byName(nodes, (i) => list[i]!.score));
+    },
+  };
+}
+
 export class FrameworkRuntime {
   readonly timeoutMs: number;
   private readonly random: () => number;
@@ -248,6 +271,7 @@ export class FrameworkRuntime {
    * affinity) without them.
    */
   async runFilterWithNominatedPods(state: CycleState, pod: V1Pod, nodeInfo: NodeInfo): Promise<Status> {
+    if (nodeInfo.nominatedPods.length === 0) return this.runFilter(state, pod, nodeInfo);
     const priority = pod.spec?.priority ?? 0;
     const key = podKey(pod);
     const ahead = nodeInfo.nominatedPods.filter((p) => podKey(p) !== key && (p.spec?.priority ?? 0) >= priority);
@@ -321,56 +345,74 @@ export class FrameworkRuntime {
     return asStatus(undefined);
   }
 
-  /** Score and normalise every feasible node with every Score plugin, then weight and sum. */
-  async runScore(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<{ status: Status; scores: PluginScores[]; totals: Record<string, number> }> {
+  /**
+   * Score and normalise every feasible node with every Score plugin, then weight and sum. The sums
+   * are kept per node position (an array), and each plugin's scores as the NodeScore list its
+   * NormalizeScore edited; the by-name records the trace reads are built from them only when read
+   * (byName). With hundreds of feasible nodes, records keyed by node name, written and read once
+   * per plugin per node, were the largest cost of a scheduling cycle in a CPU profile (issue 15).
+   */
+  async runScore(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): Promise<{ status: Status; scores: PluginScores[]; totals: Record<string, number>; totalsByNode: number[] }> {
     const scores: PluginScores[] = [];
-    const totals: Record<string, number> = Object.fromEntries(nodes.map((n) => [n.name, 0]));
+    const totalsByNode: number[] = new Array<number>(nodes.length).fill(0);
+    const result = (status: Status) => ({ status, scores, totals: byName(nodes, (i) => totalsByNode[i]!), totalsByNode });
     for (const { plugin, weight } of this.profile.plugins.score) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const list: NodeScore[] = [];
-      for (const nodeInfo of nodes) {
-        let result = this.attempt('Score', plugin.name, () => plugin.score(state, pod, nodeInfo));
-        if (isThenable(result)) result = await result;
-        if (!result.ok) return { status: result.status, scores, totals };
-        const out: ScoreResult = typeof result.value === 'number' ? { score: result.value } : (result.value ?? { score: Number.NaN });
+      const list: NodeScore[] = new Array<NodeScore>(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        const nodeInfo = nodes[i]!;
+        let attempted = this.attempt('Score', plugin.name, () => plugin.score(state, pod, nodeInfo));
+        if (isThenable(attempted)) attempted = await attempted;
+        if (!attempted.ok) return result(attempted.status);
+        const value = attempted.value;
+        const out: ScoreResult = typeof value === 'number' ? { score: value } : (value ?? { score: Number.NaN });
         const status = asStatus(out.status);
-        if (!status.isSuccess()) return { status: pluginError('Score', plugin.name, status.message() || 'failed'), scores, totals };
+        if (!status.isSuccess()) return result(pluginError('Score', plugin.name, status.message() || 'failed'));
         if (typeof out.score !== 'number' || !Number.isFinite(out.score)) {
-          return { status: pluginError('Score', plugin.name, `returned score ${String(out.score)} for node ${nodeInfo.name}, want a finite number`), scores, totals };
+          return result(pluginError('Score', plugin.name, `returned score ${String(out.score)} for node ${nodeInfo.name}, want a finite number`));
         }
-        list.push({ name: nodeInfo.name, score: out.score });
+        list[i] = { name: nodeInfo.name, score: out.score };
       }
       const extensions = plugin.scoreExtensions;
       if (extensions) {
         const status = await this.guardStatus('NormalizeScore', plugin.name, () => extensions.normalizeScore(state, pod, list));
-        if (!status.isSuccess()) return { status: pluginError('NormalizeScore', plugin.name, status.message()), scores, totals };
+        if (!status.isSuccess()) return result(pluginError('NormalizeScore', plugin.name, status.message()));
       }
       for (const { name, score } of list) {
         if (!Number.isFinite(score) || score < MIN_NODE_SCORE || score > MAX_NODE_SCORE) {
           const reason = `returned an invalid score ${score} for node ${name}, it should be in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
-          return { status: pluginError('Score', plugin.name, reason), scores, totals };
+          return result(pluginError('Score', plugin.name, reason));
         }
       }
-      scores.push({ plugin: plugin.name, weight, scores: Object.fromEntries(list.map((s) => [s.name, s.score])) });
-      for (const { name, score } of list) totals[name] = (totals[name] ?? 0) + score * weight;
+      scores.push(pluginScores(plugin.name, weight, nodes, list));
+      for (let i = 0; i < list.length; i++) totalsByNode[i] = totalsByNode[i]! + list[i]!.score * weight;
     }
-    return { status: asStatus(undefined), scores, totals };
+    return result(asStatus(undefined));
   }
 
   /** Highest total wins; ties are broken by reservoir sampling so equal nodes share the load. */
   selectHost(nodeOrder: readonly string[], totals: Record<string, number>): string | undefined {
+    return this.selectBest(nodeOrder.length, (i) => nodeOrder[i]!, (i) => totals[nodeOrder[i]!] ?? 0);
+  }
+
+  /** selectHost with the totals by position in `nodes`, as runScore keeps them. */
+  private selectHostByPosition(nodes: readonly NodeInfo[], totals: readonly number[]): string | undefined {
+    return this.selectBest(nodes.length, (i) => nodes[i]!.name, (i) => totals[i] ?? 0);
+  }
+
+  private selectBest(count: number, nameAt: (i: number) => string, scoreAt: (i: number) => number): string | undefined {
     let best: string | undefined;
     let bestScore = -Infinity;
     let ties = 0;
-    for (const name of nodeOrder) {
-      const score = totals[name] ?? 0;
+    for (let i = 0; i < count; i++) {
+      const score = scoreAt(i);
       if (score > bestScore) {
-        best = name;
+        best = nameAt(i);
         bestScore = score;
         ties = 1;
       } else if (score === bestScore) {
         ties++;
-        if (Math.floor(this.random() * ties) === 0) best = name;
+        if (Math.floor(this.random() * ties) === 0) best = nameAt(i);
       }
     }
     return best;
@@ -460,7 +502,7 @@ export class FrameworkRuntime {
     result.scores = scored.scores;
     result.totals = scored.totals;
     if (!scored.status.isSuccess()) return { ...result, status: scored.status, message: scored.status.message() };
-    return { ...result, chosen: this.selectHost(result.feasible, scored.totals) };
+    return { ...result, chosen: this.selectHostByPosition(feasibleNodes, scored.totalsByNode) };
   }
 
   async runReserve(state: CycleState, pod: V1Pod, nodeName: string): Promise<Status> {

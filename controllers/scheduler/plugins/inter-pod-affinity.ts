@@ -227,15 +227,6 @@ function satisfiesExistingPodsAntiAffinity(s: AffinityPreFilterState, node: V1No
 }
 
 /** Any pod (anti-)affinity term at all: only such existing pods can score for an incoming pod without preferred terms. */
-function hasPodAffinity(pod: V1Pod): boolean {
-  const affinity = pod.spec?.affinity;
-  return affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined;
-}
-
-function hasRequiredAntiAffinity(pod: V1Pod): boolean {
-  return (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
-}
-
 export function createInterPodAffinity(args: InterPodAffinityArgs = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const hardPodAffinityWeight = args.hardPodAffinityWeight ?? 1;
   if (!Number.isInteger(hardPodAffinityWeight) || hardPodAffinityWeight < 0 || hardPodAffinityWeight > 100) {
@@ -248,13 +239,13 @@ export function createInterPodAffinity(args: InterPodAffinityArgs = {}): PreFilt
     const s = new AffinityPreFilterState(new TopologyCounts(), new TopologyCounts(), new TopologyCounts(), incoming, namespaceLabels);
     const incomingHasRequired = incoming.requiredAffinity.length > 0 || incoming.requiredAntiAffinity.length > 0;
     for (const nodeInfo of nodes) {
-      for (const { pod: existing } of nodeInfo.pods) {
-        if (hasRequiredAntiAffinity(existing)) {
-          for (const t of podTerms(existing).requiredAntiAffinity) {
-            if (termMatches(t, pod, namespaceLabels)) s.existingAntiAffinityCounts.add(nodeInfo.node, t.topologyKey, 1);
-          }
+      for (const existing of nodeInfo.podsWithRequiredAntiAffinity) {
+        for (const t of podTerms(existing).requiredAntiAffinity) {
+          if (termMatches(t, pod, namespaceLabels)) s.existingAntiAffinityCounts.add(nodeInfo.node, t.topologyKey, 1);
         }
-        if (!incomingHasRequired) continue;
+      }
+      if (!incomingHasRequired) continue;
+      for (const { pod: existing } of nodeInfo.pods) {
         if (matchesAllTerms(incoming.requiredAffinity, existing)) {
           for (const t of incoming.requiredAffinity) s.affinityCounts.add(nodeInfo.node, t.topologyKey, 1);
         }
@@ -312,10 +303,9 @@ export function createInterPodAffinity(args: InterPodAffinityArgs = {}): PreFilt
       const namespaceLabels = namespaceLabelsOf(pod, listers);
       const scores: TopologyScore = new Map();
       for (const nodeInfo of state.read(ALL_NODES_KEY) ?? filteredNodes) {
-        for (const { pod: existing } of nodeInfo.pods) {
-          // Without preferred terms of its own, only pods with affinity terms can count (upstream: HavePodsWithAffinityList).
-          if (hasPreferred || hasPodAffinity(existing)) scoreExistingPod(scores, incoming, namespaceLabels, existing, nodeInfo.node);
-        }
+        // Without preferred terms of its own, only pods with affinity terms can count (upstream: HavePodsWithAffinityList).
+        const existingPods = hasPreferred ? nodeInfo.pods.map((p) => p.pod) : nodeInfo.podsWithAffinity;
+        for (const existing of existingPods) scoreExistingPod(scores, incoming, namespaceLabels, existing, nodeInfo.node);
       }
       if (scores.size === 0) return skip();
       state.write(PRE_SCORE_STATE, scores);
