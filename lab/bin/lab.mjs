@@ -2,6 +2,7 @@
 // Entry point of the `lab` command. The lab is written in TypeScript and runs without a build
 // step: tsx registers a loader for .ts files (the same loader lets `lab run --scheduler ./mine.ts`
 // load a learner's plugin file).
+import { setSourceMapsSupport } from 'node:module';
 import { register } from 'tsx/esm/api';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -18,5 +19,9 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 register();
+// tsx turns source maps on for every module, so Node parses and keeps the maps that ship with
+// node_modules too (@kubernetes/client-node has one per generated model: ~9 MiB of heap in every
+// lab process). Stack traces need them for the lab's and a learner's TypeScript only.
+setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);
