@@ -11,7 +11,7 @@ import type { ComponentOptions } from '../shared/controller.js';
 import { EventRecorder } from '../shared/events.js';
 import type { Informer } from '../shared/informer.js';
 import { consoleLogger, type Logger } from '../shared/log.js';
-import { componentInformer, podInformer } from '../shared/workload-informers.js';
+import { nodeInformer, podInformer } from '../shared/workload-informers.js';
 import { defaultProfile, DEFAULT_SCHEDULER_NAME } from './config.js';
 import { SchedulerCache } from './cache.js';
 import { responsibleForPod, SchedulerEventHandlers } from './eventhandlers.js';
@@ -114,7 +114,7 @@ export class LabScheduler {
 
   async run(signal: AbortSignal): Promise<void> {
     const { nodes, pods } = this.opts.informers ?? {
-      nodes: componentInformer<V1Node>(this.opts.kc, { name: 'nodes', path: '/api/v1/nodes', list: () => this.core.listNode(), deserializeAs: 'V1Node', log: this.log }),
+      nodes: nodeInformer(this.opts.kc, this.core, this.log),
       pods: podInformer(this.opts.kc, this.core, this.log),
     };
     this.handlers.addAllEventHandlers({ nodes, pods });

@@ -1,7 +1,7 @@
 // The cluster-wide informers the controllers watch, made one way: the same name, path, list call
 // and deserialization for every component that watches the same kind; and componentInformer, how
 // every informer of the lab's components is made.
-import type { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObject, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObject, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { createInformer, stripManagedFields, type Informer, type InformerOptions } from './informer.js';
 import type { Logger } from './log.js';
 
@@ -24,3 +24,6 @@ export const replicaSetInformer = (kc: KubeConfig, apps: AppsV1Api, log?: Logger
 
 export const podInformer = (kc: KubeConfig, core: Pick<CoreV1Api, 'listPodForAllNamespaces'>, log?: Logger): Informer<V1Pod> =>
   clusterWide(kc, { name: 'pods', path: '/api/v1/pods', deserializeAs: 'V1Pod', list: (s) => core.listPodForAllNamespaces(s) }, log);
+
+export const nodeInformer = (kc: KubeConfig, core: Pick<CoreV1Api, 'listNode'>, log?: Logger): Informer<V1Node> =>
+  clusterWide(kc, { name: 'nodes', path: '/api/v1/nodes', deserializeAs: 'V1Node', list: () => core.listNode() }, log);

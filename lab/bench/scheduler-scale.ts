@@ -21,6 +21,7 @@ import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler }
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { labSchedulerArgs, startLabRunProcess } from './lab-run-process.js';
 import { recordFailure, type BenchContext } from './measurement.js';
+import { waitForDaemonSets } from './daemonsets-settled.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
 import { defaultServiceAccount, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
@@ -42,6 +43,8 @@ export function parseNodeCounts(value: string): number[] {
 
 const limits = (mode: LimitMode): ClientLimits | undefined => limitsIn(mode, KUBE_SCHEDULER_DEFAULT_LIMITS);
 const LAB_SCHEDULER_NAME = 'bench-lab-scheduler';
+/** How long the DaemonSets get to put a pod on every new simulated node. */
+const DAEMONSETS_TIMEOUT_MS = 300_000;
 /** A process's start: pulling nothing (the image is in every node), but listing N nodes. */
 const START_TIMEOUT_MS = 180_000;
 
@@ -162,6 +165,8 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
         for (let rest = k; rest < allRows.length / 5; rest++) rowsOf(rest).rate.error = message;
         return;
       }
+      const unsettled = await progress.step(`waiting for the DaemonSets' pods on ${nodes} simulated nodes`, (update) => waitForDaemonSets(ctx.admin, DAEMONSETS_TIMEOUT_MS, update));
+      if (unsettled.length > 0) progress.info(`DaemonSets still rolling out after ${DAEMONSETS_TIMEOUT_MS / 1000} s (measuring anyway): ${unsettled.join(', ')}`);
       for (const mode of LIMIT_MODES) {
         const rows = rowsOf(k++);
         for (const side of ['builtin', 'lab'] as const) {

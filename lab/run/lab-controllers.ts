@@ -11,6 +11,8 @@ import { ReplicaSetController } from '../../controllers/replicaset/controller.js
 import type { Controller } from '../../controllers/shared/controller.js';
 import type { DecisionSink } from '../../controllers/shared/decisions.js';
 import type { Informer } from '../../controllers/shared/informer.js';
+import type { SharedInformers } from '../../controllers/shared/shared-informers.js';
+import { deploymentInformer, podInformer, replicaSetInformer } from '../../controllers/shared/workload-informers.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 import type { Logger } from '../../controllers/shared/log.js';
 import { TRACE_ACTOR, type Component } from './components.js';
@@ -31,21 +33,34 @@ export interface LabControllerOptions {
   trace?: TraceSession;
   /** Default: the trace's decision sink. */
   decisions?: DecisionSink;
+  /** The process's shared informers (one pod cache for all its components); else the controller makes its own. */
+  shared?: SharedInformers;
+}
+
+/** Views on the process's shared informers, made (when the first view starts) with this component's client. */
+export function sharedWorkloadInformers(shared: SharedInformers, clients: Clients, kc: KubeConfig, log: Logger) {
+  const watchWith = clients.kubeConfig ?? kc;
+  return {
+    deployments: shared.view('deployments', () => deploymentInformer(watchWith, clients.apps, log), log),
+    replicaSets: shared.view('replicasets', () => replicaSetInformer(watchWith, clients.apps, log), log),
+    pods: shared.view('pods', () => podInformer(watchWith, clients.core, log), log),
+  };
 }
 
 /** One of the two controllers, its informers tapped by the trace; run it with controller.run(signal). */
 export function labController(component: 'deployment' | 'replicaset', opts: LabControllerOptions): Controller {
+  const informers = opts.shared ? sharedWorkloadInformers(opts.shared, opts.clients, opts.kc, opts.log) : undefined;
   const options = { kc: opts.kc, clients: opts.clients, log: opts.log, decisions: opts.decisions ?? opts.trace?.decisionSink };
   const tap = (informer: Informer<any>, kind: string) =>
     opts.trace?.informers.watch(TRACE_ACTOR[component], informer as unknown as WatchEventSource<LooseObject>, kind);
   if (component === 'deployment') {
-    const controller = new DeploymentController(options);
+    const controller = new DeploymentController({ ...options, informers });
     tap(controller.deployments, 'Deployment');
     tap(controller.replicaSets, 'ReplicaSet');
     tap(controller.pods, 'Pod');
     return controller;
   }
-  const controller = new ReplicaSetController(options);
+  const controller = new ReplicaSetController({ ...options, informers: informers && { replicaSets: informers.replicaSets, pods: informers.pods } });
   tap(controller.replicaSets, 'ReplicaSet');
   tap(controller.pods, 'Pod');
   return controller;

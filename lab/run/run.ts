@@ -20,6 +20,8 @@ import { clientsFor, loadKubeConfig, type Clients } from '../../controllers/shar
 import { consoleLogger } from '../../controllers/shared/log.js';
 import { IDENTITIES, TRACE_ACTOR, type Component } from './components.js';
 import { labController } from './lab-controllers.js';
+import { SharedInformers } from '../../controllers/shared/shared-informers.js';
+import { nodeInformer, podInformer } from '../../controllers/shared/workload-informers.js';
 import { ensureIdentities } from './identities.js';
 import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
 import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
@@ -120,6 +122,8 @@ interface ComponentRun {
   signal: AbortSignal;
   onReady: RunLabOptions['onReady'];
   prepared: Prepared;
+  /** One pod cache (and ReplicaSet, Deployment caches) for all the process's components, as kube-controller-manager shares its informers. */
+  shared: SharedInformers;
 }
 
 /** One term of one component: built afresh (informers, queues, cache) and run until its signal aborts. */
@@ -128,7 +132,7 @@ async function runComponent(run: ComponentRun): Promise<void> {
   const kc = clients.kubeConfig;
   const log = consoleLogger(TRACE_ACTOR[component]);
   if (component === 'deployment' || component === 'replicaset') {
-    const controller = labController(component, { kc, clients, decisions, log, trace });
+    const controller = labController(component, { kc, clients, decisions, log, trace, shared: run.shared });
     announceReady(component, controller.synced, signal, run.onReady);
     return controller.run(signal);
   }
@@ -148,7 +152,8 @@ async function runComponent(run: ComponentRun): Promise<void> {
     decisions: asSchedulerDecisions(decisions),
     backoff: config.backoff,
     log,
-    // Its informers are made in run(): the trace taps them there (watch events, and watch restarts with their reason).
+    informers: { nodes: nodeInformer(kc, clients.core, log), pods: run.shared.view('pods', () => podInformer(kc, clients.core, log), log) },
+    // run() hands them to onInformers before starting them: the trace taps them there (watch events, and watch restarts with their reason).
     onInformers: ({ nodes, pods }) => {
       trace?.informers.watch('scheduler', nodes as unknown as WatchEventSource<LooseObject>, 'Node');
       trace?.informers.watch('scheduler', pods as unknown as WatchEventSource<LooseObject>, 'Pod');
@@ -241,6 +246,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
   const signal = abort.signal;
 
   const runs: Promise<void>[] = [];
+  const shared = new SharedInformers();
   for (const component of opts.only) {
     const { clients, events } = componentClients(loadKubeConfig(identityPaths[component]), component, trace, opts.clientLimits);
     const lease = leaseNameFor(component, schedulerName);
@@ -257,7 +263,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
         lead: (leading, isLeading) => {
           const fenced: Clients = { ...clients, core: fencedClient(clients.core, isLeading, lease), apps: fencedClient(clients.apps, isLeading, lease) };
           const fencedEvents = events === clients.core ? fenced.core : fencedClient(events, isLeading, lease);
-          return runComponent({ component, clients: fenced, events: fencedEvents, trace, decisions, signal: leading, onReady: opts.onReady, prepared });
+          return runComponent({ component, clients: fenced, events: fencedEvents, trace, decisions, signal: leading, onReady: opts.onReady, prepared, shared });
         },
       }),
     );

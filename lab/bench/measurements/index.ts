@@ -18,7 +18,7 @@ export const MEASUREMENTS: readonly BenchMeasurement[] = [rollout, rs300Qps, rs3
 
 /**
  * The order the lab sides run in (the built-in sides run first, in MEASUREMENTS order). The ones
- * in the shared lab come first; rss's 2,000 pods stay until the final clean-up, so it runs after
+ * in the shared lab come first; rss's 2,000 pods stay while it measures, so it runs after
  * the rollouts and bursts they would slow, and sched-scale and rs-scale, which add and remove nodes, last.
  */
 export const LAB_SIDE_ORDER: readonly string[] = ['rollout', 'bind-rate', 'rs-300-qps', 'rs-300-free', 'trace-overhead', 'trace-rate', 'rss', 'sched-scale', 'rs-scale'];

@@ -31,7 +31,7 @@ export const rss: BenchMeasurement = {
   options: ['--timeout'],
   rows: () => [{ id: 'rss', title: `memory with ${RSS_PODS} pods in the caches`, unit: 'MiB', higherIsBetter: false }],
   lab: {
-    // Its pods stay until the bench's final clean-up: the registry runs it after the measurements they would disturb.
+    // Its pods stay until it has measured: the registry runs it after the measurements they would slow.
     async run(ctx, [row]) {
       const ns = await ctx.progress.step(`creating ${RSS_PODS} pods no scheduler serves`, async () => {
         const name = await ctx.namespace('bench-rss');
@@ -57,6 +57,8 @@ export const rss: BenchMeasurement = {
         row!.note = `lab: VmRSS of \`lab run\` (its own process, all three components, ${settled}; peak ${last ? Math.round(last.peakRssMiB) : '?'} MiB); built-in: kube-controller-manager + kube-scheduler VmRSS on the control-plane node (they cache every resource they watch, not only pods) — ns ${ns}`;
       } finally {
         await lab.stop();
+        // sched-scale and rs-scale come next: their schedulers and controllers must not cache these too.
+        await ctx.progress.step(`deleting its ${RSS_PODS} pods`, () => ctx.dropNamespace(ns));
       }
     },
   },

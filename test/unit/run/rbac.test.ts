@@ -179,7 +179,7 @@ describe('RBAC manifests', () => {
     });
     expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['/pods']).toEqual(['create', 'delete', 'list', 'patch', 'watch']);
     // Informers made by the shared factories count for the component that calls them, and only those.
-    expect(INFORMER_FACTORIES.size).toBe(3);
+    expect(INFORMER_FACTORIES.size).toBe(4);
     expect(sorted(grantsUsedBy(COMPONENTS[1]!.files).grants)['apps/deployments']).toBeUndefined();
     expect(sorted(grantsUsedBy(COMPONENTS[0]!.files).grants)['apps/deployments']).toEqual(['get', 'list', 'update', 'watch']);
   });
