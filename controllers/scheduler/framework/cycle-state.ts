@@ -35,6 +35,17 @@ export class CycleState {
     return this.values.get(key) as T | undefined;
   }
 
+  /**
+   * The value under `key`, computed and stored by the first caller of the cycle: what every node's
+   * Score shares (the pod's requests, its images) is then worked out once a cycle, not once a node.
+   */
+  memo<T>(key: StateKey<T>, compute: () => T): T {
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = compute();
+    this.values.set(key, value);
+    return value;
+  }
+
   /** Like read(), but throws a clear error when the PreFilter/PreScore that writes it did not run. */
   mustRead<T>(key: StateKey<T>): T {
     if (!this.values.has(key)) throw new Error(`cycle state "${key.name}" not found: did its PreFilter/PreScore run?`);

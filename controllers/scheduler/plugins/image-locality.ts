@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { MAX_NODE_SCORE, type ScorePlugin } from '../framework/interfaces.js';
-import { StateKey, type CycleState } from '../framework/cycle-state.js';
+import { StateKey } from '../framework/cycle-state.js';
 import { normalizeImageName, type NodeInfo } from '../framework/node-info.js';
 import { ALL_NODES_KEY } from '../framework/normalize.js';
 
@@ -51,15 +51,9 @@ function newImageMemo(pod: V1Pod): ImageMemo {
 
 const IMAGE_MEMO = new StateKey<ImageMemo>('ImageLocality/images');
 
-function cycleMemo(state: CycleState, pod: V1Pod): ImageMemo {
-  let memo = state.read(IMAGE_MEMO);
-  if (!memo) state.write(IMAGE_MEMO, (memo = newImageMemo(pod)));
-  return memo;
-}
-
 export const ImageLocality: ScorePlugin = {
   name: 'ImageLocality',
   score(state, pod, nodeInfo) {
-    return imageLocalityScore(pod, nodeInfo, state.read(ALL_NODES_KEY) ?? [nodeInfo], cycleMemo(state, pod));
+    return imageLocalityScore(pod, nodeInfo, state.read(ALL_NODES_KEY) ?? [nodeInfo], state.memo(IMAGE_MEMO, () => newImageMemo(pod)));
   },
 };

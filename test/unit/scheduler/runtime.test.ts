@@ -112,6 +112,18 @@ describe('plugin guards', () => {
     expect((await healthy.scheduleOne(makePod(), nodes())).chosen).toBe('b');
   });
 
+  it('async and sync plugins in one profile: an async Filter that passes hands on to the next, whose rejection counts; an async Score counts', async () => {
+    const asyncPass: FilterPlugin = { name: 'AsyncPass', filter: async () => success() };
+    const rejectsA: FilterPlugin = { name: 'RejectsA', filter: (_s, _p, n) => (n.name === 'a' ? unschedulable('not a') : success()) };
+    const asyncScore: ScorePlugin = { name: 'AsyncScore', score: async (_s, _p, n) => (n.name === 'b' ? 70 : 10) };
+    const three = () => [...nodes(), nodeInfo(makeNode('c', { allocatable: { cpu: '1', memory: '1Gi' } }))];
+    const result = await new FrameworkRuntime(profileOf([asyncPass, rejectsA, asyncScore], {}, 30)).scheduleOne(makePod(), three());
+    expect(result.feasible).toEqual(['b', 'c']);
+    expect(result.nodeStatuses.get('a')?.plugin).toBe('RejectsA');
+    expect(result.totals).toEqual({ b: 70, c: 10 });
+    expect(result.chosen).toBe('b');
+  });
+
   it('a score above 100 is fine when NormalizeScore brings it into range', async () => {
     const counts: ScorePlugin = { name: 'Counts', score: (_s, _p, n) => (n.name === 'a' ? 400 : 200), scoreExtensions: { normalizeScore: (_s, _p, scores) => { for (const s of scores) s.score = s.score / 4; } } };
     const result = await new FrameworkRuntime(profileOf([counts])).scheduleOne(makePod(), nodes());
