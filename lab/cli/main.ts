@@ -1,10 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import chalk from 'chalk';
 import { describeError, exitCodeOf, ExitCode } from '../base/errors.js';
-import { commandModules } from './commands/index.js';
+import { loadCommandModules, type CommandModule } from './commands/index.js';
 
-/** Builds the `lab` program: one module per command in ./commands, each with help and an example. */
-export function buildProgram(): Command {
+/** Builds the `lab` program from command modules of ./commands, each with help and an example. */
+export function buildProgram(commandModules: readonly CommandModule[]): Command {
   const program = new Command('lab')
     .description('k8s-flow-lab: see, and change, what happens between `kubectl create deployment` and a running container')
     .showHelpAfterError('(run with --help for usage)')
@@ -29,7 +29,7 @@ Examples:
 
 /** Runs the CLI and returns its exit code (0 success, 1 failure, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await loadCommandModules(argv));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Success;
