@@ -4,17 +4,35 @@
  * would already be measuring, and both schedulers' informers would be busy with them. The bench
  * waits until the DaemonSets are settled first, so the measured window holds only its own pods.
  */
-import type { V1DaemonSet, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { firstUntoleratedTaint } from '../../controllers/scheduler/plugins/helpers.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 
 /**
- * Pure: the DaemonSets still rolling out, as "namespace/name: …" (empty once all are settled):
- * settled once the controller has seen its generation and has a pod on every node it wants, and
- * none of its pods is still Pending (unscheduled or not started). Readiness is not waited for:
- * when kwok's heartbeats lag under load the node lifecycle controller marks some of their pods
- * not ready, and kwok does not mark them ready again.
+ * Pure: how many of `nodes` a DaemonSet wants a pod on: its pod template's nodeSelector matches
+ * and it tolerates every NoSchedule and NoExecute taint (the DaemonSet controller's own test, less
+ * node affinity, which the cluster's DaemonSets do not use).
  */
-export function unsettledDaemonSets(daemonSets: readonly V1DaemonSet[], pendingPods: readonly V1Pod[]): string[] {
+export function eligibleNodes(ds: V1DaemonSet, nodes: readonly V1Node[]): number {
+  const spec = ds.spec?.template?.spec;
+  const selector = Object.entries(spec?.nodeSelector ?? {});
+  return nodes.filter((node) => {
+    const labels = node.metadata?.labels ?? {};
+    if (!selector.every(([key, value]) => labels[key] === value)) return false;
+    return !firstUntoleratedTaint(node.spec?.taints, spec?.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  }).length;
+}
+
+/**
+ * Pure: the DaemonSets still rolling out, as "namespace/name: …" (empty once all are settled):
+ * settled once the controller has seen its generation and counts every node it should (its
+ * status catches up with new nodes a moment after they join: right after `lab nodes add` it may
+ * still show the old count, all placed), has a pod on each, and none of its pods is Pending
+ * (unscheduled or not started). Readiness is not waited for: when kwok's heartbeats lag under load
+ * the node lifecycle controller marks some of their pods not ready, and kwok does not mark them
+ * ready again.
+ */
+export function unsettledDaemonSets(daemonSets: readonly V1DaemonSet[], nodes: readonly V1Node[], pendingPods: readonly V1Pod[]): string[] {
   const pendingBy = new Map<string, number>();
   for (const pod of pendingPods) {
     const owner = pod.metadata?.ownerReferences?.find((ref) => ref.controller && ref.kind === 'DaemonSet');
@@ -22,12 +40,13 @@ export function unsettledDaemonSets(daemonSets: readonly V1DaemonSet[], pendingP
   }
   return daemonSets.flatMap((ds) => {
     const status = ds.status;
+    const wanted = eligibleNodes(ds, nodes);
     const desired = status?.desiredNumberScheduled ?? 0;
     const scheduled = status?.currentNumberScheduled ?? 0;
     const observed = (status?.observedGeneration ?? 0) >= (ds.metadata?.generation ?? 0);
     const pending = pendingBy.get(ds.metadata?.uid ?? '') ?? 0;
-    if (observed && scheduled === desired && pending === 0) return [];
-    return [`${ds.metadata?.namespace}/${ds.metadata?.name}: ${scheduled}/${desired} placed, ${pending} pending`];
+    if (observed && desired === wanted && scheduled === wanted && pending === 0) return [];
+    return [`${ds.metadata?.namespace}/${ds.metadata?.name}: ${scheduled}/${wanted} placed, ${pending} pending`];
   });
 }
 
@@ -38,11 +57,12 @@ export function unsettledDaemonSets(daemonSets: readonly V1DaemonSet[], pendingP
 export async function waitForDaemonSets(admin: Pick<Clients, 'apps' | 'core'>, timeoutMs: number, update: (detail: string) => void): Promise<string[]> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const [daemonSets, pending] = await Promise.all([
+    const [daemonSets, nodes, pending] = await Promise.all([
       admin.apps.listDaemonSetForAllNamespaces(),
+      admin.core.listNode(),
       admin.core.listPodForAllNamespaces({ fieldSelector: 'status.phase=Pending' }),
     ]);
-    const unsettled = unsettledDaemonSets(daemonSets.items, pending.items);
+    const unsettled = unsettledDaemonSets(daemonSets.items, nodes.items, pending.items);
     if (unsettled.length === 0 || performance.now() > deadline) return unsettled;
     update(unsettled.join(', '));
     await new Promise((resolve) => setTimeout(resolve, 2000));
