@@ -24,7 +24,7 @@ import { recordFailure, type BenchContext } from './measurement.js';
 import { waitForDaemonSets } from './daemonsets-settled.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
-import { defaultServiceAccount, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
+import { defaultServiceAccount, INIT_PODS, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
 
 export const SCALE_PODS = 300;
 /** 1,000 only where `lab nodes add`'s memory check lets it: the row then says why not. */
@@ -65,7 +65,7 @@ export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
   const id = `sched-scale-${nodes}-${mode}`;
   const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
   const limit = limits(mode);
-  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time; ` +
+  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods); ` +
     `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${limit ? `qps ${limit.qps}/burst ${limit.burst}` : 'qps -1 (no limiter)'}; ` +
     `lab: a fresh \`lab run --only scheduler\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}`;
   return {
@@ -98,8 +98,9 @@ export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: Sid
   if (after) rows.rss[side] = after.peakRssMiB;
 }
 
-/** The measured window: stats, the pods, stats again. */
+/** The init pods (not measured, see INIT_PODS), then the measured window: stats, the pods, stats again. */
 async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, schedulerName: string, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
+  await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, INIT_PODS, 'init');
   const before = await stats();
   const sample = await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, SCALE_PODS);
   const after = await stats();
