@@ -18,6 +18,7 @@ import {
   setHeaderOptions,
   type RequestContext,
 } from '@kubernetes/client-node';
+import { bindingPath, eventsPath, leanWriter, type LeanWriter } from './lean-writes.js';
 
 export interface Clients {
   core: CoreV1Api;
@@ -79,11 +80,40 @@ export function clientsFor(kc: KubeConfig, userAgent: string): Clients {
     middleware: [setHeaderMiddleware('User-Agent', userAgent)],
   });
   return {
-    core: new CoreV1Api(configuration),
+    core: withLeanWrites(new CoreV1Api(configuration), leanWriter(kubeConfig, userAgent)),
     apps: new AppsV1Api(configuration),
     coordination: new CoordinationV1Api(configuration),
     kubeConfig,
   };
+}
+
+type BindingParams = Parameters<CoreV1Api['createNamespacedPodBinding']>[0];
+type EventParams = Parameters<CoreV1Api['createNamespacedEvent']>[0];
+
+/** Pure: a create call with nothing but its object (no dryRun, fieldManager, pretty...), which the lean path can send. */
+export function isPlainCreate(params: { body: unknown } & Record<string, unknown>, options: unknown): boolean {
+  return options === undefined && Object.keys(params).every((key) => key === 'body' || key === 'name' || key === 'namespace');
+}
+
+/**
+ * `core` with the two writes made once a pod (a Binding, an Event) sent by `writer` (lean-writes.ts
+ * says why). A call with query parameters or per-call options goes the generated client's way.
+ * What they resolve with is the object as sent: no caller reads the server's copy of either.
+ */
+function withLeanWrites(core: CoreV1Api, writer: LeanWriter): CoreV1Api {
+  const generatedBinding = core.createNamespacedPodBinding.bind(core);
+  const generatedEvent = core.createNamespacedEvent.bind(core);
+  core.createNamespacedPodBinding = async (params: BindingParams, options?: Parameters<CoreV1Api['createNamespacedPodBinding']>[1]) => {
+    if (!isPlainCreate(params as unknown as { body: unknown }, options)) return generatedBinding(params, options);
+    await writer.post(bindingPath(params.namespace, params.name), params.body);
+    return params.body;
+  };
+  core.createNamespacedEvent = async (params: EventParams, options?: Parameters<CoreV1Api['createNamespacedEvent']>[1]) => {
+    if (!isPlainCreate(params as unknown as { body: unknown }, options)) return generatedEvent(params, options);
+    await writer.post(eventsPath(params.namespace), params.body);
+    return params.body;
+  };
+  return core;
 }
 
 /** Request options for a strategic merge patch (client-node sends JSON patch otherwise). */

@@ -1,0 +1,117 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { ApiException } from '@kubernetes/client-node';
+import { useLocalApiServer } from '../../support/local-api-server.js';
+import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
+import { bindingPath, errorBody, eventsPath } from '../../../controllers/shared/lean-writes.js';
+import { isConflict } from '../../../controllers/shared/retry.js';
+
+// A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+const seen: Seen[] = [];
+/** What the server answers next (status, body); default 201 with a Status body. */
+const answers: Array<{ status: number; body: unknown }> = [];
+const { server, kubeConfig } = useLocalApiServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const answer = answers.shift() ?? { status: 201, body: { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 } };
+    res.statusCode = answer.status;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  });
+}, 't0k');
+
+let connections = 0;
+server.on('connection', () => connections++);
+
+const binding = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Binding',
+  metadata: { name, namespace: 'demo', uid: 'u-1' },
+  target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' },
+});
+
+describe('the lean write path (Bindings and Events)', () => {
+  it('POSTs a Binding to the pod\'s binding subresource with the credentials, the User-Agent and JSON', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    const result = await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-1', body: binding('web-1') });
+    const request = seen.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/api/v1/namespaces/demo/pods/web-1/binding');
+    expect(request.headers.authorization).toBe('Bearer t0k');
+    expect(request.headers['user-agent']).toBe('k8s-flow-lab/scheduler');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request.body)).toEqual(binding('web-1'));
+    expect(result).toEqual(binding('web-1'));
+  });
+
+  it('POSTs an Event to its namespace\'s events', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    const event = { metadata: { name: 'web-1.abc', namespace: 'demo' }, involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'demo' }, reason: 'Scheduled', message: 'Successfully assigned demo/web-1 to node-a' };
+    await core.createNamespacedEvent({ namespace: 'demo', body: event });
+    expect(seen.at(-1)!.url).toBe('/api/v1/namespaces/demo/events');
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual(event);
+  });
+
+  it('fails as client-node does: an ApiException with the code and the parsed Status, so retry.ts sees a conflict', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    const status = { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Conflict', code: 409, message: 'pod web-2 is already assigned to node "node-b"' };
+    answers.push({ status: 409, body: status });
+    const error = await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-2', body: binding('web-2') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiException);
+    expect((error as ApiException<unknown>).code).toBe(409);
+    expect((error as ApiException<unknown>).body).toEqual(status);
+    expect(isConflict(error)).toBe(true);
+  });
+
+  it('works its credentials out again once on a 401, then gives up', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    const before = seen.length;
+    answers.push({ status: 401, body: 'Unauthorized' });
+    await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-3', body: binding('web-3') });
+    expect(seen.length - before).toBe(2);
+    answers.push({ status: 401, body: 'Unauthorized' }, { status: 401, body: 'Unauthorized' });
+    const error = await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-4', body: binding('web-4') }).catch((e: unknown) => e);
+    expect((error as ApiException<unknown>).code).toBe(401);
+    expect((error as ApiException<unknown>).body).toBe('Unauthorized');
+  });
+
+  it('sends a call with query parameters the generated client\'s way, which keeps them', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-5', body: binding('web-5'), dryRun: 'All' });
+    expect(seen.at(-1)!.url).toBe('/api/v1/namespaces/demo/pods/web-5/binding?dryRun=All');
+  });
+
+  it('keeps one connection pool for writes in a row', async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
+    await core.createNamespacedPodBinding({ namespace: 'demo', name: 'warm', body: binding('warm') });
+    const before = connections;
+    for (let i = 0; i < 10; i++) await core.createNamespacedPodBinding({ namespace: 'demo', name: `web-${i}`, body: binding(`web-${i}`) });
+    expect(connections - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('lean-writes pure parts', () => {
+  it('escapes names and namespaces in paths', () => {
+    expect(bindingPath('demo', 'a b')).toBe('/api/v1/namespaces/demo/pods/a%20b/binding');
+    expect(eventsPath('kube-system')).toBe('/api/v1/namespaces/kube-system/events');
+  });
+
+  it('hands on a JSON error body parsed and any other as text', () => {
+    expect(errorBody('{"code":409}')).toEqual({ code: 409 });
+    expect(errorBody('Unauthorized')).toBe('Unauthorized');
+  });
+
+  it('takes the lean path only for a create with nothing but its object', () => {
+    expect(isPlainCreate({ namespace: 'a', name: 'b', body: {} }, undefined)).toBe(true);
+    expect(isPlainCreate({ namespace: 'a', body: {}, fieldManager: 'x' }, undefined)).toBe(false);
+    expect(isPlainCreate({ namespace: 'a', body: {} }, {})).toBe(false);
+  });
+});
