@@ -5,10 +5,11 @@
 // handlers get the old object too, and turns watch payloads (plain JSON) into typed objects with
 // Date timestamps, like the objects from the list call, before ListWatch caches them: ListWatch
 // and this store then hold one copy of each object, not a plain and a typed one.
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, type Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 // The typed (de)serializer is not re-exported by the package index; the package has no
 // "exports" map, so this deep import is the supported way to reach it.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { LeanWatch } from './lean-watch.js';
 import { consoleLogger, type Logger } from './log.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -347,9 +348,10 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
       if (opts.transform) listed.items = listed.items.map(opts.transform);
       return listed as KubernetesListObject<T>;
     };
-    // ListWatch takes a Watch; these have its one method: DecodingWatch types (and transforms)
-    // each object before ListWatch caches it, ObservedWatch reports how each watch ended.
-    const decoding = new DecodingWatch(new Watch(kc), (obj: T) => this.decoded(obj));
+    // ListWatch takes a Watch; these have its one method: LeanWatch reads the stream (lean-watch.ts
+    // says why not client-node's), DecodingWatch types (and transforms) each object before
+    // ListWatch caches it, ObservedWatch reports how each watch ended.
+    const decoding = new DecodingWatch(new LeanWatch(kc), (obj: T) => this.decoded(obj));
     const watch = new ObservedWatch(decoding, (restart) => this.watchEnded(restart)) as unknown as Watch;
     this.listWatch = new ListWatch<T>(opts.path, watch, list, false, opts.labelSelector, opts.fieldSelector);
     this.listWatch.on('add', (obj) => this.events.upserted(obj));
