@@ -15,6 +15,7 @@ import { STATUS_CODES } from 'node:http';
 import type { KubeConfig, Watch } from '@kubernetes/client-node';
 import { HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { request, type Dispatcher } from 'undici';
+import { lowerCaseHeaders } from './lean-writes.js';
 
 /** client-node's Watch.requestTimeoutMs. */
 export const WATCH_TIMEOUT_MS = 30_000;
@@ -71,7 +72,7 @@ export class LeanWatch implements Pick<Watch, 'watch'> {
       const context = new RequestContext(url, HttpMethod.GET);
       await this.kc.applySecurityAuthentication(context);
       const dispatcher = context.getDispatcher() as Dispatcher | undefined;
-      const answer = await request(url, { method: 'GET', headers: context.getHeaders(), signal: controller.signal, ...(dispatcher ? { dispatcher } : {}) });
+      const answer = await request(url, { method: 'GET', headers: lowerCaseHeaders(context.getHeaders()), signal: controller.signal, ...(dispatcher ? { dispatcher } : {}) });
       if (answer.statusCode !== 200) {
         await answer.body.dump().catch(() => undefined);
         throw Object.assign(new Error(STATUS_CODES[answer.statusCode] ?? 'Internal Server Error'), { statusCode: answer.statusCode });

@@ -36,9 +36,20 @@ async function targetOf(kc: KubeConfig, userAgent: string): Promise<Target> {
   await kc.applySecurityAuthentication(context);
   return {
     base: cluster.server.replace(/\/+$/, ''),
-    headers: { ...context.getHeaders(), 'user-agent': userAgent, 'content-type': 'application/json', accept: 'application/json' },
+    headers: { ...lowerCaseHeaders(context.getHeaders()), 'user-agent': userAgent, 'content-type': 'application/json', accept: 'application/json' },
     dispatcher: context.getDispatcher() as Dispatcher | undefined,
   };
+}
+
+/**
+ * Pure: `headers` with lower-case names. client-node names them as HTTP/1 does (User-Agent);
+ * undici adds a user-agent of its own unless one is named in lower case, and over HTTP/2 it
+ * refuses a request that then has two.
+ */
+export function lowerCaseHeaders(headers: Record<string, string>): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+  return lower;
 }
 
 /** Pure: the body of a failed answer as client-node hands it on: the parsed Status, or the text. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException } from '@kubernetes/client-node';
 import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
-import { bindingPath, errorBody, eventsPath } from '../../../controllers/shared/lean-writes.js';
+import { bindingPath, errorBody, eventsPath, lowerCaseHeaders } from '../../../controllers/shared/lean-writes.js';
 import { isConflict } from '../../../controllers/shared/retry.js';
 
 // A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
@@ -11,6 +11,8 @@ interface Seen {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** How many times each header was sent (a name twice makes an HTTP/2 request fail). */
+  rawCounts: Record<string, number>;
   body: string;
 }
 const seen: Seen[] = [];
@@ -20,7 +22,9 @@ const { server, kubeConfig } = useLocalApiServer((req, res) => {
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const rawCounts: Record<string, number> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) rawCounts[req.rawHeaders[i]!.toLowerCase()] = (rawCounts[req.rawHeaders[i]!.toLowerCase()] ?? 0) + 1;
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawCounts, body });
     const answer = answers.shift() ?? { status: 201, body: { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 201 } };
     res.statusCode = answer.status;
     res.setHeader('Content-Type', 'application/json');
@@ -48,6 +52,7 @@ describe('the lean write path (Bindings and Events)', () => {
     expect(request.headers.authorization).toBe('Bearer t0k');
     expect(request.headers['user-agent']).toBe('k8s-flow-lab/scheduler');
     expect(request.headers['content-type']).toBe('application/json');
+    expect(Object.entries(request.rawCounts).filter(([, n]) => n > 1)).toEqual([]);
     expect(JSON.parse(request.body)).toEqual(binding('web-1'));
     expect(result).toEqual(binding('web-1'));
   });
@@ -99,6 +104,10 @@ describe('the lean write path (Bindings and Events)', () => {
 });
 
 describe('lean-writes pure parts', () => {
+  it('names headers in lower case, so that none is sent twice', () => {
+    expect(lowerCaseHeaders({ 'User-Agent': 'a', Authorization: 'Bearer t' })).toEqual({ 'user-agent': 'a', authorization: 'Bearer t' });
+  });
+
   it('escapes names and namespaces in paths', () => {
     expect(bindingPath('demo', 'a b')).toBe('/api/v1/namespaces/demo/pods/a%20b/binding');
     expect(eventsPath('kube-system')).toBe('/api/v1/namespaces/kube-system/events');
