@@ -6,10 +6,8 @@
 // Date timestamps, like the objects from the list call, before ListWatch caches them: ListWatch
 // and this store then hold one copy of each object, not a plain and a typed one.
 import { ListWatch, type Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-// The typed (de)serializer is not re-exported by the package index; the package has no
-// "exports" map, so this deep import is the supported way to reach it.
-import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import { LeanWatch } from './lean-watch.js';
+import { decodeTyped } from './typed-decoder.js';
 import { consoleLogger, type Logger } from './log.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -453,7 +451,7 @@ class RestartingInformer<T extends KubernetesObject> implements Informer<T> {
    * (the list's items come from the API client already typed, and are transformed in list()).
    */
   private decoded(obj: T): T {
-    const typed = this.opts.deserializeAs ? (ObjectSerializer.deserialize(obj, this.opts.deserializeAs) as T) : obj;
+    const typed = this.opts.deserializeAs ? decodeTyped<T>(obj, this.opts.deserializeAs) : obj;
     return this.opts.transform ? this.opts.transform(typed) : typed;
   }
 }
