@@ -6,6 +6,7 @@
  * (schedule-one.ts: scheduling cycle, background binding cycle, failure handling and status
  * patches; preemption's evictions in preemption-executor.ts) until the signal aborts.
  */
+import { setImmediate } from 'node:timers/promises';
 import { PolicyV1Api, type CoreV1Api, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { ComponentOptions } from '../shared/controller.js';
 import { EventRecorder } from '../shared/events.js';
@@ -164,6 +165,12 @@ export class LabScheduler {
         const popped = await this.queue.pop();
         if (!popped) break;
         await this.scheduleOne(popped, pods);
+        // A turn of the event loop between cycles. A cycle awaits no I/O and pop() resolves at once
+        // while pods wait, so without it the loop would schedule the whole queue before a single
+        // binding went out (their rate limiter waits on a timer) or a watch event was read; the
+        // API server then closes the unread watch. kube-scheduler's binding cycles are goroutines
+        // that run beside its loop.
+        await setImmediate();
       }
     } finally {
       signal.removeEventListener('abort', close);

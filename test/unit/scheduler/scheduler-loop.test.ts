@@ -224,3 +224,31 @@ describe('LabScheduler: binding cycles run in the background', () => {
     expect(scheduler.inFlight()).toEqual({ bindings: 0, writes: 0 });
   });
 });
+
+describe('LabScheduler: the loop gives the event loop a turn between cycles', () => {
+  it('a binding that waits on a timer (the client rate limiter) goes out before the whole queue is scheduled', async () => {
+    // Each bind first waits on a 0 ms timer, as a rate-limited client does; record how many
+    // cycles had run when each bind got past its timer.
+    let cyclesRun = 0;
+    const sentAfterCycles: number[] = [];
+    const binder: Binder = {
+      async bind() {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        sentAfterCycles.push(cyclesRun);
+      },
+    };
+    const { scheduler, stop } = harness(defaultProfile({ binder }, 'lab-scheduler'));
+    const scheduleOne = scheduler.scheduleOne.bind(scheduler);
+    scheduler.scheduleOne = async (popped, pods) => {
+      await scheduleOne(popped, pods);
+      cyclesRun++;
+    };
+    for (let i = 0; i < 4; i++) scheduler.cache.addNode(makeNode(`w${i}`, { allocatable: { cpu: '100', memory: '100Gi' } }));
+    const pods = 50;
+    for (let i = 0; i < pods; i++) scheduler.queue.add(pendingPod(`p${i}`, '10m'));
+    await vi.waitFor(() => expect(sentAfterCycles).toHaveLength(pods));
+    // Without the turn, every timer fires only once the queue is empty: all 50 after cycle 50.
+    expect(sentAfterCycles[0]).toBeLessThan(pods / 2);
+    await stop();
+  });
+});
