@@ -29,6 +29,17 @@ export const systemProcessTable: ProcessTable = {
   },
 };
 
+/** Pure: is a pid alive on this host? (Signal 0 only checks; EPERM means it exists.) */
+export function pidAlive(pid: number, kill: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface StopOutcome {
   pid: number;
   command: string;

@@ -3,16 +3,20 @@
  * Reports values and lab / built-in ratios; it never asserts a time. The measurements are the
  * registry's (measurements/index.ts) and runner.ts orders them; this file gives them the cluster:
  * the admin clients, the namespaces (deleted at the end whatever happens), the built-in
- * controllers (put back as they were) and the lab the rollout and bind-rate share.
+ * controllers (put back as they were) and the lab the rollout and bind-rate share. Both are kept in
+ * an undo journal too (lab/cluster/undo-journal.ts), so Ctrl-C puts them back and a kill leaves
+ * them for the next start to put right.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { openUndoJournal, putBackOnInterrupt, putRightAfterCrashes, type UndoJournal } from '../cluster/undo-journal.js';
 import { stateDir } from '../cluster/paths.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { startLab } from '../run/lab-process.js';
 import { deleteNamespace, recreateNamespace } from '../cluster/namespaces.js';
+import type { Clients } from '../../controllers/shared/kube.js';
 import { adminClients } from './cluster.js';
 import type { BenchContext } from './measurement.js';
 import { LAB_SIDE_ORDER, MEASUREMENTS } from './measurements/index.js';
@@ -30,9 +34,8 @@ export interface BenchOptions {
   timeoutSeconds?: number;
 }
 
-/** The context every measurement runs with; `namespaces` holds those not yet deleted. */
-function benchContext(opts: BenchOptions, dir: string, namespaces: Set<string>): BenchContext {
-  const admin = adminClients();
+/** The context every measurement runs with; the journal holds the namespaces not yet deleted. */
+function benchContext(opts: BenchOptions, admin: Clients, dir: string, journal: UndoJournal): BenchContext {
   return {
     admin,
     runs: opts.runs,
@@ -41,34 +44,41 @@ function benchContext(opts: BenchOptions, dir: string, namespaces: Set<string>):
     progress: opts.progress,
     dir,
     async namespace(name) {
-      namespaces.add(name);
-      await recreateNamespace(name, { 'k8s-flow-lab/bench': 'true' });
+      await journal.namespace(name, () => recreateNamespace(name, { 'k8s-flow-lab/bench': 'true' }));
       return name;
     },
     async dropNamespace(name) {
-      // A failure leaves it in `namespaces`: the final clean-up tries again.
-      if ((await deleteNamespace(name, { bestEffort: true })) === undefined) namespaces.delete(name);
+      // A failure leaves it in the journal: the final clean-up tries again.
+      if ((await deleteNamespace(name, { bestEffort: true })) === undefined) journal.namespaceGone(name);
     },
     once: onceByKey(),
+    addingSimulatedNodes: (add) => journal.addingSimulatedNodes(add),
+    removingSimulatedNodes: (remove) => journal.removingSimulatedNodes(remove),
   };
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchResults & { file: string }> {
   const { progress, runs } = opts;
   const dir = join(stateDir(), 'bench');
-  const namespaces = new Set<string>();
-  const ctx = benchContext(opts, dir, namespaces);
-  await refuseIfAnotherLabRuns(ctx.admin.coordination);
+  const admin = adminClients();
+  await refuseIfAnotherLabRuns(admin.coordination);
+  // Before reading `before`: a bench or compare killed mid-run may have left the built-ins switched.
+  await putRightAfterCrashes(progress);
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
   const startedAt = new Date().toISOString();
   await mkdir(dir, { recursive: true });
+  const journal = openUndoJournal('bench');
+  journal.recordBuiltinControllers(wasOn);
+  const interrupt = putBackOnInterrupt(journal, progress);
+  const ctx = benchContext(opts, admin, dir, journal);
+  // Every switch and namespace goes through the journal: after Ctrl-C its put-back owns the cluster.
   const phases: BenchPhases = {
     async builtinControllersOn() {
-      if (!wasOn) await progress.step('built-in controllers on (~30 s)', () => setBuiltinControllers(true, progress));
+      if (!wasOn) await progress.step('built-in controllers on (~30 s)', () => journal.change(() => setBuiltinControllers(true, progress)));
     },
     async builtinControllersOff() {
-      await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
+      await progress.step('built-in controllers off (~30 s)', () => journal.change(() => setBuiltinControllers(false, progress)));
     },
     async inSharedLab(work) {
       const lab = startLab({ command: 'lab bench', only: ['deployment', 'replicaset', 'scheduler'] });
@@ -84,12 +94,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
   try {
     measurements = await runMeasurements(selectMeasurements(MEASUREMENTS, opts.only), LAB_SIDE_ORDER, ctx, phases);
   } finally {
-    await progress.step('deleting the bench namespaces', async () => {
-      for (const ns of namespaces) await deleteNamespace(ns, { wait: false, bestEffort: true });
-    });
-    const now = await readBuiltinControllers().catch(() => undefined);
-    if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
-      await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => setBuiltinControllers(wasOn, progress));
+    try {
+      await progress.step('deleting the bench namespaces', () =>
+        journal.change(async () => {
+          for (const ns of [...journal.record.namespaces]) {
+            if ((await deleteNamespace(ns, { wait: false, bestEffort: true })) === undefined) journal.namespaceGone(ns);
+          }
+        }),
+      );
+      const now = await readBuiltinControllers().catch(() => undefined);
+      if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
+        await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => journal.change(() => setBuiltinControllers(wasOn, progress)));
+      }
+      // Reached only when the restore did not throw; otherwise the record stays for the next start.
+      const left = journal.close();
+      if (left.length > 0) progress.info(`could not delete ${left.join(', ')}; the next lab bench, compare or run tries again`);
+    } finally {
+      interrupt.dispose();
     }
   }
   const results: BenchResults = { startedAt, runs, measurements };

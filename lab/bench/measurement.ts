@@ -29,6 +29,9 @@ export interface BenchContext {
    * failure) handed to every later one: the built-in 300-pod burst serves rs-300-qps and rs-300-free.
    */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Adding simulated nodes, and taking them away again: kept in the bench's undo journal, so Ctrl-C or the next start removes what a killed bench added. */
+  addingSimulatedNodes<T>(add: () => Promise<T>): Promise<T>;
+  removingSimulatedNodes<T>(remove: () => Promise<T>): Promise<T>;
 }
 
 /** The bench options a measurement reads (`lab bench --help` names them). */

@@ -158,7 +158,7 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
     for (const nodes of nodeCounts) {
       try {
         await progress.step(`simulated nodes: ${added} → ${nodes}`, async () => {
-          await addSimulatedNodes({ count: nodes - added, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory, pods: DEFAULTS.pods, zones: ['zone-a', 'zone-b', 'zone-c'], labels: {}, taints: [TAINT] }, progress);
+          await ctx.addingSimulatedNodes(() => addSimulatedNodes({ count: nodes - added, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory, pods: DEFAULTS.pods, zones: ['zone-a', 'zone-b', 'zone-c'], labels: {}, taints: [TAINT] }, progress));
           added = nodes;
         });
       } catch (error) {
@@ -180,6 +180,6 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
       }
     }
   } finally {
-    if (added > 0) await removeSimulatedNodes(added, progress);
+    if (added > 0) await ctx.removingSimulatedNodes(() => removeSimulatedNodes(added, progress));
   }
 }

@@ -13,6 +13,7 @@ import { requireKind } from './kind.js';
 import { kubectl } from './kubectl.js';
 import { loadImageArchive, listNodeContainers } from './nodes.js';
 import { adminKubeconfigPath, CLUSTER_NAME } from './paths.js';
+import { discardGoneRecords } from './undo-journal.js';
 import { pointNewNodesAtRegistry } from './registry/new-cluster.js';
 import { simulatedNodesNote } from './simulated-nodes/up-note.js';
 import type { ImagePlan } from './image-plan.js';
@@ -102,6 +103,8 @@ export async function up(progress: Progress, opts: UpOptions = {}): Promise<UpRe
     }
   });
   const createMs = Date.now() - createStart;
+  const discarded = discardGoneRecords();
+  if (discarded.length > 0) progress.info(`a new cluster: nothing to put back for what ${discarded.length === 1 ? 'a dead lab command' : 'dead lab commands'} left in the old one (${discarded.join(', ')} removed)`);
 
   const readyStart = Date.now();
   const health = await progress.step('waiting for every node to be Ready', (update) => waitForReady(update, opts.readyTimeoutMs ?? 300_000));

@@ -5,11 +5,15 @@
  *
  * The built-in side is traced by a session of ours on the cluster's taps; the lab side by runLab's
  * own session (runLab({ trace })), which adds the lab's informer, decision and write taps.
+ *
+ * The built-in controllers' state and the namespaces are kept in an undo journal
+ * (lab/cluster/undo-journal.ts): Ctrl-C puts them back, and a kill leaves them for the next start.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { openUndoJournal, putBackOnInterrupt, putRightAfterCrashes } from '../cluster/undo-journal.js';
 import { kubectl } from '../cluster/kubectl.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
@@ -116,18 +120,22 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
   // Trace files are appended to; a comparison reads only its own run.
   for (const side of ['builtin', 'lab']) await rm(join(dir, `${side}.jsonl`), { force: true });
   await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/compare').coordination);
+  // Before reading `before`: a bench or compare killed mid-run may have left the built-ins switched.
+  await putRightAfterCrashes(progress);
   const before = await readBuiltinControllers();
   const wasOn = before.deploymentController && before.replicasetController;
+  const journal = openUndoJournal('compare');
+  journal.recordBuiltinControllers(wasOn);
+  // Every switch and namespace goes through the journal: after Ctrl-C its put-back owns the cluster.
+  const interrupt = putBackOnInterrupt(journal, progress);
   const namespaces = { builtin: namespaceFor('builtin', scenario.name), lab: namespaceFor('lab', scenario.name) };
   let lab: LabProcess | undefined;
   const memories: Record<Side, StepMemory> = { builtin: {}, lab: {} };
   try {
     // Built-in side.
-    if (!wasOn) await progress.step('turning the built-in controllers on (kube-controller-manager restarts)', () => setBuiltinControllers(true, progress));
+    if (!wasOn) await progress.step('turning the built-in controllers on (kube-controller-manager restarts)', () => journal.change(() => setBuiltinControllers(true, progress)));
     const nsB = namespaces.builtin;
-    await progress.step(`fresh namespace ${nsB}`, async () => {
-      await recreateNamespace(nsB);
-    });
+    await progress.step(`fresh namespace ${nsB}`, () => journal.namespace(nsB, () => recreateNamespace(nsB)));
     const jsonlB = join(dir, 'builtin.jsonl');
     const session = await progress.step('starting the trace (audit, etcd, kubelet, containerd)', () => startClusterTrace({ jsonlPath: jsonlB }));
     let builtin: SideResult;
@@ -146,11 +154,9 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     }
 
     // Lab side.
-    await progress.step('turning the built-in controllers off (kube-controller-manager restarts)', () => setBuiltinControllers(false, progress));
+    await progress.step('turning the built-in controllers off (kube-controller-manager restarts)', () => journal.change(() => setBuiltinControllers(false, progress)));
     const nsL = namespaces.lab;
-    await progress.step(`fresh namespace ${nsL}`, async () => {
-      await recreateNamespace(nsL);
-    });
+    await progress.step(`fresh namespace ${nsL}`, () => journal.namespace(nsL, () => recreateNamespace(nsL)));
     const jsonlL = join(dir, 'lab.jsonl');
     lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL, command: 'lab compare' });
     const running = lab;
@@ -187,15 +193,25 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
       builtinControllersRestoredTo: wasOn,
     };
   } finally {
-    await lab?.stop();
-    for (const memory of Object.values(memories)) await undoLeftovers(memory);
-    await progress.step(`deleting namespaces ${namespaces.builtin}, ${namespaces.lab}`, async () => {
-      await deleteNamespace(namespaces.builtin, { wait: false, bestEffort: true });
-      await deleteNamespace(namespaces.lab, { wait: false, bestEffort: true });
-    });
-    const now = await readBuiltinControllers().catch(() => undefined);
-    if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
-      await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'}) as they were`, () => setBuiltinControllers(wasOn, progress));
+    try {
+      await lab?.stop();
+      for (const memory of Object.values(memories)) await undoLeftovers(memory);
+      await progress.step(`deleting namespaces ${namespaces.builtin}, ${namespaces.lab}`, () =>
+        journal.change(async () => {
+          for (const ns of [namespaces.builtin, namespaces.lab]) {
+            if ((await deleteNamespace(ns, { wait: false, bestEffort: true })) === undefined) journal.namespaceGone(ns);
+          }
+        }),
+      );
+      const now = await readBuiltinControllers().catch(() => undefined);
+      if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
+        await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'}) as they were`, () => journal.change(() => setBuiltinControllers(wasOn, progress)));
+      }
+      // Reached only when the restore did not throw; otherwise the record stays for the next start.
+      const left = journal.close();
+      if (left.length > 0) progress.info(`could not delete ${left.join(', ')}; the next lab bench, compare or run tries again`);
+    } finally {
+      interrupt.dispose();
     }
   }
 }

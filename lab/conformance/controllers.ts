@@ -2,11 +2,14 @@
  * Who serves the specs: for apps the lab's Deployment and ReplicaSet controllers (the built-ins
  * off) or kube-controller-manager's built-ins (the reference run); for scheduling lab-scheduler as
  * default-scheduler (kube-scheduler stopped) or kube-scheduler. The decision is pure; `handOver`
- * carries it out and returns how to put things back as they were.
+ * carries it out and returns how to put things back as they were. A switch of the built-in
+ * controllers is kept in an undo journal (lab/cluster/undo-journal.ts) until `restore` has put them
+ * back, so a conformance run killed in between leaves it for the next start to put right.
  */
 import { BadInputError } from '../base/errors.js';
 import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { openUndoJournal, putRightAfterCrashes, type UndoJournal } from '../cluster/undo-journal.js';
 import { adminKubeconfigPath } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { startLab, type LabProcess } from '../run/lab-process.js';
@@ -138,22 +141,32 @@ export async function handOver(set: SetName, against: Against, progress: Progres
       }
     } };
   }
+  // Before reading `before`: a bench, compare or conformance run killed mid-run may have left them switched.
+  await putRightAfterCrashes(progress);
   const before = await readBuiltinControllers();
   const wereOn = before.deploymentController && before.replicasetController;
   const wereOff = !before.deploymentController && !before.replicasetController;
-  /** Switches the built-ins back to how they were, if this run changed them. */
+  let journal: UndoJournal | undefined;
+  /** Records what to go back to, then switches the built-ins to `to`. */
+  const switchTo = async (to: boolean) => {
+    journal = openUndoJournal('conformance');
+    journal.recordBuiltinControllers(!to);
+    await setBuiltinControllers(to, progress);
+  };
+  /** Switches the built-ins back to how they were, if this run changed them; the record goes once they are. */
   const switchBack = async (changedTo: boolean) => {
     if (changedTo ? !wereOn : !wereOff) await setBuiltinControllers(!changedTo, progress);
+    journal?.close();
   };
   if (plan.kind === 'builtin') {
-    if (!wereOn) await progress.step('built-in controllers on for the reference run (~30 s)', () => setBuiltinControllers(true, progress));
+    if (!wereOn) await progress.step('built-in controllers on for the reference run (~30 s)', () => switchTo(true));
     return { plan, restore: () => switchBack(true) };
   }
   if (plan.kind === 'use-running') {
     if (!wereOff) throw new BadInputError('a lab runs the controllers but the built-ins are on too', 'npx lab controllers builtin off');
     return { plan, restore: async () => {} };
   }
-  if (!wereOff) await progress.step('built-in controllers off (~30 s)', () => setBuiltinControllers(false, progress));
+  if (!wereOff) await progress.step('built-in controllers off (~30 s)', () => switchTo(false));
   let lab: LabProcess;
   try {
     lab = await startReady(progress, "starting the lab's Deployment and ReplicaSet controllers", { only: APPS_COMPONENTS, command: 'lab conformance', whenAnotherLabRuns: 'standby', ...traced });

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { setBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { putRightAfterCrashes } from '../cluster/undo-journal.js';
 import { clusterHealth } from '../cluster/health.js';
 import { kubectl } from '../cluster/kubectl.js';
 import { up } from '../cluster/lifecycle.js';
@@ -75,6 +76,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     clusterCreated = result.created;
   }
   await refuseIfAnotherLabRuns(clientsFor(loadKubeConfig(adminKubeconfigPath()), 'k8s-flow-lab/demo').coordination);
+  await putRightAfterCrashes(progress, { builtinControllers: 'being set' });
   await progress.step("handing Deployments to the lab: built-in controllers off (~30 s)", () => setBuiltinControllers(false, progress));
 
   const timeline = new Timeline({ startMs: started });

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { PatchStrategy, setHeaderOptions, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { formatMicroTime, realElectionClock, recordFromLease } from '../../controllers/shared/leader-election.js';
 import { errorMessage, isNotFound } from '../../controllers/shared/retry.js';
+import { pidAlive } from '../base/stop-processes.js';
 import { LAB_NAMESPACE } from './components.js';
 
 export const PART_OF_LABEL = { 'app.kubernetes.io/part-of': 'k8s-flow-lab' } as const;
@@ -73,16 +74,8 @@ export function processLeaseName(identity: string): string {
   return `lab-process-${uuid.replace(/[^a-z0-9-]/g, '')}`.slice(0, 63);
 }
 
-/** Pure: is a pid alive on this host? (Signal 0 only checks; EPERM means it exists.) */
-export function pidAlive(pid: number, kill: (pid: number, signal: 0) => void = (p, s) => process.kill(p, s)): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+// Its home is lab/base (the undo journal in lab/cluster asks it too); re-exported for this layer's callers.
+export { pidAlive };
 
 /** Pure: a presence Lease → the record, judged against `now` and (for this host) the pid. */
 export function processFromLease(lease: V1Lease, now: Date, thisHost: string, isPidAlive: (pid: number) => boolean): LabProcessRecord {

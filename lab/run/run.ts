@@ -9,6 +9,8 @@ import { BadInputError } from '../base/errors.js';
 import { clusterAuditLogPath } from '../cluster/checkout-sync.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { readBuiltinControllers } from '../cluster/builtin-controllers.js';
+import { putRightAfterCrashes } from '../cluster/undo-journal.js';
+import { Progress } from '../base/progress.js';
 import { ensureClusterReachable } from '../cluster/kind.js';
 import { controlPlaneContainer, listNodeContainers } from '../cluster/nodes.js';
 import { startTraceSession, type TraceSession } from '../trace/session.js';
@@ -194,6 +196,10 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
 
   const adminKc = await ensureClusterReachable();
   if (opts.only.includes('deployment') || opts.only.includes('replicaset')) {
+    // A bench or compare killed mid-run may have left the built-ins switched: put that right before
+    // judging them. Only `lab run` itself: the commands that start a lab in their own process did so
+    // at their start, and putting a record right now would switch the built-ins under them.
+    if ((opts.command ?? 'lab run') === 'lab run') await putRightAfterCrashes(new Progress());
     const warning = checkBuiltinControllers(opts.only, await readBuiltinControllers(), opts.force);
     if (warning) warnings.push(warning);
   }

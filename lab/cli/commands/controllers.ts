@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import chalk from 'chalk';
 import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from '../../cluster/builtin-controllers.js';
+import { putRightAfterCrashes } from '../../cluster/undo-journal.js';
 import { BadInputError } from '../../base/errors.js';
 import { emit, outputOption, printResult, type OutputFormat } from '../output.js';
 import { examples } from '../help.js';
@@ -54,7 +55,10 @@ Examples:
     .exitOverride()
     .action(async (value: string, opts: { output: OutputFormat }) => {
       const enabled = parseOnOff(value);
-      const result = await setBuiltinControllers(enabled, new Progress(opts.output === 'json'));
+      const progress = new Progress(opts.output === 'json');
+      // A bench or compare that died mid-run left namespaces (and a state this command now overrides).
+      await putRightAfterCrashes(progress, { builtinControllers: 'being set' });
+      const result = await setBuiltinControllers(enabled, progress);
       emit(opts.output, result, (r) => `${describeBuiltin(r)}\nleader: ${r.leaseHolder}`);
     });
 

@@ -197,6 +197,11 @@ export async function removeSimulatedNodes(count: number | 'all', progress: Prog
   return { removed: names, podsDeleted, simulatedLeft, kwokRemoved, timings: { totalMs: Date.now() - started } };
 }
 
+/** How many simulated nodes the cluster has (for the undo journal: how many a command added). */
+export async function countSimulatedNodes(): Promise<number> {
+  return (await clusterNodes()).filter(isSimulatedNode).length;
+}
+
 export interface ListResult {
   nodes: NodeRow[];
   real: number;
