@@ -87,32 +87,29 @@ export function clientsFor(kc: KubeConfig, userAgent: string): Clients {
   };
 }
 
-type BindingParams = Parameters<CoreV1Api['createNamespacedPodBinding']>[0];
-type EventParams = Parameters<CoreV1Api['createNamespacedEvent']>[0];
-
 /** Pure: a create call with nothing but its object (no dryRun, fieldManager, pretty...), which the lean path can send. */
 export function isPlainCreate(params: { body: unknown } & Record<string, unknown>, options: unknown): boolean {
   return options === undefined && Object.keys(params).every((key) => key === 'body' || key === 'name' || key === 'namespace');
 }
 
 /**
- * `core` with the two writes made once a pod (a Binding, an Event) sent by `writer` (lean-writes.ts
- * says why). A call with query parameters or per-call options goes the generated client's way.
- * What they resolve with is the object as sent: no caller reads the server's copy of either.
+ * `generated`, a create call of client-node's, made a POST of its body by `writer` to `pathOf`
+ * when the call is plain (isPlainCreate); one with query parameters or per-call options still
+ * goes the generated client's way. It resolves with the object as sent: no caller reads the
+ * server's copy of a Binding or an Event.
  */
+function leanCreate<P extends { body: B }, B, O>(generated: (params: P, options?: O) => Promise<B>, writer: LeanWriter, pathOf: (params: P) => string): (params: P, options?: O) => Promise<B> {
+  return async (params, options) => {
+    if (!isPlainCreate(params as unknown as { body: unknown } & Record<string, unknown>, options)) return generated(params, options);
+    await writer.post(pathOf(params), params.body);
+    return params.body;
+  };
+}
+
+/** `core` with the two writes made once a pod (a Binding, an Event) sent by `writer` (lean-writes.ts says why). */
 function withLeanWrites(core: CoreV1Api, writer: LeanWriter): CoreV1Api {
-  const generatedBinding = core.createNamespacedPodBinding.bind(core);
-  const generatedEvent = core.createNamespacedEvent.bind(core);
-  core.createNamespacedPodBinding = async (params: BindingParams, options?: Parameters<CoreV1Api['createNamespacedPodBinding']>[1]) => {
-    if (!isPlainCreate(params as unknown as { body: unknown }, options)) return generatedBinding(params, options);
-    await writer.post(bindingPath(params.namespace, params.name), params.body);
-    return params.body;
-  };
-  core.createNamespacedEvent = async (params: EventParams, options?: Parameters<CoreV1Api['createNamespacedEvent']>[1]) => {
-    if (!isPlainCreate(params as unknown as { body: unknown }, options)) return generatedEvent(params, options);
-    await writer.post(eventsPath(params.namespace), params.body);
-    return params.body;
-  };
+  core.createNamespacedPodBinding = leanCreate(core.createNamespacedPodBinding.bind(core), writer, (p) => bindingPath(p.namespace, p.name));
+  core.createNamespacedEvent = leanCreate(core.createNamespacedEvent.bind(core), writer, (p) => eventsPath(p.namespace));
   return core;
 }
 

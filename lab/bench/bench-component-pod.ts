@@ -109,15 +109,30 @@ const ignoreNotFound = (error: unknown) => {
 };
 
 /**
+ * What making and removing a component needs: admin clients, and the bench's undo journal for the
+ * ClusterRoleBindings (cluster-scoped, so dropping the namespace leaves them), so that a killed
+ * bench leaves none the next start does not delete.
+ */
+export interface BenchComponentContext {
+  admin: Clients;
+  clusterRoleBindings<T>(names: readonly string[], create: () => Promise<T>): Promise<T>;
+  clusterRoleBindingsGone(names: readonly string[]): void;
+}
+
+/**
  * Creates the component in `c.namespace` (which must exist, with its default ServiceAccount) on
  * `nodeName`; the kubelet stops it after `lifetimeSeconds` whatever happens to the bench.
  */
-export async function createBenchComponent(admin: Clients, c: BenchComponent, nodeName: string, lifetimeSeconds: number): Promise<void> {
+export async function createBenchComponent(ctx: BenchComponentContext, c: BenchComponent, nodeName: string, lifetimeSeconds: number): Promise<void> {
+  const { admin } = ctx;
   const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  for (const binding of benchBindings(c)) {
-    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
-    await rbac.createClusterRoleBinding({ body: binding });
-  }
+  const bindings = benchBindings(c);
+  await ctx.clusterRoleBindings(bindings.map((b) => b.metadata!.name!), async () => {
+    for (const binding of bindings) {
+      await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
+      await rbac.createClusterRoleBinding({ body: binding });
+    }
+  });
   const leaseBinding = benchLeaseBinding(c);
   if (leaseBinding) {
     const { name, namespace } = leaseBinding.metadata as { name: string; namespace: string };
@@ -131,9 +146,12 @@ export async function createBenchComponent(admin: Clients, c: BenchComponent, no
 }
 
 /** Deletes the bindings; the namespace (and with it the pod) is the caller's to drop. */
-export async function deleteBenchBindings(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles' | 'leaderElection'>): Promise<void> {
-  const rbac = admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  for (const binding of benchBindings(c)) await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
+export async function deleteBenchBindings(ctx: BenchComponentContext, c: Pick<BenchComponent, 'name' | 'namespace' | 'roles' | 'leaderElection'>): Promise<void> {
+  const rbac = ctx.admin.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  for (const binding of benchBindings(c)) {
+    await rbac.deleteClusterRoleBinding({ name: binding.metadata!.name! }).catch(ignoreNotFound);
+    ctx.clusterRoleBindingsGone([binding.metadata!.name!]);
+  }
   const leaseBinding = benchLeaseBinding(c);
   if (leaseBinding) await rbac.deleteNamespacedRoleBinding({ name: leaseBinding.metadata!.name!, namespace: leaseBinding.metadata!.namespace! }).catch(ignoreNotFound);
 }

@@ -54,6 +54,8 @@ function benchContext(opts: BenchOptions, admin: Clients, dir: string, journal: 
     once: onceByKey(),
     addingSimulatedNodes: (add) => journal.addingSimulatedNodes(add),
     removingSimulatedNodes: (remove) => journal.removingSimulatedNodes(remove),
+    clusterRoleBindings: (names, create) => journal.clusterRoleBindings(names, create),
+    clusterRoleBindingsGone: (names) => journal.clusterRoleBindingsGone(names),
   };
 }
 
@@ -95,20 +97,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
     measurements = await runMeasurements(selectMeasurements(MEASUREMENTS, opts.only), LAB_SIDE_ORDER, ctx, phases);
   } finally {
     try {
-      await progress.step('deleting the bench namespaces', () =>
-        journal.change(async () => {
-          for (const ns of [...journal.record.namespaces]) {
-            if ((await deleteNamespace(ns, { wait: false, bestEffort: true })) === undefined) journal.namespaceGone(ns);
-          }
-        }),
-      );
-      const now = await readBuiltinControllers().catch(() => undefined);
-      if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
-        await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'})`, () => journal.change(() => setBuiltinControllers(wasOn, progress)));
-      }
-      // Reached only when the restore did not throw; otherwise the record stays for the next start.
-      const left = journal.close();
-      if (left.length > 0) progress.info(`could not delete ${left.join(', ')}; the next lab bench, compare or run tries again`);
+      // The namespaces, bindings and nodes still recorded, and the built-ins as they were: the
+      // same undo as Ctrl-C's. If the built-ins cannot be switched back it throws and the record stays.
+      await progress.step('putting the cluster back as it was', () => journal.finish(progress));
     } finally {
       interrupt.dispose();
     }

@@ -32,6 +32,9 @@ export interface BenchContext {
   /** Adding simulated nodes, and taking them away again: kept in the bench's undo journal, so Ctrl-C or the next start removes what a killed bench added. */
   addingSimulatedNodes<T>(add: () => Promise<T>): Promise<T>;
   removingSimulatedNodes<T>(remove: () => Promise<T>): Promise<T>;
+  /** ClusterRoleBindings (the bench's own kube-scheduler's and kube-controller-manager's), kept in the journal likewise. */
+  clusterRoleBindings<T>(names: readonly string[], create: () => Promise<T>): Promise<T>;
+  clusterRoleBindingsGone(names: readonly string[]): void;
 }
 
 /** The bench options a measurement reads (`lab bench --help` names them). */

@@ -120,13 +120,13 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: LimitMode): Prom
   const component = benchKubeControllerManager(componentNs, limits(mode));
   try {
     await defaultServiceAccount(ctx, componentNs);
-    await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
+    await createBenchComponent(ctx, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-rs-scale-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, (watch) => measureReplicaSet(ctx, ns, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER)));
   } finally {
     // The controller goes first, so nothing recreates the pods the namespace's deletion removes.
     await ctx.dropNamespace(componentNs);
-    await deleteBenchBindings(ctx.admin, component);
+    await deleteBenchBindings(ctx, component);
   }
 }
 

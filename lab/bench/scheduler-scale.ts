@@ -65,7 +65,7 @@ export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
   const id = `sched-scale-${nodes}-${mode}`;
   const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
   const limit = limits(mode);
-  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods); ` +
+  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods); the two sides take turns going first; ` +
     `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${limit ? `qps ${limit.qps}/burst ${limit.burst}` : 'qps -1 (no limiter)'}; ` +
     `lab: a fresh \`lab run --only scheduler\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}`;
   return {
@@ -75,6 +75,16 @@ export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
     cpu: { id: `${id}-cpu`, title: `${base}: scheduler CPU seconds, first create → last bound`, unit: 'CPU s', higherIsBetter: false },
     rss: { id: `${id}-rss`, title: `${base}: scheduler peak RSS (VmHWM)`, unit: 'MiB', higherIsBetter: false },
   };
+}
+
+/**
+ * Pure: which scheduler goes first at the `nodeIndex`-th node count in the `modeIndex`-th mode.
+ * They take turns, from one mode to the next and, within a mode, from one node count to the next,
+ * so neither always runs on a cluster still settling from the other (its namespace just deleted,
+ * etcd compacting, the DaemonSets' pods still starting) and a drift over the run is shared out.
+ */
+export function sideOrder(nodeIndex: number, modeIndex: number): ReadonlyArray<'builtin' | 'lab'> {
+  return (nodeIndex + modeIndex) % 2 === 0 ? ['builtin', 'lab'] : ['lab', 'builtin'];
 }
 
 /** Pure: every row, in the order the measurement fills them. */
@@ -114,7 +124,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
   const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, limits(mode));
   try {
     await defaultServiceAccount(ctx, schedulerNs);
-    await createBenchComponent(ctx.admin, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
+    await createBenchComponent(ctx, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-scale-${nodes}-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
       await defaultServiceAccount(ctx, ns);
@@ -122,7 +132,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
       return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
     });
   } finally {
-    await deleteBenchBindings(ctx.admin, component);
+    await deleteBenchBindings(ctx, component);
     await ctx.dropNamespace(schedulerNs);
   }
 }
@@ -168,9 +178,10 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
       }
       const unsettled = await progress.step(`waiting for the DaemonSets' pods on ${nodes} simulated nodes`, (update) => waitForDaemonSets(ctx.admin, DAEMONSETS_TIMEOUT_MS, update));
       if (unsettled.length > 0) progress.info(`DaemonSets still rolling out after ${DAEMONSETS_TIMEOUT_MS / 1000} s (measuring anyway): ${unsettled.join(', ')}`);
-      for (const mode of LIMIT_MODES) {
+      for (const [modeIndex, mode] of LIMIT_MODES.entries()) {
+        const order = sideOrder(nodeCounts.indexOf(nodes), modeIndex);
         const rows = rowsOf(k++);
-        for (const side of ['builtin', 'lab'] as const) {
+        for (const side of order) {
           const who = side === 'builtin' ? 'kube-scheduler' : 'lab-scheduler';
           await recordFailure(rows.rate, async () => {
             const result = await progress.step(`${who}, ${modeLabel(mode)}: ${SCALE_PODS} pods onto ${nodes} simulated nodes`, () => (side === 'builtin' ? measureBuiltin(ctx, nodes, mode) : measureLab(ctx, nodes, mode)));

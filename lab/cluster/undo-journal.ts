@@ -5,9 +5,10 @@
  * controllers and make namespaces, and put it all back in a `finally`. A SIGKILL, a crash or a
  * closed terminal skips the `finally`; worse, the next such command would read the state left
  * behind as "how it was" and restore to that. So each keeps <state>/undo/<command>.json: the
- * built-in state it found (written before the first switch) and each namespace (written before the
- * create call), whole or not at all (a temporary file renamed into place), and deletes it once it
- * has put things back itself. The next bench, compare or run puts right what the record of a
+ * built-in state it found (written before the first switch), each namespace and ClusterRoleBinding
+ * (written before the create call), each node it cordons (before the cordon) and how many simulated
+ * nodes there were before it added any, whole or not at all (a temporary file renamed into place),
+ * and deletes it once it has put things back itself (finish). The next bench, compare or run puts right what the record of a
  * command that is gone says (putRightAfterCrashes); Ctrl-C puts back this process's own record the
  * same way (putBackOnInterrupt). Both go through `undo`.
  */
@@ -20,6 +21,7 @@ import { onInterrupt, type InterruptGuard } from '../base/interrupt.js';
 import type { Progress } from '../base/progress.js';
 import { pidAlive } from '../base/stop-processes.js';
 import { readBuiltinControllers, setBuiltinControllers, type BuiltinControllersState } from './builtin-controllers.js';
+import { deleteClusterRoleBinding, uncordonNode } from './cluster-objects.js';
 import { writeJsonRecord } from './json-record.js';
 import { deleteNamespace } from './namespaces.js';
 import { stateDir } from './paths.js';
@@ -39,8 +41,42 @@ const undoRecordSchema = z.object({
   namespaces: z.array(z.string().min(1)),
   /** How many simulated nodes there were before it added any; absent until it adds (sched-scale). */
   simulatedNodesBefore: z.number().int().nonnegative().optional(),
+  /** ClusterRoleBindings it made (for the bench's own kube-scheduler and kube-controller-manager) and has not deleted yet. */
+  clusterRoleBindings: z.array(z.string().min(1)).optional(),
+  /** Nodes it cordoned (compare's drain scenario) and has not uncordoned yet. */
+  cordonedNodes: z.array(z.string().min(1)).optional(),
 });
 export type UndoRecord = z.infer<typeof undoRecordSchema>;
+
+/** The record's lists of things made or changed one by one, each undone one by one. */
+type ListKey = 'namespaces' | 'clusterRoleBindings' | 'cordonedNodes';
+
+/** Pure: `record` with `names` added to its `key` list (each once). */
+export function withListed(record: UndoRecord, key: ListKey, names: readonly string[]): UndoRecord {
+  const now = record[key] ?? [];
+  const added = names.filter((name, i) => !now.includes(name) && names.indexOf(name) === i);
+  return added.length === 0 ? record : { ...record, [key]: [...now, ...added] };
+}
+
+/** Pure: `record` with `names` gone from its `key` list; an optional list that empties goes too. */
+export function withUnlisted(record: UndoRecord, key: ListKey, names: readonly string[]): UndoRecord {
+  const now = record[key];
+  if (!now || !now.some((name) => names.includes(name))) return record;
+  const left = now.filter((name) => !names.includes(name));
+  return left.length > 0 || key === 'namespaces' ? { ...record, [key]: left } : without(record, key);
+}
+
+/** Pure: `record` without the optional field `key` (the same record when it has none). */
+export function without(record: UndoRecord, key: 'builtinControllersOn' | 'simulatedNodesBefore' | 'clusterRoleBindings' | 'cordonedNodes'): UndoRecord {
+  if (record[key] === undefined) return record;
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+}
+
+/** Pure: whether anything in `record` is still to undo besides the built-in state. */
+function holdsChanges(record: UndoRecord): boolean {
+  return record.namespaces.length > 0 || record.simulatedNodesBefore !== undefined || (record.clusterRoleBindings?.length ?? 0) > 0 || (record.cordonedNodes?.length ?? 0) > 0;
+}
 
 export function undoDir(): string {
   return join(stateDir(), 'undo');
@@ -99,6 +135,8 @@ export type BuiltinNow = Pick<BuiltinControllersState, 'deploymentController' | 
 
 export interface UndoPlan {
   namespaces: string[];
+  clusterRoleBindings: string[];
+  uncordonNodes: string[];
   /** Switch the built-in controllers to this; absent when they already are, or the record never switched them. */
   builtinControllersTo?: boolean;
   /** Remove this many of the newest simulated nodes (the command's: new ones are numbered after the old). */
@@ -115,6 +153,8 @@ export function planUndo(record: UndoRecord, now: BuiltinNow | undefined, simula
   const extra = record.simulatedNodesBefore === undefined || simulatedNow === undefined ? 0 : simulatedNow - record.simulatedNodesBefore;
   return {
     namespaces: [...record.namespaces],
+    clusterRoleBindings: [...(record.clusterRoleBindings ?? [])],
+    uncordonNodes: [...(record.cordonedNodes ?? [])],
     ...(to === undefined || already ? {} : { builtinControllersTo: to }),
     ...(extra > 0 ? { removeSimulatedNodes: extra } : {}),
   };
@@ -128,6 +168,8 @@ export function interruptMessage(record: UndoRecord): string {
   const parts = [
     ...(record.builtinControllersOn === undefined ? [] : [`built-in controllers ${onOff(record.builtinControllersOn)}`]),
     count(record.namespaces.length, 'namespace'),
+    ...(record.clusterRoleBindings?.length ? [count(record.clusterRoleBindings.length, 'ClusterRoleBinding')] : []),
+    ...(record.cordonedNodes?.length ? [`uncordoning ${record.cordonedNodes.join(', ')}`] : []),
     ...(record.simulatedNodesBefore === undefined ? [] : ['the simulated nodes it added']),
   ];
   return `interrupted: putting the cluster back as it was (${parts.join(', ')}); press Ctrl-C again to leave at once — the next lab bench, compare or run puts it right`;
@@ -139,6 +181,10 @@ export interface ClusterUndo {
   setBuiltinControllers(enabled: boolean, progress: Progress): Promise<unknown>;
   /** Without waiting for it to go, best effort: the problem, or undefined once deleted (or not there). */
   deleteNamespace(name: string): Promise<string | undefined>;
+  /** Best effort, as deleteNamespace. */
+  deleteClusterRoleBinding(name: string): Promise<string | undefined>;
+  /** Best effort: the problem, or undefined once schedulable again (or the node is gone). */
+  uncordonNode(name: string): Promise<string | undefined>;
   countSimulatedNodes(): Promise<number>;
   /** Removes the `count` newest simulated nodes (and kwok with the last). */
   removeSimulatedNodes(count: number, progress: Progress): Promise<unknown>;
@@ -152,6 +198,8 @@ export const clusterUndo: ClusterUndo = {
   readBuiltinControllers: () => readBuiltinControllers(),
   setBuiltinControllers: (enabled, progress) => setBuiltinControllers(enabled, progress),
   deleteNamespace: (name) => deleteNamespace(name, { wait: false, bestEffort: true }),
+  deleteClusterRoleBinding: (name) => deleteClusterRoleBinding(name),
+  uncordonNode: (name) => uncordonNode(name),
   countSimulatedNodes: async () => (await simulatedNodes()).countSimulatedNodes(),
   removeSimulatedNodes: async (count, progress) => (await simulatedNodes()).removeSimulatedNodes(count, progress),
 };
@@ -168,28 +216,38 @@ export async function undo(record: UndoRecord, who: string, progress: Progress, 
     progress.info(`${who}: removing the ${count(plan.removeSimulatedNodes, 'simulated node')} it added`);
     await cluster.removeSimulatedNodes(plan.removeSimulatedNodes, progress);
   }
-  const failed: string[] = [];
-  for (const ns of plan.namespaces) {
-    const problem = await cluster.deleteNamespace(ns);
-    if (problem) failed.push(ns);
-    progress.info(`${who}: ${problem ?? `deleted namespace ${ns}`}`);
-  }
+  /** Each of `names` through `act`; the names it failed for (a line for each either way). */
+  const each = async (names: string[], act: (name: string) => Promise<string | undefined>, done: (name: string) => string) => {
+    const failed: string[] = [];
+    for (const name of names) {
+      const problem = await act(name);
+      if (problem) failed.push(name);
+      progress.info(`${who}: ${problem ?? done(name)}`);
+    }
+    return failed;
+  };
+  const failedNamespaces = await each(plan.namespaces, (ns) => cluster.deleteNamespace(ns), (ns) => `deleted namespace ${ns}`);
+  const failedBindings = await each(plan.clusterRoleBindings, (name) => cluster.deleteClusterRoleBinding(name), (name) => `deleted ClusterRoleBinding ${name}`);
+  const stillCordoned = await each(plan.uncordonNodes, (node) => cluster.uncordonNode(node), (node) => `uncordoned node ${node}`);
   if (plan.builtinControllersTo !== undefined) {
     const to = onOff(plan.builtinControllersTo);
     progress.info(`${who}: the built-in Deployment and ReplicaSet controllers were ${to} before it; switching them back ${to}`);
     await cluster.setBuiltinControllers(plan.builtinControllersTo, progress);
   }
-  if (plan.namespaces.length === 0 && plan.builtinControllersTo === undefined && plan.removeSimulatedNodes === undefined) progress.info(`${who}: nothing was left to put back`);
-  if (failed.length === 0) return undefined;
-  const { simulatedNodesBefore: _removed, ...rest } = withoutBuiltinState(record);
-  return { ...rest, namespaces: failed };
+  const nothing = plan.namespaces.length + plan.clusterRoleBindings.length + plan.uncordonNodes.length === 0 && plan.builtinControllersTo === undefined && plan.removeSimulatedNodes === undefined;
+  if (nothing) progress.info(`${who}: nothing was left to put back`);
+  const left: UndoRecord = {
+    ...without(without(without(withoutBuiltinState(record), 'simulatedNodesBefore'), 'clusterRoleBindings'), 'cordonedNodes'),
+    namespaces: failedNamespaces,
+    ...(failedBindings.length > 0 ? { clusterRoleBindings: failedBindings } : {}),
+    ...(stillCordoned.length > 0 ? { cordonedNodes: stillCordoned } : {}),
+  };
+  return holdsChanges(left) ? left : undefined;
 }
 
 /** Pure: `record` without the built-in controllers' state (the same record when it has none). */
 export function withoutBuiltinState(record: UndoRecord): UndoRecord {
-  if (record.builtinControllersOn === undefined) return record;
-  const { builtinControllersOn: _left, ...rest } = record;
-  return rest;
+  return without(record, 'builtinControllersOn');
 }
 
 /** After an undo: the record goes, or what is left of it is written for the next start. */
@@ -304,6 +362,12 @@ export interface UndoJournal {
    */
   addingSimulatedNodes<T>(add: () => Promise<T>, cluster?: Pick<ClusterUndo, 'countSimulatedNodes'>): Promise<T>;
   removingSimulatedNodes<T>(remove: () => Promise<T>): Promise<T>;
+  /** Records the ClusterRoleBindings, then runs `create` (as a change); `clusterRoleBindingsGone` once deleted. */
+  clusterRoleBindings<T>(names: readonly string[], create: () => Promise<T>): Promise<T>;
+  clusterRoleBindingsGone(names: readonly string[]): void;
+  /** Records the node, then runs `cordon` (as a change); `uncordoned` once schedulable again. */
+  cordoning<T>(node: string, cordon: () => Promise<T>): Promise<T>;
+  uncordoned(node: string): void;
   /**
    * A change to the cluster. An interrupt's put-back waits for those under way and starts no new
    * one: after it began, this never settles (the put-back ends the process).
@@ -311,6 +375,11 @@ export interface UndoJournal {
   change<T>(work: () => Promise<T>): Promise<T>;
   /** Ctrl-C: waits for the changes under way, undoes the record, deletes it (or keeps what failed). */
   putBack(progress: Progress, cluster?: ClusterUndo): Promise<void>;
+  /**
+   * The command is done: puts back what the record still holds (as putBack, as a change) and the
+   * record goes; what could not be undone stays in it for the next start, and is returned.
+   */
+  finish(progress: Progress, cluster?: ClusterUndo): Promise<UndoRecord | undefined>;
   /**
    * The command put things back itself: the record goes. Namespaces it could not delete stay in it
    * for the next start (the built-in state does not: it was put back); returns them.
@@ -332,6 +401,10 @@ export function openUndoJournal(command: string, here: Here = thisHost()): UndoJ
     writeJsonRecord(file, record);
   };
   save(record);
+  /** Writes `next` unless nothing changed. */
+  const update = (next: UndoRecord) => {
+    if (next !== record) save(next);
+  };
   const inFlight = new Set<Promise<unknown>>();
   let puttingBack = false;
   const change = <T>(work: () => Promise<T>): Promise<T> => {
@@ -342,6 +415,12 @@ export function openUndoJournal(command: string, here: Here = thisHost()): UndoJ
     running.then(settled, settled);
     return running;
   };
+  /** Writes `names` into the `key` list, then does `work` (as a change): written down before it is made. */
+  const listing = <T>(key: ListKey, names: readonly string[], work: () => Promise<T>): Promise<T> =>
+    change(async () => {
+      update(withListed(record, key, names));
+      return work();
+    });
   return {
     file,
     get record() {
@@ -350,15 +429,8 @@ export function openUndoJournal(command: string, here: Here = thisHost()): UndoJ
     recordBuiltinControllers(on) {
       if (record.builtinControllersOn === undefined) save({ ...record, builtinControllersOn: on });
     },
-    namespace(name, create) {
-      return change(async () => {
-        if (!record.namespaces.includes(name)) save({ ...record, namespaces: [...record.namespaces, name] });
-        await create();
-      });
-    },
-    namespaceGone(name) {
-      if (record.namespaces.includes(name)) save({ ...record, namespaces: record.namespaces.filter((n) => n !== name) });
-    },
+    namespace: (name, create) => listing('namespaces', [name], create),
+    namespaceGone: (name) => update(withUnlisted(record, 'namespaces', [name])),
     addingSimulatedNodes(add, cluster = clusterUndo) {
       return change(async () => {
         if (record.simulatedNodesBefore === undefined) save({ ...record, simulatedNodesBefore: await cluster.countSimulatedNodes() });
@@ -368,13 +440,14 @@ export function openUndoJournal(command: string, here: Here = thisHost()): UndoJ
     removingSimulatedNodes(remove) {
       return change(async () => {
         const result = await remove();
-        if (record.simulatedNodesBefore !== undefined) {
-          const { simulatedNodesBefore: _removed, ...rest } = record;
-          save(rest);
-        }
+        update(without(record, 'simulatedNodesBefore'));
         return result;
       });
     },
+    clusterRoleBindings: (names, create) => listing('clusterRoleBindings', names, create),
+    clusterRoleBindingsGone: (names) => update(withUnlisted(record, 'clusterRoleBindings', names)),
+    cordoning: (node, cordon) => listing('cordonedNodes', [node], cordon),
+    uncordoned: (node) => update(withUnlisted(record, 'cordonedNodes', [node])),
     change,
     async putBack(progress, cluster = clusterUndo) {
       puttingBack = true;
@@ -383,9 +456,17 @@ export function openUndoJournal(command: string, here: Here = thisHost()): UndoJ
       keepOnly(file, left);
       if (left) record = left;
     },
+    finish(progress, cluster = clusterUndo) {
+      return change(async () => {
+        const left = await undo(record, `lab ${command}`, progress, cluster);
+        keepOnly(file, left);
+        record = left ?? { command, pid: record.pid, host: record.host, ...(record.bootId ? { bootId: record.bootId } : {}), startedAt: record.startedAt, namespaces: [] };
+        return left;
+      });
+    },
     close() {
       const rest = withoutBuiltinState(record);
-      keepOnly(file, record.namespaces.length > 0 || record.simulatedNodesBefore !== undefined ? rest : undefined);
+      keepOnly(file, holdsChanges(rest) ? rest : undefined);
       record = rest;
       return [...record.namespaces];
     },

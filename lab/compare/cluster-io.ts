@@ -12,19 +12,29 @@ export async function snapshot(namespace: string): Promise<RawState> {
   return { deployments: await get('deployments'), replicaSets: await get('replicasets'), pods: await get('pods') };
 }
 
+/**
+ * Where a cordon is written down before it is made (compare's undo journal), so that a killed
+ * compare leaves no node unschedulable that the next start does not uncordon.
+ */
+export interface CordonJournal {
+  cordoning<T>(node: string, cordon: () => Promise<T>): Promise<T>;
+  uncordoned(node: string): void;
+}
+
 /** Perform one scenario step; `memory` carries the cordoned node and deleted pod between steps. */
-export async function performStep(step: Step, namespace: string, schedulerName: string, memory: StepMemory, timeoutSeconds = 180): Promise<void> {
+export async function performStep(step: Step, namespace: string, schedulerName: string, memory: StepMemory, journal: CordonJournal, timeoutSeconds = 180): Promise<void> {
   if (step.do === 'cordonNodeOfFirstPod') {
     const target = cordonTarget(await listPods(namespace));
     if (!target) throw new Error(`no scheduled pod in ${namespace} to cordon the node of`);
     Object.assign(memory, target);
-    await kubectl(['cordon', target.node]);
+    await journal.cordoning(target.node, () => kubectl(['cordon', target.node]));
     return;
   }
   if (step.do === 'waitPodsRunning') return waitPodsRunning(namespace, step.count, timeoutSeconds * 1000);
   if (step.do === 'waitPodsGone') return waitPodsGone(namespace, timeoutSeconds * 1000);
   const call = kubectlFor(step, namespace, schedulerName, memory, timeoutSeconds)!;
   await kubectl(call.args, call.input !== undefined ? { input: call.input } : {});
+  if (step.do === 'uncordon' && memory.node) journal.uncordoned(memory.node);
 }
 
 /**

@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import type { Progress } from '../base/progress.js';
 import { readBuiltinControllers, setBuiltinControllers } from '../cluster/builtin-controllers.js';
 import { openUndoJournal, putBackOnInterrupt, putRightAfterCrashes } from '../cluster/undo-journal.js';
-import { kubectl } from '../cluster/kubectl.js';
 import { adminKubeconfigPath, stateDir } from '../cluster/paths.js';
 import { clientsFor, loadKubeConfig } from '../../controllers/shared/kube.js';
 import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
@@ -25,8 +24,8 @@ import type { TraceEntry } from '../trace/schema.js';
 import { renderExport } from '../trace/session.js';
 import { writeFile } from 'node:fs/promises';
 import { actionSequence, alignSequences, formatAction, requestCounts, type Action, type RequestCounts } from './actions.js';
-import { recreateNamespace, deleteNamespace } from '../cluster/namespaces.js';
-import { performStep, settle, snapshot } from './cluster-io.js';
+import { recreateNamespace } from '../cluster/namespaces.js';
+import { performStep, settle, snapshot, type CordonJournal } from './cluster-io.js';
 import { startClusterTrace } from '../trace/cluster-session.js';
 import { diffEndStates, normaliseEndState, templateHashes, type EndState, type StateDifference } from './end-state.js';
 import { explain } from './explain.js';
@@ -99,17 +98,12 @@ async function writeDiagrams(selected: readonly TraceEntry[], dir: string, side:
   return { mermaid, html };
 }
 
-async function runSteps(scenario: Scenario, namespace: string, schedulerName: string, timeoutSeconds: number, progress: Progress, memory: StepMemory): Promise<number> {
+async function runSteps(scenario: Scenario, namespace: string, schedulerName: string, timeoutSeconds: number, progress: Progress, memory: StepMemory, journal: CordonJournal): Promise<number> {
   const started = Date.now();
   for (const step of scenario.steps) {
-    await progress.step(`${namespace}: ${step.do}`, () => performStep(step, namespace, schedulerName, memory, timeoutSeconds));
+    await progress.step(`${namespace}: ${step.do}`, () => performStep(step, namespace, schedulerName, memory, journal, timeoutSeconds));
   }
   return Date.now() - started;
-}
-
-/** Undo what a step may have left if the scenario failed half-way (a cordoned node). */
-async function undoLeftovers(memory: StepMemory): Promise<void> {
-  if (memory.node) await kubectl(['uncordon', memory.node], { reject: false });
 }
 
 export async function runComparison(scenario: Scenario, opts: CompareOptions): Promise<Comparison> {
@@ -141,7 +135,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     let builtin: SideResult;
     let selectedB: TraceEntry[];
     try {
-      const duration = await runSteps(scenario, nsB, schedulerNameFor('builtin'), timeoutSeconds, progress, memories.builtin);
+      const duration = await runSteps(scenario, nsB, schedulerNameFor('builtin'), timeoutSeconds, progress, memories.builtin, journal);
       await settle();
       const raw = await snapshot(nsB);
       await session.stop();
@@ -161,7 +155,7 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
     lab = startLab({ only: ['deployment', 'replicaset', 'scheduler'], trace: jsonlL, command: 'lab compare' });
     const running = lab;
     await progress.step("starting the lab's controllers and lab-scheduler (traced)", () => running.ready);
-    const durationL = await runSteps(scenario, nsL, schedulerNameFor('lab'), timeoutSeconds, progress, memories.lab);
+    const durationL = await runSteps(scenario, nsL, schedulerNameFor('lab'), timeoutSeconds, progress, memories.lab, journal);
     await settle();
     const rawL = await snapshot(nsL);
     await progress.step("stopping the lab's components", () => running.stop());
@@ -195,21 +189,9 @@ export async function runComparison(scenario: Scenario, opts: CompareOptions): P
   } finally {
     try {
       await lab?.stop();
-      for (const memory of Object.values(memories)) await undoLeftovers(memory);
-      await progress.step(`deleting namespaces ${namespaces.builtin}, ${namespaces.lab}`, () =>
-        journal.change(async () => {
-          for (const ns of [namespaces.builtin, namespaces.lab]) {
-            if ((await deleteNamespace(ns, { wait: false, bestEffort: true })) === undefined) journal.namespaceGone(ns);
-          }
-        }),
-      );
-      const now = await readBuiltinControllers().catch(() => undefined);
-      if (!now || now.deploymentController !== before.deploymentController || now.replicasetController !== before.replicasetController) {
-        await progress.step(`restoring the built-in controllers (${wasOn ? 'on' : 'off'}) as they were`, () => journal.change(() => setBuiltinControllers(wasOn, progress)));
-      }
-      // Reached only when the restore did not throw; otherwise the record stays for the next start.
-      const left = journal.close();
-      if (left.length > 0) progress.info(`could not delete ${left.join(', ')}; the next lab bench, compare or run tries again`);
+      // Its namespaces, a node still cordoned, and the built-ins as they were: the same undo as
+      // Ctrl-C's. If the built-ins cannot be switched back it throws and the record stays.
+      await progress.step('putting the cluster back as it was', () => journal.finish(progress));
     } finally {
       interrupt.dispose();
     }

@@ -9,7 +9,7 @@ import { benchKubeScheduler, benchSchedulerConfig, BENCH_KUBE_SCHEDULER_MARKER }
 import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
 import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 import { parseProcessStats } from '../../../lab/bench/process-stats.js';
-import { allScaleRows, parseNodeCounts, recordSide, scaleRows } from '../../../lab/bench/scheduler-scale.js';
+import { allScaleRows, parseNodeCounts, recordSide, scaleRows, sideOrder } from '../../../lab/bench/scheduler-scale.js';
 
 const STATUS = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
 
@@ -126,6 +126,14 @@ describe('sched-scale rows', () => {
     expect([rows.rate.lab, rows.p50.lab, rows.p99.lab, rows.cpu.lab, rows.rss.lab]).toEqual([30, 200, 900, 4.5, 130]);
     recordSide(rows, 'builtin', { sample: { podsPerSecond: 40 } });
     expect([rows.rate.builtin, rows.cpu.builtin, rows.rss.builtin]).toEqual([40, undefined, undefined]);
+  });
+
+  it('the sides take turns going first, so each runs first as often over a run', () => {
+    const firsts = (modeIndex: number) => [0, 1, 2, 3].map((nodeIndex) => sideOrder(nodeIndex, modeIndex)[0]);
+    expect(firsts(0)).toEqual(['builtin', 'lab', 'builtin', 'lab']);
+    expect(firsts(1)).toEqual(['lab', 'builtin', 'lab', 'builtin']);
+    for (const k of [0, 1]) expect([...sideOrder(k, 0)].sort()).toEqual(['builtin', 'lab']);
+    expect(scaleRows(10, 'qps').rate.note).toContain('take turns going first');
   });
 
   it('--nodes: counts ascending and distinct; anything else is refused with an example', () => {

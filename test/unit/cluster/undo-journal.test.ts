@@ -5,6 +5,8 @@ import { LabError } from '../../../lab/base/errors.js';
 import { Progress } from '../../../lab/base/progress.js';
 import {
   discardGoneRecords,
+  withListed,
+  withUnlisted,
   interruptMessage,
   openUndoJournal,
   ownerOf,
@@ -35,7 +37,7 @@ const record = (over: Partial<UndoRecord> = {}): UndoRecord => ({
 const hereWith = (alive: number[] = [], over: Partial<Here> = {}): Here => ({ pid: 1000, host: 'box', bootId: 'boot-1', isAlive: (pid) => alive.includes(pid), ...over });
 
 /** A cluster whose built-ins are `on` (both) and whose calls are logged. */
-function fakeCluster(on: boolean, opts: { failNamespaces?: string[]; failSwitch?: boolean; simulated?: number } = {}) {
+function fakeCluster(on: boolean, opts: { failNamespaces?: string[]; failSwitch?: boolean; simulated?: number; failBindings?: string[]; failUncordon?: string[] } = {}) {
   const calls: string[] = [];
   const state = { deploymentController: on, replicasetController: on, simulated: opts.simulated ?? 0 };
   const cluster: ClusterUndo = {
@@ -48,6 +50,14 @@ function fakeCluster(on: boolean, opts: { failNamespaces?: string[]; failSwitch?
     async deleteNamespace(name) {
       calls.push(`delete ${name}`);
       return opts.failNamespaces?.includes(name) ? `could not delete namespace ${name}: connection refused` : undefined;
+    },
+    async deleteClusterRoleBinding(name) {
+      calls.push(`delete clusterrolebinding ${name}`);
+      return opts.failBindings?.includes(name) ? `could not delete ClusterRoleBinding ${name}: Forbidden` : undefined;
+    },
+    async uncordonNode(name) {
+      calls.push(`uncordon ${name}`);
+      return opts.failUncordon?.includes(name) ? `could not uncordon node ${name}: connection refused` : undefined;
     },
     countSimulatedNodes: async () => state.simulated,
     async removeSimulatedNodes(count) {
@@ -109,17 +119,21 @@ describe('planUndo', () => {
   it('deletes the recorded namespaces and switches the built-ins back when they differ', () => {
     expect(planUndo(record({ builtinControllersOn: true }), { deploymentController: false, replicasetController: false })).toEqual({
       namespaces: ['bench-rollout'],
+      clusterRoleBindings: [],
+      uncordonNodes: [],
       builtinControllersTo: true,
     });
     expect(planUndo(record({ builtinControllersOn: false, namespaces: [] }), { deploymentController: true, replicasetController: true })).toEqual({
       namespaces: [],
+      clusterRoleBindings: [],
+      uncordonNodes: [],
       builtinControllersTo: false,
     });
   });
 
   it('leaves the built-ins alone when they already are as recorded, or were never switched', () => {
-    expect(planUndo(record({ builtinControllersOn: true }), { deploymentController: true, replicasetController: true })).toEqual({ namespaces: ['bench-rollout'] });
-    expect(planUndo(record({ builtinControllersOn: undefined }), { deploymentController: false, replicasetController: true })).toEqual({ namespaces: ['bench-rollout'] });
+    expect(planUndo(record({ builtinControllersOn: true }), { deploymentController: true, replicasetController: true })).toEqual({ namespaces: ['bench-rollout'], clusterRoleBindings: [], uncordonNodes: [] });
+    expect(planUndo(record({ builtinControllersOn: undefined }), { deploymentController: false, replicasetController: true })).toEqual({ namespaces: ['bench-rollout'], clusterRoleBindings: [], uncordonNodes: [] });
   });
 
   it('switches when only one of the two is as recorded, or their state could not be read', () => {
@@ -400,5 +414,90 @@ describe('simulated nodes a bench added', () => {
     expect(onDisk('bench').simulatedNodesBefore).toBeUndefined();
     expect(journal.close()).toEqual([]);
     expect(existsSync(journal.file)).toBe(false);
+  });
+});
+
+describe('ClusterRoleBindings and cordons', () => {
+  useTempLabDirs('lab-undo-');
+
+  it('lists each name once, and drops an optional list once it empties (namespaces stay, empty)', () => {
+    const r = withListed(record({ namespaces: [] }), 'clusterRoleBindings', ['a', 'b', 'a']);
+    expect(r.clusterRoleBindings).toEqual(['a', 'b']);
+    expect(withListed(r, 'clusterRoleBindings', ['b'])).toBe(r);
+    expect(withUnlisted(r, 'clusterRoleBindings', ['a']).clusterRoleBindings).toEqual(['b']);
+    expect('clusterRoleBindings' in withUnlisted(r, 'clusterRoleBindings', ['a', 'b'])).toBe(false);
+    expect(withUnlisted(record(), 'namespaces', ['bench-rollout']).namespaces).toEqual([]);
+    expect(withUnlisted(r, 'cordonedNodes', ['x'])).toBe(r);
+  });
+
+  it('writes a binding and a cordon down before making them, and forgets them once undone by the command', async () => {
+    const journal = openUndoJournal('bench', hereWith());
+    let seen: UndoRecord | undefined;
+    await journal.clusterRoleBindings(['bench-kube-scheduler:kube-scheduler'], async () => void (seen = onDisk('bench')));
+    expect(seen!.clusterRoleBindings).toEqual(['bench-kube-scheduler:kube-scheduler']);
+    await journal.cordoning('lab-worker', async () => void (seen = onDisk('bench')));
+    expect(seen!.cordonedNodes).toEqual(['lab-worker']);
+    expect(interruptMessage(journal.record)).toContain('0 namespaces, 1 ClusterRoleBinding, uncordoning lab-worker');
+    journal.clusterRoleBindingsGone(['bench-kube-scheduler:kube-scheduler']);
+    journal.uncordoned('lab-worker');
+    expect(onDisk('bench')).not.toHaveProperty('clusterRoleBindings');
+    expect(onDisk('bench')).not.toHaveProperty('cordonedNodes');
+    expect(journal.close()).toEqual([]);
+    expect(existsSync(journal.file)).toBe(false);
+  });
+
+  it('after a kill, the next start deletes the bindings and uncordons the node, and keeps only what failed', async () => {
+    writeRecord('compare.json', record({ command: 'compare', builtinControllersOn: undefined, namespaces: [], clusterRoleBindings: ['b1', 'b2'], cordonedNodes: ['lab-worker2'] }));
+    const { cluster, calls } = fakeCluster(false, { failBindings: ['b2'] });
+    const { progress, lines } = quietProgress();
+    await putRightAfterCrashes(progress, { cluster, here: hereWith() });
+    expect(calls).toEqual(['delete clusterrolebinding b1', 'delete clusterrolebinding b2', 'uncordon lab-worker2']);
+    expect(lines().map((l) => l.replace(/^.*cleaning up: /, ''))).toEqual(['deleted ClusterRoleBinding b1', 'could not delete ClusterRoleBinding b2: Forbidden', 'uncordoned node lab-worker2']);
+    const [left] = readUndoRecords();
+    expect(left).toMatchObject({ record: { namespaces: [], clusterRoleBindings: ['b2'] } });
+    expect((left as { record: UndoRecord }).record).not.toHaveProperty('cordonedNodes');
+  });
+});
+
+describe('finish: the command puts the cluster back itself', () => {
+  useTempLabDirs('lab-undo-');
+
+  it('undoes what is still recorded, as Ctrl-C would, and the record goes', async () => {
+    const { cluster, calls, state } = fakeCluster(false, { simulated: 0 });
+    const { progress, lines } = quietProgress();
+    const journal = openUndoJournal('bench', hereWith());
+    journal.recordBuiltinControllers(true);
+    await journal.namespace('bench-rollout', async () => {});
+    await journal.clusterRoleBindings(['crb'], async () => {});
+    await journal.addingSimulatedNodes(async () => void (state.simulated += 10), cluster);
+    expect(await journal.finish(progress, cluster)).toBeUndefined();
+    expect(calls).toEqual(['remove 10 simulated', 'delete bench-rollout', 'delete clusterrolebinding crb', 'builtin on']);
+    expect(lines().at(-1)).toBe('lab bench: the built-in Deployment and ReplicaSet controllers were on before it; switching them back on');
+    expect(existsSync(journal.file)).toBe(false);
+    expect(journal.record.namespaces).toEqual([]);
+  });
+
+  it('switches nothing when the built-ins are already as they were, and keeps what it could not delete', async () => {
+    const { cluster, calls } = fakeCluster(true, { failNamespaces: ['bench-b'] });
+    const { progress } = quietProgress();
+    const journal = openUndoJournal('bench', hereWith());
+    journal.recordBuiltinControllers(true);
+    await journal.namespace('bench-a', async () => {});
+    await journal.namespace('bench-b', async () => {});
+    const left = await journal.finish(progress, cluster);
+    expect(calls).toEqual(['delete bench-a', 'delete bench-b']);
+    expect(left?.namespaces).toEqual(['bench-b']);
+    expect(onDisk('bench').namespaces).toEqual(['bench-b']);
+    expect(onDisk('bench')).not.toHaveProperty('builtinControllersOn');
+  });
+
+  it('when the built-ins cannot be switched back it throws, and the whole record stays', async () => {
+    const { cluster } = fakeCluster(false, { failSwitch: true });
+    const { progress } = quietProgress();
+    const journal = openUndoJournal('compare', hereWith());
+    journal.recordBuiltinControllers(true);
+    await journal.namespace('compare-builtin-x', async () => {});
+    await expect(journal.finish(progress, cluster)).rejects.toThrow(/did not come back/);
+    expect(onDisk('compare')).toMatchObject({ builtinControllersOn: true, namespaces: ['compare-builtin-x'] });
   });
 });
