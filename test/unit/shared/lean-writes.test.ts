@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
-import { bindingPath, errorBody, eventsPath, lowerCaseHeaders } from '../../../controllers/shared/lean-writes.js';
+import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, WRITE_CONNECTIONS, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
 import { isConflict } from '../../../controllers/shared/retry.js';
 
 // A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
@@ -122,5 +122,33 @@ describe('lean-writes pure parts', () => {
     expect(isPlainCreate({ namespace: 'a', name: 'b', body: {} }, undefined)).toBe(true);
     expect(isPlainCreate({ namespace: 'a', body: {}, fieldManager: 'x' }, undefined)).toBe(false);
     expect(isPlainCreate({ namespace: 'a', body: {} }, {})).toBe(false);
+  });
+});
+
+describe("the writes' own HTTP/1.1 agent", () => {
+  const tlsKubeConfig = (cluster: Record<string, unknown>) => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'lab', server: 'https://127.0.0.1:6443', caData: Buffer.from('a CA').toString('base64'), ...cluster }],
+      users: [{ name: 'admin', certData: Buffer.from('a cert').toString('base64'), keyData: Buffer.from('a key').toString('base64') }],
+      contexts: [{ name: 'lab', cluster: 'lab', user: 'admin' }],
+      currentContext: 'lab',
+    });
+    return kc;
+  };
+
+  it("takes client-node's TLS material and keep-alive, without HTTP/2, at most WRITE_CONNECTIONS at once", async () => {
+    const kc = tlsKubeConfig({});
+    const options = await writeAgentOptions(kc, kc.getCurrentCluster()!);
+    expect(options).toMatchObject({ allowH2: false, connections: WRITE_CONNECTIONS, connect: { keepAlive: true } });
+    const connect = options!.connect as Record<string, unknown>;
+    expect(String(connect.ca)).toBe('a CA');
+    expect(String(connect.cert)).toBe('a cert');
+    expect(String(connect.key)).toBe('a key');
+  });
+
+  it("leaves a kubeconfig with a proxy to client-node's dispatcher", async () => {
+    const kc = tlsKubeConfig({ proxyUrl: 'http://proxy.example:3128' });
+    expect(await writeAgentOptions(kc, kc.getCurrentCluster()!)).toBeUndefined();
   });
 });
