@@ -11,11 +11,14 @@
  * snapshot() hands to that node's NodeInfo so other pods do not take the room freed for them.
  *
  * snapshot() is incremental, as upstream's UpdateSnapshot (which copies only the NodeInfos whose
- * generation moved): a NodeInfo is rebuilt only for the nodes whose Node, pods or nominations
- * changed since the last snapshot, and handed out again as it is otherwise. That is safe because
- * nothing mutates a snapshot's NodeInfo (the runtime and preemption work on clone()s), and a
- * change makes a new object rather than editing the old. Rebuilding every NodeInfo every cycle
- * was, in a CPU profile of 300 pods onto 10 nodes, the scheduler's largest cost of its own.
+ * generation moved): the cache keeps one NodeInfo per node up to date pod by pod (`live`, never
+ * handed out), and a snapshot copies it (NodeInfo.copy: the lists and totals, nothing summed
+ * again) only for the nodes whose Node, pods or nominations changed since the last snapshot; the
+ * others are handed out again as they are. That is safe because nothing mutates a snapshot's
+ * NodeInfo (the runtime and preemption work on clone()s), and a change makes a new copy rather
+ * than editing the old. Rebuilding every NodeInfo every cycle was, in a CPU profile of 300 pods
+ * onto 10 nodes, the scheduler's largest cost of its own; rebuilding the changed ones from their
+ * pods was still two thirds of a cycle there (60 pods a node, two or three nodes changed a cycle).
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { isPodTerminal } from '../shared/pods.js';
@@ -42,7 +45,9 @@ export class SchedulerCache {
   private readonly podsByNode = new Map<string, Map<string, PodState>>();
   /** Pending pods nominated to a node by a preemption: pod key → the pod and the node. */
   private readonly nominated = new Map<string, { pod: V1Pod; nodeName: string }>();
-  /** The NodeInfos of the last snapshot, and the nodes changed since (rebuilt at the next one). */
+  /** Each known node's NodeInfo, kept up to date as pods come and go; snapshots copy it. */
+  private readonly live = new Map<string, NodeInfo>();
+  /** The NodeInfos of the last snapshot, and the nodes changed since (copied afresh at the next one). */
   private readonly infos = new Map<string, NodeInfo>();
   private readonly dirty = new Set<string>();
   /** The node names in snapshot order; undefined once a node came or went. */
@@ -59,6 +64,8 @@ export class SchedulerCache {
     const name = node.metadata?.name ?? '';
     if (!this.nodes.has(name)) this.sortedNames = undefined;
     this.nodes.set(name, node);
+    // A new Node object may change allocatable and images: summed once from its pods here.
+    this.live.set(name, new NodeInfo(node, [...(this.podsByNode.get(name)?.values() ?? [])]));
     this.dirty.add(name);
   }
 
@@ -69,6 +76,7 @@ export class SchedulerCache {
   removeNode(node: V1Node): void {
     const name = node.metadata?.name ?? '';
     this.nodes.delete(name);
+    this.live.delete(name);
     this.infos.delete(name);
     this.dirty.delete(name);
     this.sortedNames = undefined;
@@ -81,6 +89,7 @@ export class SchedulerCache {
     let onNode = this.podsByNode.get(state.nodeName);
     if (!onNode) this.podsByNode.set(state.nodeName, (onNode = new Map()));
     onNode.set(key, state);
+    this.live.get(state.nodeName)?.addPod(state.pod, state.assumed);
     this.dirty.add(state.nodeName);
   }
 
@@ -91,6 +100,7 @@ export class SchedulerCache {
     const onNode = this.podsByNode.get(state.nodeName);
     onNode?.delete(key);
     if (onNode?.size === 0) this.podsByNode.delete(state.nodeName);
+    this.live.get(state.nodeName)?.removePod(state.pod);
     this.dirty.add(state.nodeName);
   }
 
@@ -195,10 +205,9 @@ export class SchedulerCache {
       const nominatedTo = (name: string) => [...this.nominated.values()].filter((n) => n.nodeName === name).map((n) => n.pod);
       const anyNominated = this.nominated.size > 0;
       for (const name of this.dirty) {
-        const node = this.nodes.get(name);
-        if (!node) continue; // pods on a node the cache has not seen (or no longer has) take no part
-        const pods = [...(this.podsByNode.get(name)?.values() ?? [])].map((s) => ({ pod: s.pod, assumed: s.assumed }));
-        this.infos.set(name, new NodeInfo(node, pods, anyNominated ? nominatedTo(name) : undefined));
+        const live = this.live.get(name);
+        if (!live) continue; // pods on a node the cache has not seen (or no longer has) take no part
+        this.infos.set(name, live.copy(anyNominated ? nominatedTo(name) : []));
       }
       this.dirty.clear();
     }

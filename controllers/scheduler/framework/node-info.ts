@@ -70,15 +70,21 @@ export class NodeInfo {
    */
   readonly nominatedPods: readonly V1Pod[];
 
-  constructor(node: V1Node, pods: Iterable<PodOnNode> = [], nominatedPods: readonly V1Pod[] = []) {
+  /** `sameNode`: a NodeInfo of this very Node object, whose allocatable and images are taken as they are (copy()). */
+  constructor(node: V1Node, pods: Iterable<PodOnNode> = [], nominatedPods: readonly V1Pod[] = [], sameNode?: NodeInfo) {
     this.node = node;
     this.nominatedPods = nominatedPods;
-    this.allocatable = nodeAllocatable(node);
-    const images = new Map<string, number>();
-    for (const image of node.status?.images ?? []) {
-      for (const name of image.names ?? []) images.set(normalizeImageName(name), image.sizeBytes ?? 0);
+    if (sameNode) {
+      this.allocatable = sameNode.allocatable;
+      this.imageSizes = sameNode.imageSizes;
+    } else {
+      this.allocatable = nodeAllocatable(node);
+      const images = new Map<string, number>();
+      for (const image of node.status?.images ?? []) {
+        for (const name of image.names ?? []) images.set(normalizeImageName(name), image.sizeBytes ?? 0);
+      }
+      this.imageSizes = images;
     }
-    this.imageSizes = images;
     for (const p of pods) this.addPod(p.pod, p.assumed);
   }
 
@@ -95,10 +101,11 @@ export class NodeInfo {
     if (hasRequiredAntiAffinity(pod)) this.podsWithRequiredAntiAffinity.push(pod);
   }
 
-  /** Remove a pod by namespace/name; returns false if it was not here. */
+  /** Remove a pod by namespace/name (the very object first, which needs no key built per pod); returns false if it was not here. */
   removePod(pod: V1Pod): boolean {
     const key = podKey(pod);
-    const index = this.pods.findIndex((p) => podKey(p.pod) === key);
+    let index = this.pods.findIndex((p) => p.pod === pod);
+    if (index < 0) index = this.pods.findIndex((p) => podKey(p.pod) === key);
     if (index < 0) return false;
     const [removed] = this.pods.splice(index, 1);
     addInto(this.requested, podRequests(removed!.pod), -1);
@@ -116,6 +123,23 @@ export class NodeInfo {
 
   /** An independent copy (what-if analysis such as preemption mutates copies, never the snapshot). */
   clone(): NodeInfo {
-    return new NodeInfo(this.node, this.pods, this.nominatedPods);
+    return this.copy(this.nominatedPods);
+  }
+
+  /**
+   * A copy with its own pod list and totals, sharing the pod and Node objects (never mutated),
+   * and nothing recomputed, as upstream's NodeInfo.Clone copies its Requested rather than summing
+   * its pods again: the scheduler cache keeps one NodeInfo per node up to date pod by pod and
+   * hands out copies of it, so a snapshot costs a copy of each changed node, not a walk of its pods.
+   */
+  copy(nominatedPods: readonly V1Pod[]): NodeInfo {
+    const copy = new NodeInfo(this.node, [], nominatedPods, this);
+    copy.pods.push(...this.pods);
+    Object.assign(copy.requested, this.requested);
+    Object.assign(copy.nonZeroRequested, this.nonZeroRequested);
+    copy.usedPorts.push(...this.usedPorts);
+    copy.podsWithAffinity.push(...this.podsWithAffinity);
+    copy.podsWithRequiredAntiAffinity.push(...this.podsWithRequiredAntiAffinity);
+    return copy;
   }
 }

@@ -1,14 +1,22 @@
 /**
- * The cache's incremental snapshot: a NodeInfo is rebuilt only for the nodes that changed. The
- * check against a reference: after any sequence of cache operations, a cache that took a
- * snapshot after every step (so it relies on the changes it tracked) must show exactly what a
- * cache that took one snapshot at the end (everything built from scratch) shows.
+ * The cache's incremental snapshot: it keeps one NodeInfo per node up to date pod by pod, and a
+ * snapshot copies it only for the nodes that changed. The check against a reference: after any
+ * sequence of cache operations, a cache that took a snapshot after every step (so it relies on
+ * the changes it tracked) must show exactly what a cache shows whose NodeInfos were all summed
+ * afresh from its pod index at the end (each node added again), and every NodeInfo's totals must
+ * be those of its own pods summed from scratch.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { SchedulerCache } from '../../../controllers/scheduler/cache.js';
-import { podKey, type NodeInfo } from '../../../controllers/scheduler/framework/node-info.js';
+import { NodeInfo, podKey } from '../../../controllers/scheduler/framework/node-info.js';
 import { makeNode, makePod } from './fixtures.js';
+
+/**
+ * A total without its zero entries: one kept up to date pod by pod keeps the key of a resource
+ * whose last pod left (at 0), one summed afresh never had it; every reader takes a missing one as 0.
+ */
+const totals = (amounts: Record<string, number>) => Object.fromEntries(Object.entries(amounts).filter(([, v]) => v !== 0));
 
 /** What a NodeInfo says, in a comparable form. */
 function view(infos: NodeInfo[]) {
@@ -16,7 +24,11 @@ function view(infos: NodeInfo[]) {
     node: n.name,
     labels: n.node.metadata?.labels,
     pods: n.pods.map((p) => `${podKey(p.pod)}${p.assumed ? ' (assumed)' : ''}`).sort(),
-    requested: n.requested,
+    requested: totals(n.requested),
+    nonZeroRequested: totals(n.nonZeroRequested),
+    usedPorts: n.usedPorts.map((p) => `${p.hostIP}:${p.port}/${p.protocol}`).sort(),
+    withAffinity: n.podsWithAffinity.map(podKey).sort(),
+    withRequiredAntiAffinity: n.podsWithRequiredAntiAffinity.map(podKey).sort(),
     nominated: n.nominatedPods.map(podKey).sort(),
   }));
 }
@@ -41,6 +53,9 @@ function randomOps(seed: number, count: number): Op[] {
   const pods = ['a', 'b', 'c', 'd', 'e', 'f'];
   const pod = (name: string, nodeName?: string, extra: Partial<V1Pod['status']> = {}): V1Pod => {
     const p = makePod({ name, requests: [{ cpu: `${100 + pods.indexOf(name) * 50}m` }], ...(nodeName ? { nodeName } : {}) });
+    // Two pods take a host port, one has required anti-affinity: the lists a NodeInfo keeps besides its totals.
+    if (name === 'd' || name === 'e') p.spec!.containers[0]!.ports = [{ containerPort: 80, hostPort: 8080 }];
+    if (name === 'f') p.spec!.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } }] } };
     return { ...p, status: { ...p.status, ...extra } };
   };
   const ops: Op[] = [];
@@ -83,7 +98,24 @@ describe('SchedulerCache.snapshot (incremental)', () => {
       op(fromScratch);
       incremental.snapshot();
     }
-    expect(view(incremental.snapshot())).toEqual(view(fromScratch.snapshot()));
+    // Adding a node again sums its NodeInfo afresh from the cache's pod index.
+    for (const info of fromScratch.snapshot()) fromScratch.addNode(info.node);
+    const snapshot = incremental.snapshot();
+    expect(view(snapshot)).toEqual(view(fromScratch.snapshot()));
+    for (const info of snapshot) expect(view([info])).toEqual(view([new NodeInfo(info.node, info.pods, info.nominatedPods)]));
+  });
+
+  it('a clone has its own lists and totals: removing a pod from it leaves the snapshot as it was', () => {
+    const cache = new SchedulerCache();
+    cache.addNode(makeNode('n1'));
+    cache.addPod({ ...makePod({ name: 'p', nodeName: 'n1', requests: [{ cpu: '500m' }] }) });
+    const [info] = cache.snapshot();
+    const clone = info!.clone();
+    expect(view([clone])).toEqual(view([info!]));
+    clone.removePod(info!.pods[0]!.pod);
+    expect(clone.pods).toHaveLength(0);
+    expect(info!.pods).toHaveLength(1);
+    expect(info!.requested.cpu).toBe(500);
   });
 
   it('hands out the same NodeInfo for an untouched node, a new one for a changed node, and never edits one already handed out', () => {
