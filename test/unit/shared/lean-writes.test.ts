@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
-import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, WRITE_CONNECTIONS, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
+import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
 import { isConflict } from '../../../controllers/shared/retry.js';
 
 // A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
@@ -137,10 +137,11 @@ describe("the writes' own HTTP/1.1 agent", () => {
     return kc;
   };
 
-  it("takes client-node's TLS material and keep-alive, without HTTP/2, at most WRITE_CONNECTIONS at once", async () => {
+  it("takes client-node's TLS material and keep-alive, without HTTP/2 and without a cap on connections", async () => {
     const kc = tlsKubeConfig({});
     const options = await writeAgentOptions(kc, kc.getCurrentCluster()!);
-    expect(options).toMatchObject({ allowH2: false, connections: WRITE_CONNECTIONS, connect: { keepAlive: true } });
+    expect(options).toMatchObject({ allowH2: false, connect: { keepAlive: true } });
+    expect(options).not.toHaveProperty('connections');
     const connect = options!.connect as Record<string, unknown>;
     expect(String(connect.ca)).toBe('a CA');
     expect(String(connect.cert)).toBe('a cert');
