@@ -17,8 +17,10 @@ import {
   setHeaderMiddleware,
   setHeaderOptions,
   type RequestContext,
+  type V1Pod,
 } from '@kubernetes/client-node';
-import { bindingPath, eventsPath, leanWriter, type LeanWriter } from './lean-writes.js';
+import { bindingPath, eventsPath, leanWriter, podsPath, type LeanWriter } from './lean-writes.js';
+import { decodeTyped } from './typed-decoder.js';
 
 export interface Clients {
   core: CoreV1Api;
@@ -95,19 +97,22 @@ export function isPlainCreate(params: { body: unknown } & Record<string, unknown
 /**
  * `generated`, a create call of client-node's, made a POST of its body by `writer` to `pathOf`
  * when the call is plain (isPlainCreate); one with query parameters or per-call options still
- * goes the generated client's way. It resolves with the object as sent: no caller reads the
- * server's copy of a Binding or an Event.
+ * goes the generated client's way. With `answer`, it resolves with the server's copy typed by it
+ * (a Pod: its name is the server's when the body has only generateName); without, with the
+ * object as sent: no caller reads the server's copy of a Binding or an Event.
  */
-function leanCreate<P extends { body: B }, B, O>(generated: (params: P, options?: O) => Promise<B>, writer: LeanWriter, pathOf: (params: P) => string): (params: P, options?: O) => Promise<B> {
+function leanCreate<P extends { body: B }, B, O>(generated: (params: P, options?: O) => Promise<B>, writer: LeanWriter, pathOf: (params: P) => string, answer?: (data: unknown) => B): (params: P, options?: O) => Promise<B> {
   return async (params, options) => {
     if (!isPlainCreate(params as unknown as { body: unknown } & Record<string, unknown>, options)) return generated(params, options);
+    if (answer) return answer(await writer.postForObject(pathOf(params), params.body));
     await writer.post(pathOf(params), params.body);
     return params.body;
   };
 }
 
-/** `core` with the two writes made once a pod (a Binding, an Event) sent by `writer` (lean-writes.ts says why). */
+/** `core` with the writes made once a pod (a Pod, a Binding, an Event) sent by `writer` (lean-writes.ts says why). */
 function withLeanWrites(core: CoreV1Api, writer: LeanWriter): CoreV1Api {
+  core.createNamespacedPod = leanCreate(core.createNamespacedPod.bind(core), writer, (p) => podsPath(p.namespace), (data) => decodeTyped<V1Pod>(data, 'V1Pod'));
   core.createNamespacedPodBinding = leanCreate(core.createNamespacedPodBinding.bind(core), writer, (p) => bindingPath(p.namespace, p.name));
   core.createNamespacedEvent = leanCreate(core.createNamespacedEvent.bind(core), writer, (p) => eventsPath(p.namespace));
   return core;

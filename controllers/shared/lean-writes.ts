@@ -1,6 +1,7 @@
 /**
  * The writes a component makes once for every pod it handles (lab-scheduler's Binding and its
- * Scheduled Event), sent with undici's request() rather than through client-node's generated
+ * Scheduled Event, the ReplicaSet controller's Pod and its SuccessfulCreate Event), sent with
+ * undici's request() rather than through client-node's generated
  * client. client-node sends each call through fetch: a WHATWG Request and Response, web streams
  * for the bodies, an observable pipeline for its middleware, and ObjectSerializer on the answer.
  * In a CPU profile of lab-scheduler binding 300 pods onto 500 simulated nodes that path took more
@@ -28,6 +29,8 @@ interface Target {
 export interface LeanWriter {
   /** POSTs `body` as JSON to `path` (below the API server's URL); resolves once it was accepted. */
   post(path: string, body: unknown): Promise<void>;
+  /** The same, resolving with the server's copy of the object (parsed JSON, not yet typed). */
+  postForObject(path: string, body: unknown): Promise<unknown>;
 }
 
 /**
@@ -90,7 +93,7 @@ export function errorBody(text: string): unknown {
 
 export function leanWriter(kc: KubeConfig, userAgent: string): LeanWriter {
   let target: Promise<Target> | undefined;
-  const send = async (path: string, payload: string, retried: boolean): Promise<void> => {
+  const send = async (path: string, payload: string, answerWanted: boolean, retried: boolean): Promise<unknown> => {
     target ??= targetOf(kc, userAgent).catch((error: unknown) => {
       target = undefined;
       throw error;
@@ -98,19 +101,23 @@ export function leanWriter(kc: KubeConfig, userAgent: string): LeanWriter {
     const { base, headers, dispatcher } = await target;
     const answer = await request(base + path, { method: 'POST', headers, body: payload, ...(dispatcher ? { dispatcher } : {}) });
     if (answer.statusCode < 300) {
-      // The answer is not read (no caller uses the server's copy), but it must be drained for the connection's sake.
+      if (answerWanted) return answer.body.json();
+      // Not read (the caller does not use the server's copy), but drained for the connection's sake.
       await answer.body.dump();
-      return;
+      return undefined;
     }
     const text = await answer.body.text();
     if (answer.statusCode === 401 && !retried) {
       // The old agent is not closed: other writes may still be on it; its idle connections close by themselves (keep-alive timeout).
       target = undefined;
-      return send(path, payload, true);
+      return send(path, payload, answerWanted, true);
     }
     throw new ApiException(answer.statusCode, `${answer.statusCode} from POST ${path}`, errorBody(text), flatHeaders(answer.headers));
   };
-  return { post: (path, body) => send(path, JSON.stringify(body), false) };
+  return {
+    post: async (path, body) => void (await send(path, JSON.stringify(body), false, false)),
+    postForObject: (path, body) => send(path, JSON.stringify(body), true, false),
+  };
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -125,6 +132,11 @@ const segment = encodeURIComponent;
 /** Pure: where a pod's Binding is POSTed. */
 export function bindingPath(namespace: string, name: string): string {
   return `/api/v1/namespaces/${segment(namespace)}/pods/${segment(name)}/binding`;
+}
+
+/** Pure: where a Pod is POSTed (created). */
+export function podsPath(namespace: string): string {
+  return `/api/v1/namespaces/${segment(namespace)}/pods`;
 }
 
 /** Pure: where a core/v1 Event is POSTed. */

@@ -42,7 +42,7 @@ const binding = (name: string) => ({
   target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' },
 });
 
-describe('the lean write path (Bindings and Events)', () => {
+describe('the lean write path (Pods, Bindings and Events)', () => {
   it('POSTs a Binding to the pod\'s binding subresource with the credentials, the User-Agent and JSON', async () => {
     const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/scheduler');
     const result = await core.createNamespacedPodBinding({ namespace: 'demo', name: 'web-1', body: binding('web-1') });
@@ -63,6 +63,20 @@ describe('the lean write path (Bindings and Events)', () => {
     await core.createNamespacedEvent({ namespace: 'demo', body: event });
     expect(seen.at(-1)!.url).toBe('/api/v1/namespaces/demo/events');
     expect(JSON.parse(seen.at(-1)!.body)).toEqual(event);
+  });
+
+  it("POSTs a Pod to its namespace's pods and resolves with the server's copy, typed as client-node types it", async () => {
+    const { core } = clientsFor(kubeConfig(), 'k8s-flow-lab/replicaset-controller');
+    const body = { metadata: { generateName: 'web-', namespace: 'demo' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const created = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-x7k2p', generateName: 'web-', namespace: 'demo', uid: 'u-9', creationTimestamp: '2026-12-04T10:00:00Z' }, spec: body.spec, status: { phase: 'Pending' } };
+    answers.push({ status: 201, body: created });
+    const pod = await core.createNamespacedPod({ namespace: 'demo', body });
+    expect(seen.at(-1)!.url).toBe('/api/v1/namespaces/demo/pods');
+    expect(seen.at(-1)!.headers['user-agent']).toBe('k8s-flow-lab/replicaset-controller');
+    expect(JSON.parse(seen.at(-1)!.body)).toEqual(body);
+    expect(pod.metadata?.name).toBe('web-x7k2p');
+    expect(pod.metadata?.creationTimestamp).toEqual(new Date('2026-12-04T10:00:00Z'));
+    expect(pod.status?.phase).toBe('Pending');
   });
 
   it('fails as client-node does: an ApiException with the code and the parsed Status, so retry.ts sees a conflict', async () => {
