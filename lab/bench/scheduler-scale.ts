@@ -176,8 +176,8 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
         for (let rest = k; rest < allRows.length / 5; rest++) rowsOf(rest).rate.error = message;
         return;
       }
-      const unsettled = await progress.step(`waiting for the DaemonSets' pods on ${nodes} simulated nodes`, (update) => waitForDaemonSets(ctx.admin, DAEMONSETS_TIMEOUT_MS, update));
-      if (unsettled.length > 0) progress.info(`DaemonSets still rolling out after ${DAEMONSETS_TIMEOUT_MS / 1000} s (measuring anyway): ${unsettled.join(', ')}`);
+      const unsettled = await progress.step(`waiting for the DaemonSets' pods and kube-controller-manager's node updates on ${nodes} simulated nodes`, (update) => waitForDaemonSets(ctx.admin, DAEMONSETS_TIMEOUT_MS, update));
+      if (unsettled.length > 0) progress.info(`DaemonSets or node updates still under way after ${DAEMONSETS_TIMEOUT_MS / 1000} s (measuring anyway): ${unsettled.join(', ')}`);
       for (const [modeIndex, mode] of LIMIT_MODES.entries()) {
         const order = sideOrder(nodeCounts.indexOf(nodes), modeIndex);
         const rows = rowsOf(k++);

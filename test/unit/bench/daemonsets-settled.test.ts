@@ -1,6 +1,6 @@
 import type { V1DaemonSet, V1Node, V1Pod, V1Toleration } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { eligibleNodes, unsettledDaemonSets } from '../../../lab/bench/daemonsets-settled.js';
+import { eligibleNodes, NODE_TTL_ANNOTATION, unsettledDaemonSets, unsettledNodes } from '../../../lab/bench/daemonsets-settled.js';
 
 const ds = (name: string, generation: number, status: V1DaemonSet['status'], template: { nodeSelector?: Record<string, string>; tolerations?: V1Toleration[] } = { tolerations: [{ operator: 'Exists' }] }): V1DaemonSet => ({
   metadata: { name, namespace: 'kube-system', generation, uid: `uid-${name}` },
@@ -40,5 +40,30 @@ describe('unsettledDaemonSets', () => {
       'kube-system/labnet: 2/4 placed, 0 pending',
       'kube-system/new: 4/4 placed, 0 pending',
     ]);
+  });
+});
+
+describe("unsettledNodes: kube-controller-manager's work on nodes that just joined", () => {
+  const withTtl = (n: V1Node, ttl?: string, taintKey?: string): V1Node => ({
+    ...n,
+    metadata: { ...n.metadata, annotations: ttl === undefined ? {} : { [NODE_TTL_ANNOTATION]: ttl } },
+    spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), ...(taintKey ? [{ key: taintKey, effect: 'NoSchedule' }] : [])] },
+  });
+
+  it('settled once every node carries the same TTL and none is tainted not-ready', () => {
+    expect(unsettledNodes(nodes.map((n) => withTtl(n, '15')))).toEqual([]);
+    expect(unsettledNodes([])).toEqual([]);
+  });
+
+  it('counts nodes not annotated yet, or still with the TTL of the old cluster size', () => {
+    const [a, b, c, d] = nodes;
+    expect(unsettledNodes([withTtl(a!, '15'), withTtl(b!, '15'), withTtl(c!), withTtl(d!, '0')])).toEqual([`2 node(s) without the TTL annotation of the others (${NODE_TTL_ANNOTATION}=15)`]);
+    // No node annotated at all: a cluster without the TTL controller, nothing to wait for.
+    expect(unsettledNodes(nodes.map((n) => withTtl(n)))).toEqual([]);
+  });
+
+  it('counts nodes the node lifecycle controller has not untainted yet', () => {
+    const [a, b, c, d] = nodes;
+    expect(unsettledNodes([withTtl(a!, '0'), withTtl(b!, '0', 'node.kubernetes.io/not-ready'), withTtl(c!, '0', 'node.kubernetes.io/unreachable'), withTtl(d!, '0')])).toEqual(['2 node(s) still tainted not-ready or unreachable']);
   });
 });
