@@ -50,14 +50,14 @@ describe("unsettledNodes: kube-controller-manager's work on nodes that just join
     spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), ...(taintKey ? [{ key: taintKey, effect: 'NoSchedule' }] : [])] },
   });
 
-  it('settled once every node carries the same TTL and none is tainted not-ready', () => {
+  it('settled once every node carries a TTL and none is tainted not-ready', () => {
     expect(unsettledNodes(nodes.map((n) => withTtl(n, '15')))).toEqual([]);
     expect(unsettledNodes([])).toEqual([]);
   });
 
-  it('counts nodes not annotated yet, or still with the TTL of the old cluster size', () => {
+  it('counts nodes the TTL controller has not reached, not those with the TTL of an older cluster size (re-annotated only when they change)', () => {
     const [a, b, c, d] = nodes;
-    expect(unsettledNodes([withTtl(a!, '15'), withTtl(b!, '15'), withTtl(c!), withTtl(d!, '0')])).toEqual([`2 node(s) without the TTL annotation of the others (${NODE_TTL_ANNOTATION}=15)`]);
+    expect(unsettledNodes([withTtl(a!, '15'), withTtl(b!, '15'), withTtl(c!), withTtl(d!, '0')])).toEqual([`1 node(s) not annotated by the TTL controller yet (${NODE_TTL_ANNOTATION})`]);
     // No node annotated at all: a cluster without the TTL controller, nothing to wait for.
     expect(unsettledNodes(nodes.map((n) => withTtl(n)))).toEqual([]);
   });
