@@ -65,7 +65,7 @@ export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
   const id = `sched-scale-${nodes}-${mode}`;
   const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
   const limit = limits(mode);
-  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods); the two sides take turns going first; ` +
+  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods) and the time the client's token bucket takes to fill again; the two sides take turns going first; ` +
     `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${limit ? `qps ${limit.qps}/burst ${limit.burst}` : 'qps -1 (no limiter)'}; ` +
     `lab: a fresh \`lab run --only scheduler\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}`;
   return {
@@ -108,9 +108,22 @@ export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: Sid
   if (after) rows.rss[side] = after.peakRssMiB;
 }
 
+/**
+ * Pure: how long a client's token bucket takes to fill up from empty (burst / qps), 0 without a
+ * limit. The init pods leave it empty; each side waits this long before its measured pods, so
+ * both start with a full burst. Without the wait the time the bench took to read the process's
+ * stats decided how many tokens a side had: a docker exec into the worker for kube-scheduler,
+ * a local read for the lab, which then bound 0.98x kube-scheduler's pods/s at every node count
+ * of a run, each side at its limit.
+ */
+export function refillMs(limit: ClientLimits | undefined): number {
+  return limit ? (limit.burst / limit.qps) * 1000 : 0;
+}
+
 /** The init pods (not measured, see INIT_PODS), then the measured window: stats, the pods, stats again. */
-async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, schedulerName: string, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
+async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, schedulerName: string, mode: LimitMode, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
   await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, INIT_PODS, 'init');
+  await new Promise((resolve) => setTimeout(resolve, refillMs(limits(mode))));
   const before = await stats();
   const sample = await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, SCALE_PODS);
   const after = await stats();
@@ -129,7 +142,7 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
     return await inWatchedNamespace(ctx, ns, async (watch) => {
       await defaultServiceAccount(ctx, ns);
       await warmUp(ctx, ns, watch, BENCH_KUBE_SCHEDULER, START_TIMEOUT_MS);
-      return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
+      return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, mode, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
     });
   } finally {
     await deleteBenchBindings(ctx, component);
@@ -145,7 +158,7 @@ export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMo
     return await inWatchedNamespace(ctx, ns, async (watch) => {
       await defaultServiceAccount(ctx, ns);
       await warmUp(ctx, ns, watch, LAB_SCHEDULER_NAME, START_TIMEOUT_MS, lab.exited.then((how) => `${how}; its output: ${lab.logPath}`));
-      return measuredWindow(ctx, ns, watch, LAB_SCHEDULER_NAME, () => localProcessStats(lab.pid));
+      return measuredWindow(ctx, ns, watch, LAB_SCHEDULER_NAME, mode, () => localProcessStats(lab.pid));
     });
   } finally {
     await lab.stop();

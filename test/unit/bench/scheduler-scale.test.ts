@@ -9,7 +9,7 @@ import { benchKubeScheduler, benchSchedulerConfig, BENCH_KUBE_SCHEDULER_MARKER }
 import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
 import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 import { parseProcessStats } from '../../../lab/bench/process-stats.js';
-import { allScaleRows, parseNodeCounts, recordSide, scaleRows, sideOrder } from '../../../lab/bench/scheduler-scale.js';
+import { allScaleRows, parseNodeCounts, recordSide, refillMs, scaleRows, sideOrder } from '../../../lab/bench/scheduler-scale.js';
 
 const STATUS = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
 
@@ -126,6 +126,13 @@ describe('sched-scale rows', () => {
     expect([rows.rate.lab, rows.p50.lab, rows.p99.lab, rows.cpu.lab, rows.rss.lab]).toEqual([30, 200, 900, 4.5, 130]);
     recordSide(rows, 'builtin', { sample: { podsPerSecond: 40 } });
     expect([rows.rate.builtin, rows.cpu.builtin, rows.rss.builtin]).toEqual([40, undefined, undefined]);
+  });
+
+  it("waits for a throttled side's token bucket to fill again after the init pods: burst / qps", () => {
+    expect(refillMs({ qps: 50, burst: 100 })).toBe(2000);
+    expect(refillMs({ qps: 20, burst: 30 })).toBe(1500);
+    expect(refillMs(undefined)).toBe(0);
+    expect(scaleRows(10, 'qps').rate.note).toContain('token bucket takes to fill again');
   });
 
   it('the sides take turns going first, so each runs first as often over a run', () => {
