@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Entry point of the `lab` command. The lab is written in TypeScript and runs without a build
-// step: tsx registers a loader for .ts files (the same loader lets `lab run --scheduler ./mine.ts`
-// load a learner's plugin file).
+// step: typescript-loader.mjs strips the types of each .ts module as it loads (the same loader
+// lets `lab run --scheduler ./mine.ts` load a learner's plugin file).
 import { setSourceMapsSupport } from 'node:module';
-import { register } from 'tsx/esm/api';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
@@ -18,10 +19,14 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-register();
-// tsx turns source maps on for every module, so Node parses and keeps the maps that ship with
-// node_modules too (@kubernetes/client-node has one per generated model: ~9 MiB of heap in every
-// lab process). Stack traces need them for the lab's and a learner's TypeScript only.
+// Imported only once the version is known to have module.registerHooks and type stripping.
+const { registerTypeScript } = await import('./typescript-loader.mjs');
+// Transpiled modules are kept in the checkout's state directory (lab/cluster/paths.ts stateDir()).
+const stateDir = process.env.LAB_STATE_DIR ?? join(fileURLToPath(new URL('../..', import.meta.url)), '.lab');
+registerTypeScript({ cacheDir: join(stateDir, 'ts-cache') });
+// Source maps only for the lab's and a learner's TypeScript, where a file needed transforming
+// (see typescript-loader.mjs); node_modules ship maps too (@kubernetes/client-node one per
+// generated model: ~9 MiB of heap in every lab process if Node parsed them).
 setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv);

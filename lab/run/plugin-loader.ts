@@ -1,6 +1,7 @@
 /**
  * Loads a learner's scheduler file (`lab run --scheduler ./my-scheduler.ts`) without a build step:
- * the CLI runs under tsx, so a dynamic import of the file URL compiles TypeScript on the fly.
+ * the CLI loads TypeScript through lab/bin/typescript-loader.mjs, so a dynamic import of the file URL
+ * strips its types on the fly (and a file that does not parse is reported with its line).
  *
  * The file exports ONE of:
  *   - `plugins`: an array of plugin objects; they join the default profile at every extension

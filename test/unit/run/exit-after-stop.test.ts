@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +12,17 @@ import { REPO_ROOT } from '../../../lab/cluster/paths.js';
  * Node process, since what is tested is whether that process ends.
  */
 const MODULE = pathToFileURL(join(REPO_ROOT, 'lab', 'run', 'exit-after-stop.ts')).href;
+const LOADER = pathToFileURL(join(REPO_ROOT, 'lab', 'bin', 'typescript-loader.mjs')).href;
+const CACHE = join(tmpdir(), 'lab-exit-after-stop-ts-cache');
 
 function node(body: string) {
-  const script = `const { armExitAfterStop } = await import(${JSON.stringify(MODULE)});\n${body}`;
-  return execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, reject: false, timeout: 30_000 });
+  const script = [
+    `const { registerTypeScript } = await import(${JSON.stringify(LOADER)});`,
+    `registerTypeScript({ cacheDir: ${JSON.stringify(CACHE)} });`,
+    `const { armExitAfterStop } = await import(${JSON.stringify(MODULE)});`,
+    body,
+  ].join('\n');
+  return execa(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, reject: false, timeout: 30_000 });
 }
 
 describe('armExitAfterStop', { timeout: 60_000 }, () => {

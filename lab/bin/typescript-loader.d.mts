@@ -1,0 +1,5 @@
+/** Types of typescript-loader.mjs (plain JavaScript: it is what loads the lab's TypeScript). */
+export declare function transpile(source: string, url: string): string;
+export declare function cacheKey(source: string): string;
+export declare function compiled(source: string, url: string, cacheDir: string): string;
+export declare function registerTypeScript(options: { cacheDir: string }): void;

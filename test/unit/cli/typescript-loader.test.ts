@@ -1,0 +1,97 @@
+import { execa } from 'execa';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../lab/cluster/paths.js';
+import { cacheKey, compiled, transpile } from '../../../lab/bin/typescript-loader.mjs';
+
+/** The loader every lab process runs its TypeScript through (lab/bin/lab.mjs registers it). */
+const LOADER = pathToFileURL(join(REPO_ROOT, 'lab', 'bin', 'typescript-loader.mjs')).href;
+const tempDir = () => mkdtempSync(join(tmpdir(), 'lab-ts-loader-'));
+
+describe('transpile', () => {
+  it('strips erasable types in place: every line and column stays where it was, and no source map is needed', () => {
+    const source = 'import type { A } from "./a.js";\nconst n: number = 1;\nexport function f(x: A): string { return String(x) + n; }\n';
+    const out = transpile(source, 'file:///x.ts');
+    expect(out.split('\n').map((l) => l.length)).toEqual(source.split('\n').map((l) => l.length));
+    expect(out.indexOf('return String(x)')).toBe(source.indexOf('return String(x)'));
+    expect(out).not.toContain('sourceMappingURL');
+    expect(out).not.toContain('number');
+  });
+
+  it('transforms syntax with runtime meaning (enums, parameter properties), with an inline source map', () => {
+    const out = transpile('enum Mode { A, B }\nexport class C { constructor(private readonly m: Mode) {} }\n', 'file:///x.ts');
+    expect(out).toContain('this.m = m');
+    expect(out).toContain('sourceMappingURL=data:application/json');
+  });
+
+  it('invalid TypeScript is a SyntaxError naming the file and line, with the code at fault', () => {
+    expect(() => transpile('const a = 1;\nconst b: = 2;\n', pathToFileURL('/plugins/mine.ts').href)).toThrowError(/^\/plugins\/mine\.ts:2: Unexpected token `=`[^]*const b: = 2;\n\s+\^/);
+  });
+});
+
+describe('compiled (the on-disk cache)', () => {
+  it('a second load reads the cache, not the transformer; a changed source is a new entry', () => {
+    const dir = tempDir();
+    const source = 'export const a: number = 1;\n';
+    expect(compiled(source, 'file:///a.ts', dir)).toContain('export const a');
+    const entry = join(dir, `${cacheKey(source)}.js`);
+    expect(readdirSync(dir)).toEqual([`${cacheKey(source)}.js`]);
+    // Marked by hand: a read from the cache returns the mark, a new transform would not.
+    writeFileSync(entry, 'export const a = "from the cache";\n');
+    expect(compiled(source, 'file:///a.ts', dir)).toContain('from the cache');
+    compiled('export const a: number = 2;\n', 'file:///a.ts', dir);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('a cache directory that cannot be written still gives the JavaScript', () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    expect(compiled('export const a: number = 1;\n', 'file:///a.ts', join(file, 'cache'))).toContain('export const a');
+  });
+});
+
+describe('registerTypeScript, in a Node process of its own', { timeout: 30_000 }, () => {
+  it('loads .ts imported as .js (NodeNext style), transforms an enum, and keeps stack traces on the .ts lines', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.ts'), 'import { fail, Mode } from "./lib.js";\nconsole.log("mode", Mode.B);\nfail();\n');
+    writeFileSync(join(dir, 'lib.ts'), 'export enum Mode { A, B }\n\nexport function fail(): never {\n  throw new Error("from lib");\n}\n');
+    const script = `const { registerTypeScript } = await import(${JSON.stringify(LOADER)});
+registerTypeScript({ cacheDir: ${JSON.stringify(join(dir, 'cache'))} });
+process.setSourceMapsEnabled(true);
+await import(${JSON.stringify(pathToFileURL(join(dir, 'main.ts')).href)});`;
+    const result = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
+    expect(result.stdout).toBe('mode 1');
+    expect(result.stderr).toContain('Error: from lib');
+    expect(result.stderr).toContain(`${join(dir, 'lib.ts')}:4`);
+    expect(result.stderr).not.toContain('ExperimentalWarning');
+    expect(readdirSync(join(dir, 'cache'))).toHaveLength(2);
+  });
+
+  it('a missing module is still reported under the name it was imported by', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.ts'), 'import "./nowhere.js";\n');
+    const script = `const { registerTypeScript } = await import(${JSON.stringify(LOADER)});
+registerTypeScript({ cacheDir: ${JSON.stringify(join(dir, 'cache'))} });
+await import(${JSON.stringify(pathToFileURL(join(dir, 'main.ts')).href)});`;
+    const result = await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('ERR_MODULE_NOT_FOUND');
+    expect(result.stderr).toContain('nowhere.js');
+  });
+
+  it('`lab run --scheduler` with a file that does not parse: exit 2, the file, the line and a fix, before any cluster work', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.ts');
+    writeFileSync(file, 'export const plugins = [\n  { name: "x", score( } ];\n');
+    const result = await execa(process.execPath, [join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), 'run', '--only', 'scheduler', '--scheduler', file], {
+      reject: false,
+      env: { LAB_STATE_DIR: join(dir, 'state'), FORCE_COLOR: '0' },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`could not load scheduler file ${file}: SyntaxError: ${file}:2: Unexpected token`);
+    expect(result.stderr).toContain('fix:');
+  });
+});
