@@ -149,13 +149,22 @@ describe('sched-scale rows', () => {
   });
 });
 
-describe('rss: when the memory of `lab run` has settled', () => {
-  it('three samples within 2 % of their mean; fewer samples, or one still growing, is not settled', async () => {
-    const { rssSettled } = await import('../../../lab/bench/measurements/rss.js');
-    expect(rssSettled([100, 200])).toBe(false);
-    expect(rssSettled([80, 150, 200, 201, 202])).toBe(true);
-    expect(rssSettled([150, 180, 200])).toBe(false);
-    expect(rssSettled([300, 300, 300], 3, 0)).toBe(true);
+describe('rss: the memory each side holds', () => {
+  it('is the median of the samples in the closing window, not the plateau right after the list', async () => {
+    const { heldMemoryMiB } = await import('../../../lab/bench/measurements/rss.js');
+    // Measured shape: 222 MiB for ~15 s after listing 2,000 pods, then V8's memory reducer: ~178.
+    const lab = Array.from({ length: 60 }, (_, i) => ({ atS: i + 1, mib: i < 16 ? 222 : 175 + i / 10 }));
+    const held = heldMemoryMiB(lab, 60, 30)!;
+    expect(held).toBeGreaterThan(177);
+    expect(held).toBeLessThan(180);
+    expect(heldMemoryMiB([{ atS: 5, mib: 100 }, { atS: 10, mib: 300 }, { atS: 15, mib: 200 }], 15, 30)).toBe(200);
+    expect(heldMemoryMiB([{ atS: 5, mib: 100 }, { atS: 10, mib: 300 }], 10, 30)).toBe(200);
+  });
+
+  it('samples outside the window do not count; none in it is no value', async () => {
+    const { heldMemoryMiB } = await import('../../../lab/bench/measurements/rss.js');
+    expect(heldMemoryMiB([{ atS: 1, mib: 500 }, { atS: 40, mib: 100 }], 60, 30)).toBe(100);
+    expect(heldMemoryMiB([{ atS: 1, mib: 500 }], 60, 30)).toBeUndefined();
   });
 });
 
