@@ -20,10 +20,12 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 // Imported only once the version is known to have module.registerHooks and type stripping.
-const { registerTypeScript } = await import('./typescript-loader.mjs');
+const { fillCache, registerTypeScript } = await import('./typescript-loader.mjs');
 // Transpiled modules are kept in the checkout's state directory (lab/cluster/paths.ts stateDir()).
-const stateDir = process.env.LAB_STATE_DIR ?? join(fileURLToPath(new URL('../..', import.meta.url)), '.lab');
-registerTypeScript({ cacheDir: join(stateDir, 'ts-cache') });
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cacheDir = join(process.env.LAB_STATE_DIR ?? join(repoRoot, '.lab'), 'ts-cache');
+fillCache(['lab', 'controllers', 'examples'].map((dir) => join(repoRoot, dir)), cacheDir);
+registerTypeScript({ cacheDir });
 // Source maps only for the lab's and a learner's TypeScript, where a file needed transforming
 // (see typescript-loader.mjs); node_modules ship maps too (@kubernetes/client-node one per
 // generated model: ~9 MiB of heap in every lab process if Node parsed them).

@@ -1,11 +1,11 @@
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
-import { cacheKey, compiled, transpile } from '../../../lab/bin/typescript-loader.mjs';
+import { cacheKey, compiled, fillCache, transpile } from '../../../lab/bin/typescript-loader.mjs';
 
 /** The loader every lab process runs its TypeScript through (lab/bin/lab.mjs registers it). */
 const LOADER = pathToFileURL(join(REPO_ROOT, 'lab', 'bin', 'typescript-loader.mjs')).href;
@@ -32,18 +32,44 @@ describe('transpile', () => {
   });
 });
 
-describe('compiled (the on-disk cache)', () => {
+describe('compiled (the on-disk cache, filled by a child process)', { timeout: 30_000 }, () => {
   it('a second load reads the cache, not the transformer; a changed source is a new entry', () => {
     const dir = tempDir();
+    const file = join(dir, 'a.ts');
+    const url = pathToFileURL(file).href;
+    const cache = join(dir, 'cache');
     const source = 'export const a: number = 1;\n';
-    expect(compiled(source, 'file:///a.ts', dir)).toContain('export const a');
-    const entry = join(dir, `${cacheKey(source)}.js`);
-    expect(readdirSync(dir)).toEqual([`${cacheKey(source)}.js`]);
+    writeFileSync(file, source);
+    expect(compiled(source, url, cache)).toContain('export const a');
+    const entry = join(cache, `${cacheKey(source)}.js`);
+    expect(readdirSync(cache)).toEqual([`${cacheKey(source)}.js`]);
     // Marked by hand: a read from the cache returns the mark, a new transform would not.
     writeFileSync(entry, 'export const a = "from the cache";\n');
-    expect(compiled(source, 'file:///a.ts', dir)).toContain('from the cache');
-    compiled('export const a: number = 2;\n', 'file:///a.ts', dir);
-    expect(readdirSync(dir)).toHaveLength(2);
+    expect(compiled(source, url, cache)).toContain('from the cache');
+    writeFileSync(file, 'export const a: number = 2;\n');
+    expect(compiled('export const a: number = 2;\n', url, cache)).toContain('= 2');
+    expect(readdirSync(cache)).toHaveLength(2);
+  });
+
+  it('a file that does not parse: the SyntaxError from the child names the file and line', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.ts');
+    const source = 'export const a = 1;\nexport const b: = 2;\n';
+    writeFileSync(file, source);
+    expect(() => compiled(source, pathToFileURL(file).href, join(dir, 'cache'))).toThrowError(new RegExp(`^${file}:2: Unexpected token`));
+  });
+
+  it('fillCache transpiles what is missing under the directories in one go, and then nothing', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'src', 'nested'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.ts'), 'export const a: number = 1;\n');
+    writeFileSync(join(dir, 'src', 'nested', 'b.ts'), 'export enum B { X }\n');
+    writeFileSync(join(dir, 'src', 'types.d.ts'), 'export type T = string;\n');
+    writeFileSync(join(dir, 'src', 'bad.ts'), 'export const = ;\n');
+    const cache = join(dir, 'cache');
+    expect(fillCache([join(dir, 'src'), join(dir, 'absent')], cache)).toBe(3);
+    expect(readdirSync(cache).sort()).toEqual([`${cacheKey('export const a: number = 1;\n')}.js`, `${cacheKey('export enum B { X }\n')}.js`].sort());
+    expect(fillCache([join(dir, 'src')], cache)).toBe(1); // only the one that does not parse is still missing
   });
 
   it('a cache directory that cannot be written still gives the JavaScript', () => {
