@@ -18,6 +18,7 @@ import { startLab } from '../run/lab-process.js';
 import { deleteNamespace, recreateNamespace } from '../cluster/namespaces.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { adminClients } from './cluster.js';
+import { stopLabRunProcesses } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { LAB_SIDE_ORDER, MEASUREMENTS } from './measurements/index.js';
 import type { BenchResults } from './results.js';
@@ -72,7 +73,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults & { fil
   await mkdir(dir, { recursive: true });
   const journal = openUndoJournal('bench');
   journal.recordBuiltinControllers(wasOn);
-  const interrupt = putBackOnInterrupt(journal, progress);
+  const interrupt = putBackOnInterrupt(journal, progress, stopLabRunProcesses);
   const ctx = benchContext(opts, admin, dir, journal);
   // Every switch and namespace goes through the journal: after Ctrl-C its put-back owns the cluster.
   const phases: BenchPhases = {

@@ -14,6 +14,19 @@ import type { ClientLimits } from '../base/token-bucket.js';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { readLabActivity } from '../run/presence.js';
 import { stopPids } from '../run/lab-pids.js';
+import { STOP_WITH_PARENT_ENV } from '../run/parent-watch.js';
+
+/** The `lab run` children this process has started and not yet seen exit. */
+const running = new Set<LabRunProcess>();
+
+/**
+ * Stops every `lab run` this process started that is still running: Ctrl-C ends the bench
+ * before its measurements' own clean-up runs. (A SIGKILL of the bench leaves them to
+ * LAB_STOP_WITH_PARENT: each stops within a second or so, see lab/run/parent-watch.ts.)
+ */
+export async function stopLabRunProcesses(): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop()));
+}
 
 export interface LabRunProcess {
   pid: number;
@@ -49,7 +62,7 @@ export function startLabRunProcess(args: readonly string[], opts: { logDir: stri
   const child = spawn(process.execPath, [...nodeFlags(profileDir, opts.tag), join(REPO_ROOT, 'lab', 'bin', 'lab.mjs'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', out, out],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', [STOP_WITH_PARENT_ENV]: String(process.pid) },
   });
   closeSync(out);
   const exited = new Promise<string>((resolve) => {
@@ -58,7 +71,7 @@ export function startLabRunProcess(args: readonly string[], opts: { logDir: stri
   });
   if (child.pid === undefined) throw new Error(`could not start lab run (${logPath})`);
   const pid = child.pid;
-  return {
+  const started: LabRunProcess = {
     pid,
     logPath,
     exited,
@@ -67,6 +80,9 @@ export function startLabRunProcess(args: readonly string[], opts: { logDir: stri
       await exited;
     },
   };
+  running.add(started);
+  void exited.then(() => running.delete(started));
+  return started;
 }
 
 /**

@@ -498,14 +498,17 @@ function refuseExisting(file: string, here: Here): void {
 }
 
 /**
- * Arms Ctrl-C and SIGTERM for the command that owns `journal`: the first puts back what the
- * record says and exits 130, a second exits at once and leaves the record for the next start.
+ * Arms Ctrl-C and SIGTERM for the command that owns `journal`: the first stops the processes the
+ * command started (`stopChildren`), puts back what the record says and exits 130, a second exits at once and leaves the record for the next start.
  * dispose() once the command ends by itself.
  */
-export function putBackOnInterrupt(journal: UndoJournal, progress: Progress): InterruptGuard {
+export function putBackOnInterrupt(journal: UndoJournal, progress: Progress, stopChildren?: () => Promise<void>): InterruptGuard {
   return onInterrupt({
     message: () => interruptMessage(journal.record),
-    cleanup: () => journal.putBack(progress),
+    cleanup: async () => {
+      await stopChildren?.();
+      await journal.putBack(progress);
+    },
     afterFailure: `${journal.file} stays: the next lab bench, compare or run puts the rest right`,
   });
 }

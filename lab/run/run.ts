@@ -26,6 +26,7 @@ import { SharedInformers } from '../../controllers/shared/shared-informers.js';
 import { nodeInformer, podInformer } from '../../controllers/shared/workload-informers.js';
 import { ensureIdentities } from './identities.js';
 import { loadSchedulerFile, type LoadedScheduler } from './plugin-loader.js';
+import { parentToWatch, stopWhenParentExits } from './parent-watch.js';
 import { checkBuiltinControllers, checkSchedulerName } from './preflight.js';
 import { buildSchedulerProfile } from './scheduler-profile.js';
 import { fencedClient, leaseNameFor, runElected } from './leadership.js';
@@ -248,6 +249,8 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
   const onTerm = () => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const parent = parentToWatch(process.env);
+  const unwatchParent = parent === undefined ? () => {} : stopWhenParentExits(parent, () => onSignal(`the command that started it (pid ${parent}) is gone`));
   opts.signal?.addEventListener('abort', () => abort.abort(), { once: true });
   const signal = abort.signal;
 
@@ -279,6 +282,7 @@ export async function runLab(opts: RunLabOptions): Promise<void> {
   await presence.stop();
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onTerm);
+  unwatchParent();
   await trace?.stop();
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) throw failed[0]!.reason;
