@@ -1,9 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
-import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
+import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, withOneSecureContext, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
 import { isConflict } from '../../../controllers/shared/retry.js';
 
 // A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
@@ -140,26 +148,59 @@ describe('lean-writes pure parts', () => {
 });
 
 describe("the writes' own HTTP/1.1 agent", () => {
-  const tlsKubeConfig = (cluster: Record<string, unknown>) => {
+  /** A self-signed certificate for 127.0.0.1 (CN and IP SAN), its own CA and the client's too. */
+  const selfSigned = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  };
+  const tlsKubeConfig = (cluster: Record<string, unknown>, pem: { key: string; cert: string } = { key: 'a key', cert: 'a cert' }) => {
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'lab', server: 'https://127.0.0.1:6443', caData: Buffer.from('a CA').toString('base64'), ...cluster }],
-      users: [{ name: 'admin', certData: Buffer.from('a cert').toString('base64'), keyData: Buffer.from('a key').toString('base64') }],
+      users: [{ name: 'admin', certData: Buffer.from(pem.cert).toString('base64'), keyData: Buffer.from(pem.key).toString('base64') }],
       contexts: [{ name: 'lab', cluster: 'lab', user: 'admin' }],
       currentContext: 'lab',
     });
     return kc;
   };
 
-  it("takes client-node's TLS material and keep-alive, without HTTP/2 and without a cap on connections", async () => {
-    const kc = tlsKubeConfig({});
+  it("takes client-node's TLS material, parsed once into one SecureContext, and keep-alive, without HTTP/2 and without a cap on connections", async () => {
+    const pem = selfSigned();
+    const kc = tlsKubeConfig({ caData: Buffer.from(pem.cert).toString('base64') }, pem);
     const options = await writeAgentOptions(kc, kc.getCurrentCluster()!);
     expect(options).toMatchObject({ allowH2: false, connect: { keepAlive: true } });
     expect(options).not.toHaveProperty('connections');
     const connect = options!.connect as Record<string, unknown>;
-    expect(String(connect.ca)).toBe('a CA');
-    expect(String(connect.cert)).toBe('a cert');
-    expect(String(connect.key)).toBe('a key');
+    expect(connect.secureContext).toBeDefined();
+    for (const pemField of ['ca', 'cert', 'key']) expect(connect).not.toHaveProperty(pemField);
+  });
+
+  it('connections made with that SecureContext trust the CA and present the client certificate', async () => {
+    const pem = selfSigned();
+    const seen: string[] = [];
+    const server = createHttpsServer({ key: pem.key, cert: pem.cert, ca: pem.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      seen.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ''));
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const kc = tlsKubeConfig({ server: `https://127.0.0.1:${port}`, caData: Buffer.from(pem.cert).toString('base64') }, pem);
+      const agent = new Agent((await writeAgentOptions(kc, kc.getCurrentCluster()!))!);
+      // Several at once: undici opens a connection for each, all from the one context.
+      const answers = await Promise.all([1, 2, 3].map(() => request(`https://127.0.0.1:${port}/`, { dispatcher: agent }).then((r) => r.body.text().then(() => r.statusCode))));
+      expect(answers).toEqual([200, 200, 200]);
+      expect(seen).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+      await agent.close();
+    } finally {
+      server.close();
+    }
+  });
+
+  it('withOneSecureContext leaves options without TLS material as they are', () => {
+    const connect = { keepAlive: true, rejectUnauthorized: false };
+    expect(withOneSecureContext(connect)).toBe(connect);
   });
 
   it("leaves a kubeconfig with a proxy to client-node's dispatcher", async () => {
