@@ -6,7 +6,7 @@
 // and keeps esbuild's state, about 20 MiB in every lab process; `lab run` is compared with
 // kube-controller-manager and kube-scheduler on memory (issue 15). module.registerHooks runs the
 // hooks synchronously on the main thread. The transformer (amaro, swc compiled to WebAssembly)
-// is never loaded there either: once loaded it stays, another ~20 MiB (measured: `lab run` held
+// is never loaded there either: once loaded it stays, another ~25 MiB (measured: `lab run` held
 // 185 MiB on a cold cache, 160 on a warm one). What is not cached yet is transpiled by a short
 // child process, this file run as a script: all the lab's sources in one go at start
 // (fillCache), a learner's file when it is first imported.

@@ -499,8 +499,8 @@ function refuseExisting(file: string, here: Here): void {
 
 /**
  * Arms Ctrl-C and SIGTERM for the command that owns `journal`: the first stops the processes the
- * command started (`stopChildren`), puts back what the record says and exits 130, a second exits at once and leaves the record for the next start.
- * dispose() once the command ends by itself.
+ * command started (`stopChildren`), puts back what the record says and exits 130; a second exits
+ * at once and leaves the record for the next start. dispose() once the command ends by itself.
  */
 export function putBackOnInterrupt(journal: UndoJournal, progress: Progress, stopChildren?: () => Promise<void>): InterruptGuard {
   return onInterrupt({
