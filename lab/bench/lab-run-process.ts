@@ -63,6 +63,10 @@ export function startLabRunProcess(args: readonly string[], opts: { logDir: stri
     cwd: REPO_ROOT,
     stdio: ['ignore', out, out],
     env: { ...process.env, FORCE_COLOR: '0', [STOP_WITH_PARENT_ENV]: String(process.pid) },
+    // A process group of its own: Ctrl-C in the terminal reaches the bench only, which stops its
+    // children itself (stopLabRunProcesses). Else the child got the terminal's SIGINT and then the
+    // bench's SIGTERM, and a second signal makes `lab run` exit without finishing its syncs.
+    detached: true,
   });
   closeSync(out);
   const exited = new Promise<string>((resolve) => {
