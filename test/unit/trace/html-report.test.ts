@@ -28,6 +28,8 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report in Chromium at 1280 px', () => {
     expect(count).toBe(11 + 18);
     for (let i = 0; i < count; i++) await steps.nth(i).locator('summary').click();
     for (let i = 0; i < count; i++) expect(await steps.nth(i).locator('details').getAttribute('open')).not.toBeNull();
+    // Each step's rows are copied in its `toggle` event, fired in a task after the click: wait for the last.
+    await page.waitForFunction(() => [...document.querySelectorAll('#story li.step table.rows')].every((t) => (t as HTMLElement).dataset.filled === 'yes'), null, { timeout: 10_000 });
     expect(await page.locator('#story li.step table.rows tbody tr').count()).toBeGreaterThan(count);
     await page.locator('#story li.step').nth(4).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUT, 'story-open.png') });
@@ -74,8 +76,9 @@ describe.skipIf(!HAS_CHROMIUM)('a large report (a 100-pod scale-up) in Chromium'
     // A step copies its rows out of the closed timeline.
     const step = page.locator('#story li.step').nth(3);
     await step.locator('summary').click();
+    // The copy is made in the `toggle` event, which the browser fires in a task after the click.
+    await step.locator('table.rows tbody tr').first().waitFor({ state: 'visible', timeout: 10_000 });
     expect(await step.locator('table.rows tbody tr').count()).toBeGreaterThan(0);
-    expect(await step.locator('table.rows tbody tr').first().isVisible()).toBe(true);
     // The filters count the rows there too.
     await page.locator('#f-actor').selectOption('scheduler');
     expect(await page.locator('#f-count').textContent()).toMatch(new RegExp(`^\\d+ of ${entries.length} timeline rows shown$`));
