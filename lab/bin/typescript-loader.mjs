@@ -14,9 +14,9 @@
 // Plain JavaScript on purpose: it is what loads the TypeScript.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bump when what is written to the cache changes shape, so old entries are not read. */
@@ -69,16 +69,52 @@ export function cacheKey(source) {
 
 const entryPath = (cacheDir, source) => join(cacheDir, `${cacheKey(source)}.js`);
 
-/** Transpiles `file` and stores the result under `cacheDir`; a SyntaxError is thrown, not stored. */
+/**
+ * Where a file that does not parse has its SyntaxError kept, so that each start does not spawn a
+ * child to fail on it again. Keyed by the path too: the message names the file.
+ */
+const failurePath = (cacheDir, source, file) => join(cacheDir, `${createHash('sha256').update(`${cacheKey(source)}\0${file}`).digest('hex')}.error.json`);
+
+/** Write then rename: lab processes start side by side and must never read half a file. */
+function writeEntry(entry, content) {
+  mkdirSync(dirname(entry), { recursive: true });
+  const partial = `${entry}.${process.pid}.partial`;
+  writeFileSync(partial, content);
+  renameSync(partial, entry);
+}
+
+/** Transpiles `file` and stores the result under `cacheDir`; a SyntaxError is stored as such, then thrown. */
 function store(file, cacheDir) {
   const source = readFileSync(file, 'utf8');
-  const output = transpile(source, pathToFileURL(file).href);
-  const entry = entryPath(cacheDir, source);
-  // Write then rename: lab processes start side by side and must never read half a file.
-  mkdirSync(cacheDir, { recursive: true });
-  const partial = `${entry}.${process.pid}.partial`;
-  writeFileSync(partial, output);
-  renameSync(partial, entry);
+  let output;
+  try {
+    output = transpile(source, pathToFileURL(file).href);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      try {
+        writeEntry(failurePath(cacheDir, source, file), JSON.stringify({ message: error.message, code: error.code }));
+      } catch {
+        // a cache that cannot be written: the error is still reported, only not remembered
+      }
+    }
+    throw error;
+  }
+  writeEntry(entryPath(cacheDir, source), output);
+}
+
+/** The SyntaxError stored for `file` with this source, if it failed before. */
+function knownFailure(cacheDir, source, file) {
+  try {
+    return JSON.parse(readFileSync(failurePath(cacheDir, source, file), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function asSyntaxError({ message, code }) {
+  const error = new SyntaxError(message);
+  error.code = code;
+  return error;
 }
 
 /**
@@ -104,12 +140,8 @@ export function compiled(source, url, cacheDir) {
     // not cached yet
   }
   const file = fileURLToPath(url);
-  const failure = transpileInChild([file], cacheDir)[file];
-  if (failure) {
-    const error = new SyntaxError(failure.message);
-    error.code = failure.code;
-    throw error;
-  }
+  const failure = knownFailure(cacheDir, source, file) ?? transpileInChild([file], cacheDir)[file];
+  if (failure) throw asSyntaxError(failure);
   try {
     return readFileSync(entry, 'utf8');
   } catch {
@@ -133,14 +165,59 @@ function typeScriptFiles(dirs) {
   return files;
 }
 
+/** How long an entry no current source needs is kept (a branch switched back to, a learner's file). */
+export const UNUSED_ENTRY_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+/** A .partial file this old was left by a process that died while writing it. */
+const PARTIAL_MAX_AGE_MS = 3600 * 1000;
+
+/**
+ * Removes the entries that none of `keep` names and that were written more than
+ * UNUSED_ENTRY_MAX_AGE_MS ago, and partial writes left behind. Each version of each source has
+ * an entry of its own, so without this the cache grows with every pull for good.
+ */
+export function pruneCache(cacheDir, keep, now = Date.now()) {
+  let names;
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const path = join(cacheDir, name);
+    const maxAge = name.endsWith('.partial') ? PARTIAL_MAX_AGE_MS : keep.has(name) ? Infinity : UNUSED_ENTRY_MAX_AGE_MS;
+    try {
+      if (now - statSync(path).mtimeMs <= maxAge) continue;
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // gone already (another lab process pruned it), or not ours to remove
+    }
+  }
+  return removed;
+}
+
 /**
  * Makes sure every .ts file under `dirs` is in the cache, transpiling the missing ones in one
  * child process: a fresh checkout, or one after `git pull`, pays once (about a second), and no
- * lab process then loads the transformer for the lab's own code. Returns how many were missing.
+ * lab process then loads the transformer for the lab's own code. A file that does not parse is
+ * not missing once its SyntaxError is stored. When something was missing (the sources changed),
+ * old entries no source needs any more are pruned. Returns how many were missing.
  */
 export function fillCache(dirs, cacheDir) {
-  const missing = typeScriptFiles(dirs).filter((file) => !existsSync(entryPath(cacheDir, readFileSync(file, 'utf8'))));
+  const keep = new Set();
+  const missing = [];
+  for (const file of typeScriptFiles(dirs)) {
+    const source = readFileSync(file, 'utf8');
+    const entry = entryPath(cacheDir, source);
+    keep.add(basename(entry));
+    if (existsSync(entry)) continue;
+    const failure = failurePath(cacheDir, source, file);
+    keep.add(basename(failure));
+    if (!existsSync(failure)) missing.push(file);
+  }
   transpileInChild(missing, cacheDir);
+  if (missing.length > 0) pruneCache(cacheDir, keep);
   return missing.length;
 }
 

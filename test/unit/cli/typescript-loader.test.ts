@@ -1,11 +1,11 @@
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../lab/cluster/paths.js';
-import { cacheKey, compiled, fillCache, transpile } from '../../../lab/bin/typescript-loader.mjs';
+import { cacheKey, compiled, fillCache, pruneCache, transpile, UNUSED_ENTRY_MAX_AGE_MS } from '../../../lab/bin/typescript-loader.mjs';
 
 /** The loader every lab process runs its TypeScript through (lab/bin/lab.mjs registers it). */
 const LOADER = pathToFileURL(join(REPO_ROOT, 'lab', 'bin', 'typescript-loader.mjs')).href;
@@ -68,8 +68,69 @@ describe('compiled (the on-disk cache, filled by a child process)', { timeout: 3
     writeFileSync(join(dir, 'src', 'bad.ts'), 'export const = ;\n');
     const cache = join(dir, 'cache');
     expect(fillCache([join(dir, 'src'), join(dir, 'absent')], cache)).toBe(3);
-    expect(readdirSync(cache).sort()).toEqual([`${cacheKey('export const a: number = 1;\n')}.js`, `${cacheKey('export enum B { X }\n')}.js`].sort());
-    expect(fillCache([join(dir, 'src')], cache)).toBe(1); // only the one that does not parse is still missing
+    const entries = readdirSync(cache);
+    expect(entries.filter((name) => name.endsWith('.js')).sort()).toEqual([`${cacheKey('export const a: number = 1;\n')}.js`, `${cacheKey('export enum B { X }\n')}.js`].sort());
+    // The one that does not parse has its SyntaxError stored, so it is not missing the next time.
+    expect(entries.filter((name) => name.endsWith('.error.json'))).toHaveLength(1);
+    expect(fillCache([join(dir, 'src')], cache)).toBe(0);
+    // Fixed, it is missing again (a new source), and transpiled.
+    writeFileSync(join(dir, 'src', 'bad.ts'), 'export const ok = 1;\n');
+    expect(fillCache([join(dir, 'src')], cache)).toBe(1);
+    expect(readdirSync(cache)).toContain(`${cacheKey('export const ok = 1;\n')}.js`);
+  });
+
+  it('a file that failed before: its stored SyntaxError is thrown again without a child', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.ts');
+    const source = 'export const = ;\n';
+    writeFileSync(file, source);
+    const cache = join(dir, 'cache');
+    expect(() => compiled(source, pathToFileURL(file).href, cache)).toThrowError(new RegExp(`^${file}:1: `));
+    const [stored] = readdirSync(cache).filter((name) => name.endsWith('.error.json'));
+    // Marked by hand: only a read of the stored failure gives this message.
+    writeFileSync(join(cache, stored!), JSON.stringify({ message: 'from the cache', code: 'ERR_INVALID_TYPESCRIPT_SYNTAX' }));
+    expect(() => compiled(source, pathToFileURL(file).href, cache)).toThrowError(/^from the cache$/);
+    // The same source at another path is another file: its own error, naming it.
+    const other = join(dir, 'other.ts');
+    writeFileSync(other, source);
+    expect(() => compiled(source, pathToFileURL(other).href, cache)).toThrowError(new RegExp(`^${other}:1: `));
+  });
+
+  it('pruneCache removes old entries no source needs and stale partial writes, and keeps the rest', () => {
+    const cache = join(tempDir(), 'cache');
+    mkdirSync(cache);
+    const now = Date.now();
+    const day = 24 * 3600 * 1000;
+    const write = (name: string, ageMs: number) => {
+      writeFileSync(join(cache, name), '');
+      utimesSync(join(cache, name), (now - ageMs) / 1000, (now - ageMs) / 1000);
+    };
+    write('needed-old.js', 100 * day);
+    write('unused-old.js', UNUSED_ENTRY_MAX_AGE_MS + day);
+    write('unused-old.error.json', UNUSED_ENTRY_MAX_AGE_MS + day);
+    write('unused-recent.js', day);
+    write('x.js.123.partial', 2 * 3600 * 1000);
+    write('y.js.456.partial', 60 * 1000);
+    expect(pruneCache(cache, new Set(['needed-old.js']), now)).toBe(3);
+    expect(readdirSync(cache).sort()).toEqual(['needed-old.js', 'unused-recent.js', 'y.js.456.partial']);
+    expect(pruneCache(join(cache, 'absent'), new Set(), now)).toBe(0);
+  });
+
+  it('fillCache prunes only when something was missing (the sources changed)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'a.ts'), 'export const a = 1;\n');
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    const old = (Date.now() - UNUSED_ENTRY_MAX_AGE_MS - 24 * 3600 * 1000) / 1000;
+    writeFileSync(join(cache, 'stale.js'), '');
+    utimesSync(join(cache, 'stale.js'), old, old);
+    expect(fillCache([join(dir, 'src')], cache)).toBe(1);
+    expect(readdirSync(cache)).not.toContain('stale.js');
+    writeFileSync(join(cache, 'stale.js'), '');
+    utimesSync(join(cache, 'stale.js'), old, old);
+    expect(fillCache([join(dir, 'src')], cache)).toBe(0);
+    expect(readdirSync(cache)).toContain('stale.js');
   });
 
   it('a cache directory that cannot be written still gives the JavaScript', () => {
