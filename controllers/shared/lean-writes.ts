@@ -38,7 +38,7 @@ export interface LeanWriter {
  * The options of the writes' HTTP/1.1 agent: client-node's own connect options for `cluster`
  * (CA, client certificate and key, keep-alive, from createDispatcherOptions), without HTTP/2, and
  * as many connections at once as there are writes in flight (undici's default), as client-go's
- * HTTP/1.1 transport sets no MaxConnsPerHost; idle ones close after undici's keep-alive timeout.
+ * HTTP/1.1 transport sets no MaxConnsPerHost; idle ones are kept IDLE_CONNECTION_MS.
  * Capped at 16, a burst of bindings and events queued for connections: 300 pods onto 10 simulated
  * nodes, created 20 at a time (about 125 pods/s, two writes each), were bound 310–490 ms after
  * their creation (p50, four runs) against 75–110 ms without a cap (and 110–230 over HTTP/2).
@@ -50,8 +50,16 @@ export async function writeAgentOptions(kc: KubeConfig, cluster: Cluster): Promi
   await kc.applyToHTTPSOptions(tls as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
   const agentOptions = Object.fromEntries(['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'].filter((k) => tls[k] !== undefined).map((k) => [k, tls[k]]));
   const options = kc.createDispatcherOptions(cluster, agentOptions);
-  return options.type === 'agent' ? { connect: withOneSecureContext(options.connect as Record<string, unknown>), allowH2: false } : undefined;
+  return options.type === 'agent' ? { connect: withOneSecureContext(options.connect as Record<string, unknown>), allowH2: false, keepAliveTimeout: IDLE_CONNECTION_MS } : undefined;
 }
+
+/**
+ * How long an idle write connection is kept open for the next burst. undici closes one after 4 s;
+ * client-go's transport keeps them 90 s (Go's IdleConnTimeout), as long as the API server does
+ * (its IdleTimeout). A shorter time than the server's, so the client closes first: a POST sent
+ * on a connection the server is closing at that moment fails and is not retried.
+ */
+export const IDLE_CONNECTION_MS = 60_000;
 
 /**
  * Connect options whose CA, certificate and key are parsed once, into one SecureContext shared by

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { useLocalApiServer } from '../../support/local-api-server.js';
 import { clientsFor, isPlainCreate } from '../../../controllers/shared/kube.js';
-import { bindingPath, errorBody, eventsPath, lowerCaseHeaders, withOneSecureContext, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
+import { bindingPath, errorBody, eventsPath, IDLE_CONNECTION_MS, lowerCaseHeaders, withOneSecureContext, writeAgentOptions } from '../../../controllers/shared/lean-writes.js';
 import { isConflict } from '../../../controllers/shared/retry.js';
 
 // A local HTTP server stands in for the apiserver: the point is what the lean path sends and how it fails.
@@ -169,7 +169,8 @@ describe("the writes' own HTTP/1.1 agent", () => {
     const pem = selfSigned();
     const kc = tlsKubeConfig({ caData: Buffer.from(pem.cert).toString('base64') }, pem);
     const options = await writeAgentOptions(kc, kc.getCurrentCluster()!);
-    expect(options).toMatchObject({ allowH2: false, connect: { keepAlive: true } });
+    expect(options).toMatchObject({ allowH2: false, connect: { keepAlive: true }, keepAliveTimeout: IDLE_CONNECTION_MS });
+    expect(IDLE_CONNECTION_MS).toBeLessThan(90_000); // the API server's own idle timeout
     expect(options).not.toHaveProperty('connections');
     const connect = options!.connect as Record<string, unknown>;
     expect(connect.secureContext).toBeDefined();
