@@ -24,7 +24,8 @@ import { recordFailure, type BenchContext } from './measurement.js';
 import { waitForDaemonSets } from './daemonsets-settled.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
-import { defaultServiceAccount, INIT_PODS, scheduleOntoSimulatedNodes, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
+import { defaultServiceAccount, INIT_PODS, scheduleOntoSimulatedNodes, scheduleOntoSimulatedNodesTimed, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
+import { startAuditClock } from './audit-clock.js';
 
 export const SCALE_PODS = 300;
 /** 1,000 only where `lab nodes add`'s memory check lets it: the row then says why not. */
@@ -65,7 +66,7 @@ export function scaleRows(nodes: number, mode: LimitMode): ScaleRows {
   const id = `sched-scale-${nodes}-${mode}`;
   const base = `${SCALE_PODS} pods onto ${nodes} simulated nodes, ${modeLabel(mode)}`;
   const limit = limits(mode);
-  const note = `kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods) and the time the client's token bucket takes to fill again; the two sides take turns going first; ` +
+  const note = `times from the API server's audit log (each create as the server received it, each binding as it completed it; the bench's own watch beside it in the progress output); kwok nodes (${DEFAULTS.cpu} CPU, ${DEFAULTS.memory}, ${DEFAULTS.pods} pods each, tainted ${TAINT.key}=${TAINT.value}:NoSchedule); pods created 20 at a time, after ${INIT_PODS} init pods that are not measured (as scheduler_perf's initPods) and the time the client's token bucket takes to fill again; the two sides take turns going first; ` +
     `built-in: a fresh kube-scheduler (the control plane's image) as a pod on a worker, clientConnection ${limit ? `qps ${limit.qps}/burst ${limit.burst}` : 'qps -1 (no limiter)'}; ` +
     `lab: a fresh \`lab run --only scheduler\`${limit ? ` --kube-api-qps ${limit.qps} --kube-api-burst ${limit.burst}` : ''}`;
   return {
@@ -93,7 +94,10 @@ export function allScaleRows(nodeCounts: readonly number[] = SCALE_NODES): Measu
 }
 
 export interface SideResult {
+  /** Timed by the API server (its audit log): what the rows record. */
   sample: SchedulingSample;
+  /** Timed by the bench's own watch, shown beside it. */
+  watchSample?: SchedulingSample;
   before?: ProcessStats;
   after?: ProcessStats;
 }
@@ -108,6 +112,12 @@ export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: Sid
   if (after) rows.rss[side] = after.peakRssMiB;
 }
 
+/** Pure: the pods/s by both clocks, for the progress output. */
+export function describeRates(result: SideResult): string {
+  const rate = (sample: SchedulingSample | undefined) => (sample?.podsPerSecond === undefined ? 'n/a' : sample.podsPerSecond.toFixed(2));
+  return `${rate(result.sample)} pods/s by the API server's clock, ${rate(result.watchSample)} by the bench's watch`;
+}
+
 /**
  * Pure: how long a client's token bucket takes to fill up from empty (burst / qps), 0 without a
  * limit. The init pods leave it empty; each side waits this long before its measured pods, so
@@ -120,14 +130,23 @@ export function refillMs(limit: ClientLimits | undefined): number {
   return limit ? (limit.burst / limit.qps) * 1000 : 0;
 }
 
-/** The init pods (not measured, see INIT_PODS), then the measured window: stats, the pods, stats again. */
+/**
+ * The init pods (not measured, see INIT_PODS), then the measured window: stats, the pods, stats
+ * again. The audit clock starts during the refill wait, so its start is outside the window.
+ */
 async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, schedulerName: string, mode: LimitMode, stats: () => Promise<ProcessStats | undefined>): Promise<SideResult> {
   await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, INIT_PODS, 'init');
-  await new Promise((resolve) => setTimeout(resolve, refillMs(limits(mode))));
-  const before = await stats();
-  const sample = await scheduleOntoSimulatedNodes(ctx, ns, watch, schedulerName, SCALE_PODS);
-  const after = await stats();
-  return { sample, before, after };
+  const refilled = new Promise((resolve) => setTimeout(resolve, refillMs(limits(mode))));
+  const clock = await startAuditClock(ns);
+  try {
+    await refilled;
+    const before = await stats();
+    const timed = await scheduleOntoSimulatedNodesTimed(ctx, ns, watch, clock, schedulerName, SCALE_PODS);
+    const after = await stats();
+    return { sample: timed.server, watchSample: timed.watch, before, after };
+  } finally {
+    await clock.stop();
+  }
 }
 
 /** kube-scheduler's side: its pod in a namespace of its own, the pods in another. */
@@ -199,6 +218,7 @@ export async function measureAtScale(ctx: BenchContext, nodeCounts: readonly num
           await recordFailure(rows.rate, async () => {
             const result = await progress.step(`${who}, ${modeLabel(mode)}: ${SCALE_PODS} pods onto ${nodes} simulated nodes`, () => (side === 'builtin' ? measureBuiltin(ctx, nodes, mode) : measureLab(ctx, nodes, mode)));
             recordSide(rows, side, result);
+            progress.info(`${who}: ${describeRates(result)}`);
           }, who);
         }
       }

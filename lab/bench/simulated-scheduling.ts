@@ -7,6 +7,7 @@
  * type=kwok, so nothing else that runs on the cluster lands there meanwhile.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import type { AuditClock } from './audit-clock.js';
 import { KWOK_ANNOTATION, SIMULATED_LABEL } from '../cluster/simulated-nodes/options.js';
 import { type NamespaceKeeper, type PodWatch } from './cluster.js';
 import { unlessExited } from './lab-run-process.js';
@@ -74,8 +75,35 @@ export async function defaultServiceAccount(ctx: SimulatedSchedulingContext, ns:
  */
 export const INIT_PODS = 300;
 
+/** A scheduling sample timed twice: by the API server (its audit log) and by the bench's own watch. */
+export interface TimedSample {
+  /** Creates as the server received them, bindings as it completed them: what the rows record. */
+  server: SchedulingSample;
+  /** The bench's own times (create sent, binding seen on its watch), for comparison. */
+  watch: SchedulingSample;
+}
+
 /** `count` pods named <prefix>-001… for `schedulerName`, 20 created at a time; the sample once every one is bound. */
 export async function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext, ns: string, watch: PodWatch, schedulerName: string, count: number, prefix = 'sim'): Promise<SchedulingSample> {
+  const { createdAt, names } = await createAndWaitBound(ctx, ns, watch, schedulerName, count, prefix);
+  return watchSample(createdAt, names, watch);
+}
+
+/**
+ * The same, timed by the API server too (`clock` started before the first create): the audit log
+ * has the pods' creates and bindings a moment after the watch saw them bound, waited for here.
+ */
+export async function scheduleOntoSimulatedNodesTimed(ctx: SimulatedSchedulingContext, ns: string, watch: PodWatch, clock: AuditClock, schedulerName: string, count: number, prefix = 'sim'): Promise<TimedSample> {
+  const { createdAt, names } = await createAndWaitBound(ctx, ns, watch, schedulerName, count, prefix);
+  await clock.until(names, AUDIT_LAG_TIMEOUT_MS);
+  const only = (times: ReadonlyMap<string, number>) => new Map(names.map((name) => [name, times.get(name)!]));
+  return { server: schedulingSample(only(clock.created), only(clock.bound)), watch: watchSample(createdAt, names, watch) };
+}
+
+/** The API server writes an audit line as it answers; the tail reads it within its poll. */
+const AUDIT_LAG_TIMEOUT_MS = 30_000;
+
+async function createAndWaitBound(ctx: SimulatedSchedulingContext, ns: string, watch: PodWatch, schedulerName: string, count: number, prefix: string): Promise<{ createdAt: Map<string, number>; names: string[] }> {
   const createdAt = new Map<string, number>();
   await inParallel(numberedNames(prefix, count), 20, async (name) => {
     createdAt.set(name, performance.now());
@@ -83,7 +111,11 @@ export async function scheduleOntoSimulatedNodes(ctx: SimulatedSchedulingContext
   });
   const names = [...createdAt.keys()];
   await watch.until((w) => names.every((name) => w.bound.has(name)), ctx.timeoutMs, `${count} pods bound by ${schedulerName}`);
-  // Only this call's pods: the warm-up and init pods in the namespace are not part of the rate.
+  return { createdAt, names };
+}
+
+/** Only these pods: the warm-up and init pods in the namespace are not part of the rate. */
+function watchSample(createdAt: ReadonlyMap<string, number>, names: readonly string[], watch: PodWatch): SchedulingSample {
   return schedulingSample(createdAt, new Map(names.map((name) => [name, watch.bound.get(name)!])));
 }
 

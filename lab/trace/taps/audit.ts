@@ -10,7 +10,7 @@ import { FileTail } from './file-tail.js';
 import { controllerOwnerOf } from './object-ref.js';
 import type { LooseObject, TapOptions, TraceTap } from './types.js';
 
-interface AuditEvent {
+export interface AuditEvent {
   kind?: string;
   apiVersion?: string;
   level?: string;

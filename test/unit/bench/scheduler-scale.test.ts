@@ -9,7 +9,7 @@ import { benchKubeScheduler, benchSchedulerConfig, BENCH_KUBE_SCHEDULER_MARKER }
 import { labSchedulerArgs, nodeFlags } from '../../../lab/bench/lab-run-process.js';
 import { MEASUREMENT_IDS } from '../../../lab/bench/measurements/index.js';
 import { parseProcessStats } from '../../../lab/bench/process-stats.js';
-import { allScaleRows, parseNodeCounts, recordSide, refillMs, scaleRows, sideOrder } from '../../../lab/bench/scheduler-scale.js';
+import { allScaleRows, describeRates, parseNodeCounts, recordSide, refillMs, scaleRows, sideOrder } from '../../../lab/bench/scheduler-scale.js';
 
 const STATUS = 'Name:\tnode\nVmPeak:\t 1200000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nThreads:\t11\n';
 
@@ -128,6 +128,11 @@ describe('sched-scale rows', () => {
     expect([rows.rate.builtin, rows.cpu.builtin, rows.rss.builtin]).toEqual([40, undefined, undefined]);
   });
 
+  it("the progress line gives the API server's rate and the bench watch's beside it", () => {
+    expect(describeRates({ sample: { podsPerSecond: 74.712 }, watchSample: { podsPerSecond: 74.66 } })).toBe("74.71 pods/s by the API server's clock, 74.66 by the bench's watch");
+    expect(describeRates({ sample: {} })).toBe("n/a pods/s by the API server's clock, n/a by the bench's watch");
+  });
+
   it("waits for a throttled side's token bucket to fill again after the init pods: burst / qps", () => {
     expect(refillMs({ qps: 50, burst: 100 })).toBe(2000);
     expect(refillMs({ qps: 20, burst: 30 })).toBe(1500);
@@ -192,6 +197,13 @@ describe('rs-scale', () => {
     recordRsSide(rows, 'lab', { createdMs: 100_000, readyMs: 120_000, before: { cpuSeconds: 1, rssMiB: 1, peakRssMiB: 1 }, after: { cpuSeconds: 9, rssMiB: 150, peakRssMiB: 180 } });
     recordRsSide(rows, 'builtin', { createdMs: 101_000 });
     expect([rows.created.lab, rows.ready.lab, rows.cpu.lab, rows.rss.lab, rows.created.builtin, rows.cpu.builtin]).toEqual([100_000, 120_000, 8, 180, 101_000, undefined]);
+  });
+
+  it('a ReplicaSet that stops short says how far its pods got (its own pods only, not the warm-up pod)', async () => {
+    const { stuckAt } = await import('../../../lab/bench/replicaset-scale.js');
+    const seen = (...names: string[]) => new Map(names.map((n) => [n, 0]));
+    const watch = { created: seen('warm-up-a', 'scale-1', 'scale-2', 'scale-3'), bound: seen('warm-up-a', 'scale-1', 'scale-2'), running: seen('warm-up-a', 'scale-1') };
+    expect(stuckAt(1, watch, 'scale')).toBe('1 ready; of its pods the bench saw 3 created, 2 bound, 1 Running');
   });
 });
 
