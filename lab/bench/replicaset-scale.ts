@@ -91,6 +91,15 @@ async function readyReplicas(ctx: BenchContext, ns: string, name: string): Promi
   return (await ctx.admin.apps.readNamespacedReplicaSetStatus({ namespace: ns, name })).status?.readyReplicas ?? 0;
 }
 
+/**
+ * Pure: where the ReplicaSet `name`'s pods stood when readyReplicas stopped short, from the bench's
+ * watch: which part of the chain (controller, scheduler, kwok, status) did not keep up.
+ */
+export function stuckAt(ready: number, watch: Pick<PodWatch, 'created' | 'bound' | 'running'>, name: string): string {
+  const of = (seen: ReadonlyMap<string, number>) => [...seen.keys()].filter((pod) => pod.startsWith(`${name}-`)).length;
+  return `${ready} ready; of its pods the bench saw ${of(watch.created)} created, ${of(watch.bound)} bound, ${of(watch.running)} Running`;
+}
+
 /** Warm-up, then the measured ReplicaSet; stats before and after its window. */
 async function measureReplicaSet(ctx: BenchContext, ns: string, watch: PodWatch, stats: () => Promise<ProcessStats | undefined>, failed?: Promise<string>): Promise<RsSideResult> {
   await defaultServiceAccount(ctx, ns);
@@ -105,8 +114,8 @@ async function measureReplicaSet(ctx: BenchContext, ns: string, watch: PodWatch,
   await watch.until((w) => w.created.size >= warmPods + RS_SCALE_PODS, ctx.timeoutMs, `${RS_SCALE_PODS} pods created in ${ns}`);
   const createdMs = Math.max(...watch.created.values()) - t0;
   const deadline = performance.now() + ctx.timeoutMs;
-  while ((await readyReplicas(ctx, ns, 'scale')) < RS_SCALE_PODS) {
-    if (performance.now() > deadline) throw new Error(`status.readyReplicas of ${ns}/scale did not reach ${RS_SCALE_PODS} within ${Math.round(ctx.timeoutMs / 1000)} s`);
+  for (let ready = 0; (ready = await readyReplicas(ctx, ns, 'scale')) < RS_SCALE_PODS; ) {
+    if (performance.now() > deadline) throw new Error(`status.readyReplicas of ${ns}/scale did not reach ${RS_SCALE_PODS} within ${Math.round(ctx.timeoutMs / 1000)} s: ${stuckAt(ready, watch, 'scale')}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   const readyMs = performance.now() - t0;

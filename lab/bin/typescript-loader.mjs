@@ -67,13 +67,14 @@ export function cacheKey(source) {
   return createHash('sha256').update(`${CACHE_FORMAT}\0${process.version}\0`).update(source).digest('hex');
 }
 
-const entryPath = (cacheDir, source) => join(cacheDir, `${cacheKey(source)}.js`);
+/** The entry and failure paths take the source's cacheKey, hashed once by each caller. */
+const entryPath = (cacheDir, key) => join(cacheDir, `${key}.js`);
 
 /**
  * Where a file that does not parse has its SyntaxError kept, so that each start does not spawn a
  * child to fail on it again. Keyed by the path too: the message names the file.
  */
-const failurePath = (cacheDir, source, file) => join(cacheDir, `${createHash('sha256').update(`${cacheKey(source)}\0${file}`).digest('hex')}.error.json`);
+const failurePath = (cacheDir, key, file) => join(cacheDir, `${createHash('sha256').update(`${key}\0${file}`).digest('hex')}.error.json`);
 
 /** Write then rename: lab processes start side by side and must never read half a file. */
 function writeEntry(entry, content) {
@@ -86,26 +87,27 @@ function writeEntry(entry, content) {
 /** Transpiles `file` and stores the result under `cacheDir`; a SyntaxError is stored as such, then thrown. */
 function store(file, cacheDir) {
   const source = readFileSync(file, 'utf8');
+  const key = cacheKey(source);
   let output;
   try {
     output = transpile(source, pathToFileURL(file).href);
   } catch (error) {
     if (error instanceof SyntaxError) {
       try {
-        writeEntry(failurePath(cacheDir, source, file), JSON.stringify({ message: error.message, code: error.code }));
+        writeEntry(failurePath(cacheDir, key, file), JSON.stringify({ message: error.message, code: error.code }));
       } catch {
         // a cache that cannot be written: the error is still reported, only not remembered
       }
     }
     throw error;
   }
-  writeEntry(entryPath(cacheDir, source), output);
+  writeEntry(entryPath(cacheDir, key), output);
 }
 
 /** The SyntaxError stored for `file` with this source, if it failed before. */
-function knownFailure(cacheDir, source, file) {
+function knownFailure(cacheDir, key, file) {
   try {
-    return JSON.parse(readFileSync(failurePath(cacheDir, source, file), 'utf8'));
+    return JSON.parse(readFileSync(failurePath(cacheDir, key, file), 'utf8'));
   } catch {
     return undefined;
   }
@@ -133,14 +135,15 @@ export function transpileInChild(files, cacheDir) {
 
 /** JavaScript for the .ts at `url`, from `cacheDir` when there, else transpiled (in a child) and stored. */
 export function compiled(source, url, cacheDir) {
-  const entry = entryPath(cacheDir, source);
+  const key = cacheKey(source);
+  const entry = entryPath(cacheDir, key);
   try {
     return readFileSync(entry, 'utf8');
   } catch {
     // not cached yet
   }
   const file = fileURLToPath(url);
-  const failure = knownFailure(cacheDir, source, file) ?? transpileInChild([file], cacheDir)[file];
+  const failure = knownFailure(cacheDir, key, file) ?? transpileInChild([file], cacheDir)[file];
   if (failure) throw asSyntaxError(failure);
   try {
     return readFileSync(entry, 'utf8');
@@ -209,10 +212,11 @@ export function fillCache(dirs, cacheDir) {
   const missing = [];
   for (const file of typeScriptFiles(dirs)) {
     const source = readFileSync(file, 'utf8');
-    const entry = entryPath(cacheDir, source);
+    const key = cacheKey(source);
+    const entry = entryPath(cacheDir, key);
     keep.add(basename(entry));
     if (existsSync(entry)) continue;
-    const failure = failurePath(cacheDir, source, file);
+    const failure = failurePath(cacheDir, key, file);
     keep.add(basename(failure));
     if (!existsSync(failure)) missing.push(file);
   }
