@@ -65,8 +65,14 @@ export interface ServerPodTimes {
   bound: Map<string, number>;
 }
 
+/** A log that has none of the pods this long after they were all bound is not the one the API server writes. */
+const NOTHING_SEEN_TIMEOUT_MS = 5_000;
+
 export interface AuditClock extends ServerPodTimes {
-  /** Resolves once every one of `names` has both times, rejects after `timeoutMs` saying how many lack one. */
+  /**
+   * Resolves once every one of `names` has both times; rejects after `timeoutMs` saying how many
+   * lack one, or after NOTHING_SEEN_TIMEOUT_MS when the log has none of them at all.
+   */
   until(names: readonly string[], timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -93,12 +99,14 @@ export async function startAuditClock(namespace: string, auditLogPath?: string):
   return {
     ...times,
     async until(names, timeoutMs) {
-      const deadline = performance.now() + timeoutMs;
+      const start = performance.now();
       for (;;) {
         const missing = lacking(names);
         if (missing.length === 0) return;
-        if (performance.now() > deadline) {
-          throw new Error(`the API server's audit log (${path}) lacks the create or the binding of ${missing.length} of ${names.length} pods of ${namespace} after ${Math.round(timeoutMs / 1000)} s (such as ${missing[0]})${failure ? `; reading it failed: ${failure.message}` : ''}`);
+        const waited = performance.now() - start;
+        const nothingSeen = names.every((name) => !times.created.has(name) && !times.bound.has(name));
+        if (waited > timeoutMs || (nothingSeen && waited > NOTHING_SEEN_TIMEOUT_MS)) {
+          throw new Error(`the API server's audit log (${path}) lacks the create or the binding of ${missing.length} of ${names.length} pods of ${namespace} after ${Math.round(waited / 1000)} s (such as ${missing[0]})${failure ? `; reading it failed: ${failure.message}` : ''}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

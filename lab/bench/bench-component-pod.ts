@@ -13,7 +13,7 @@
  * most one measurement can take: a bench killed mid-run does not leave the component running for
  * long, holding the Lease or not.
  */
-import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1Pod, type V1RoleBinding } from '@kubernetes/client-node';
+import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1ConfigMap, type V1ContainerState, type V1Pod, type V1RoleBinding } from '@kubernetes/client-node';
 import type { Clients } from '../../controllers/shared/kube.js';
 import { listNodeContainers } from '../cluster/nodes.js';
 
@@ -154,4 +154,45 @@ export async function deleteBenchBindings(ctx: BenchComponentContext, c: Pick<Be
   }
   const leaseBinding = benchLeaseBinding(c);
   if (leaseBinding) await rbac.deleteNamespacedRoleBinding({ name: leaseBinding.metadata!.name!, namespace: leaseBinding.metadata!.namespace! }).catch(ignoreNotFound);
+}
+
+/** Pure: a container state in a few words. */
+function stateInWords(state: V1ContainerState | undefined): string {
+  if (state?.running) return 'running';
+  if (state?.waiting) return `waiting (${[state.waiting.reason, state.waiting.message].filter(Boolean).join(': ') || 'no reason given'})`;
+  if (state?.terminated) return `exited with code ${state.terminated.exitCode}${state.terminated.reason ? ` (${state.terminated.reason})` : ''}`;
+  return 'not created yet';
+}
+
+/**
+ * Pure: what a component's pod says of itself, for an error message: its phase, its container's
+ * state and restarts, and the end of its log (which says, for one that cannot reach the API server
+ * or waits for a Lease, why it did nothing).
+ */
+export function describeComponentPod(pod: V1Pod, logTail: string | undefined): string {
+  const container = pod.status?.containerStatuses?.[0];
+  const where = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  const restarts = container?.restartCount ? `, restarted ${container.restartCount} times` : '';
+  const log = logTail?.trim() ? `; the end of its log:\n${logTail.trim().split('\n').map((line) => `    ${line}`).join('\n')}` : '; its log is empty';
+  return `its pod ${where} is ${pod.status?.phase ?? 'without a phase'}, its container ${stateInWords(container?.state)}${restarts}${log}`;
+}
+
+/** How many lines of the component's log an error quotes. */
+const LOG_TAIL_LINES = 8;
+
+/**
+ * `error` with what the component's pod says of itself appended (describeComponentPod), for a
+ * built-in side that did not do what was asked in time: without it the bench only knows that
+ * nothing happened. Reading the pod is best effort.
+ */
+export async function withComponentState(admin: Clients, c: Pick<BenchComponent, 'name' | 'namespace'>, error: unknown): Promise<Error> {
+  const base = error instanceof Error ? error : new Error(String(error));
+  try {
+    const pod = await admin.core.readNamespacedPod({ name: c.name, namespace: c.namespace });
+    const log = await admin.core.readNamespacedPodLog({ name: c.name, namespace: c.namespace, tailLines: LOG_TAIL_LINES }).catch(() => undefined);
+    base.message = `${base.message}; ${describeComponentPod(pod, log)}`;
+  } catch (readError) {
+    base.message = `${base.message}; its pod ${c.namespace}/${c.name} could not be read (${(readError as Error).message})`;
+  }
+  return base;
 }

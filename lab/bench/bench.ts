@@ -17,7 +17,7 @@ import { refuseIfAnotherLabRuns } from '../run/another-lab.js';
 import { startLab } from '../run/lab-process.js';
 import { deleteNamespace, recreateNamespace } from '../cluster/namespaces.js';
 import type { Clients } from '../../controllers/shared/kube.js';
-import { adminClients } from './cluster.js';
+import { adminClients, waitForDefaultServiceAccount } from './cluster.js';
 import { stopLabRunProcesses } from './lab-run-process.js';
 import type { BenchContext } from './measurement.js';
 import { LAB_SIDE_ORDER, MEASUREMENTS } from './measurements/index.js';
@@ -35,6 +35,9 @@ export interface BenchOptions {
   timeoutSeconds?: number;
 }
 
+/** How long a new namespace may wait for its default ServiceAccount. */
+const DEFAULT_SERVICE_ACCOUNT_TIMEOUT_MS = 120_000;
+
 /** The context every measurement runs with; the journal holds the namespaces not yet deleted. */
 function benchContext(opts: BenchOptions, admin: Clients, dir: string, journal: UndoJournal): BenchContext {
   return {
@@ -46,6 +49,7 @@ function benchContext(opts: BenchOptions, admin: Clients, dir: string, journal: 
     dir,
     async namespace(name) {
       await journal.namespace(name, () => recreateNamespace(name, { 'k8s-flow-lab/bench': 'true' }));
+      await waitForDefaultServiceAccount(admin, name, Math.min((opts.timeoutSeconds ?? 300) * 1000, DEFAULT_SERVICE_ACCOUNT_TIMEOUT_MS));
       return name;
     },
     async dropNamespace(name) {

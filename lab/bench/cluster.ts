@@ -63,6 +63,28 @@ export async function watchPods(clients: Clients, namespace: string): Promise<Po
   return w;
 }
 
+/**
+ * A pod is refused until kube-controller-manager's service-account controller has made a new
+ * namespace's `default` ServiceAccount: seconds when kube-controller-manager is busy or has just
+ * restarted (the bench restarts it to switch the built-in controllers). Every namespace the bench
+ * makes waits for it (bench.ts), so no measurement meets a 403 on its first pod.
+ */
+export async function waitForDefaultServiceAccount(admin: Clients, ns: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      await admin.core.readNamespacedServiceAccount({ namespace: ns, name: 'default' });
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+      if (performance.now() > deadline) {
+        throw new Error(`namespace ${ns} still has no default ServiceAccount after ${Math.round(timeoutMs / 1000)} s: kube-controller-manager's service-account controller makes it (is kube-controller-manager running? \`npx lab doctor\`)`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /** What inWatchedNamespace needs of the bench's context (measurement.ts BenchContext has it). */
 export interface NamespaceKeeper {
   admin: Clients;

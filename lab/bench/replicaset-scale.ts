@@ -18,14 +18,14 @@ import { KCM_DEFAULT_LIMITS, type ClientLimits } from '../base/token-bucket.js';
 import { LIMIT_MODES, limitModeLabel, limitsIn, type LimitMode } from './limit-modes.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
-import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
+import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings, withComponentState } from './bench-component-pod.js';
 import { BENCH_KCM, BENCH_KCM_MARKER, benchKubeControllerManager } from './bench-kube-controller-manager.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { limitArgs, startLabRunProcess, unlessExited } from './lab-run-process.js';
 import { recordFailure, type BenchContext } from './measurement.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
-import { defaultServiceAccount, simulatedNodePod, TAINT } from './simulated-scheduling.js';
+import { simulatedNodePod, TAINT } from './simulated-scheduling.js';
 import { benchReplicaSet } from './workloads.js';
 
 export const RS_SCALE_PODS = 2000;
@@ -102,7 +102,6 @@ export function stuckAt(ready: number, watch: Pick<PodWatch, 'created' | 'bound'
 
 /** Warm-up, then the measured ReplicaSet; stats before and after its window. */
 async function measureReplicaSet(ctx: BenchContext, ns: string, watch: PodWatch, stats: () => Promise<ProcessStats | undefined>, failed?: Promise<string>): Promise<RsSideResult> {
-  await defaultServiceAccount(ctx, ns);
   await ctx.admin.apps.createNamespacedReplicaSet({ namespace: ns, body: simulatedReplicaSet(ns, 'warm-up', 1) });
   const warm = watch.until((w) => w.created.size >= 1, START_TIMEOUT_MS, 'the controller to create a first pod (its start-up)');
   await unlessExited(warm, failed, 'the controller created a first pod');
@@ -128,10 +127,11 @@ export async function measureRsBuiltin(ctx: BenchContext, mode: LimitMode): Prom
   const worker = await benchWorker();
   const component = benchKubeControllerManager(componentNs, limits(mode));
   try {
-    await defaultServiceAccount(ctx, componentNs);
     await createBenchComponent(ctx, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-rs-scale-${mode}-builtin`;
-    return await inWatchedNamespace(ctx, ns, (watch) => measureReplicaSet(ctx, ns, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER)));
+    return await inWatchedNamespace(ctx, ns, (watch) => measureReplicaSet(ctx, ns, watch, () => nodeProcessStats(worker, BENCH_KCM_MARKER))).catch(async (error: unknown) => {
+      throw await withComponentState(ctx.admin, component, error);
+    });
   } finally {
     // The controller goes first, so nothing recreates the pods the namespace's deletion removes.
     await ctx.dropNamespace(componentNs);

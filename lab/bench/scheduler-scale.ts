@@ -16,7 +16,7 @@ import { KUBE_SCHEDULER_DEFAULT_LIMITS, type ClientLimits } from '../base/token-
 import { LIMIT_MODES, limitModeLabel, limitsIn, type LimitMode } from './limit-modes.js';
 import { addSimulatedNodes, removeSimulatedNodes } from '../cluster/simulated-nodes/simulated-nodes.js';
 import { DEFAULTS } from '../cluster/simulated-nodes/options.js';
-import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings } from './bench-component-pod.js';
+import { benchWorker, componentLifetimeSeconds, createBenchComponent, deleteBenchBindings, withComponentState } from './bench-component-pod.js';
 import { BENCH_KUBE_SCHEDULER, BENCH_KUBE_SCHEDULER_MARKER, benchKubeScheduler } from './bench-kube-scheduler.js';
 import { inWatchedNamespace, type PodWatch } from './cluster.js';
 import { labSchedulerArgs, startLabRunProcess } from './lab-run-process.js';
@@ -24,7 +24,7 @@ import { recordFailure, type BenchContext } from './measurement.js';
 import { waitForDaemonSets } from './daemonsets-settled.js';
 import { localProcessStats, nodeProcessStats, type ProcessStats } from './process-stats.js';
 import type { Measurement } from './results.js';
-import { defaultServiceAccount, INIT_PODS, scheduleOntoSimulatedNodes, scheduleOntoSimulatedNodesTimed, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
+import { INIT_PODS, scheduleOntoSimulatedNodes, scheduleOntoSimulatedNodesTimed, TAINT, warmUp, type SchedulingSample } from './simulated-scheduling.js';
 import { startAuditClock } from './audit-clock.js';
 
 export const SCALE_PODS = 300;
@@ -94,17 +94,23 @@ export function allScaleRows(nodeCounts: readonly number[] = SCALE_NODES): Measu
 }
 
 export interface SideResult {
-  /** Timed by the API server (its audit log): what the rows record. */
+  /** What the rows record: timed by the API server (its audit log), else by the bench's watch. */
   sample: SchedulingSample;
   /** Timed by the bench's own watch, shown beside it. */
   watchSample?: SchedulingSample;
+  /** Why `sample` is the bench watch's: the audit log could not time it. */
+  timedByWatch?: string;
   before?: ProcessStats;
   after?: ProcessStats;
 }
 
-/** Pure: a side's numbers onto its rows. CPU is the window's difference; RSS the process's peak. */
+/**
+ * Pure: a side's numbers onto its rows. CPU is the window's difference; RSS the process's peak.
+ * A side the audit log could not time says so in the rate's note.
+ */
 export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: SideResult): void {
   const { sample, before, after } = result;
+  if (result.timedByWatch) rows.rate.note = `${rows.rate.note ?? ''} [${side === 'lab' ? 'lab' : 'built-in'}: timed by the bench's watch, because ${result.timedByWatch}]`.trim();
   if (sample.podsPerSecond !== undefined) rows.rate[side] = sample.podsPerSecond;
   if (sample.p50Ms !== undefined) rows.p50[side] = sample.p50Ms;
   if (sample.p99Ms !== undefined) rows.p99[side] = sample.p99Ms;
@@ -115,6 +121,7 @@ export function recordSide(rows: ScaleRows, side: 'lab' | 'builtin', result: Sid
 /** Pure: the pods/s by both clocks, for the progress output. */
 export function describeRates(result: SideResult): string {
   const rate = (sample: SchedulingSample | undefined) => (sample?.podsPerSecond === undefined ? 'n/a' : sample.podsPerSecond.toFixed(2));
+  if (result.timedByWatch) return `${rate(result.sample)} pods/s by the bench's watch (not by the API server's clock: ${result.timedByWatch})`;
   return `${rate(result.sample)} pods/s by the API server's clock, ${rate(result.watchSample)} by the bench's watch`;
 }
 
@@ -143,6 +150,7 @@ async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, sc
     const before = await stats();
     const timed = await scheduleOntoSimulatedNodesTimed(ctx, ns, watch, clock, schedulerName, SCALE_PODS);
     const after = await stats();
+    if (!timed.server) return { sample: timed.watch, watchSample: timed.watch, timedByWatch: timed.serverMissing ?? 'no server times', before, after };
     return { sample: timed.server, watchSample: timed.watch, before, after };
   } finally {
     await clock.stop();
@@ -155,13 +163,13 @@ export async function measureBuiltin(ctx: BenchContext, nodes: number, mode: Lim
   const worker = await benchWorker();
   const component = benchKubeScheduler(schedulerNs, BENCH_KUBE_SCHEDULER, limits(mode));
   try {
-    await defaultServiceAccount(ctx, schedulerNs);
     await createBenchComponent(ctx, component, worker, componentLifetimeSeconds(ctx.timeoutMs, START_TIMEOUT_MS));
     const ns = `bench-scale-${nodes}-${mode}-builtin`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
-      await defaultServiceAccount(ctx, ns);
       await warmUp(ctx, ns, watch, BENCH_KUBE_SCHEDULER, START_TIMEOUT_MS);
       return measuredWindow(ctx, ns, watch, BENCH_KUBE_SCHEDULER, mode, () => nodeProcessStats(worker, BENCH_KUBE_SCHEDULER_MARKER));
+    }).catch(async (error: unknown) => {
+      throw await withComponentState(ctx.admin, component, error);
     });
   } finally {
     await deleteBenchBindings(ctx, component);
@@ -175,7 +183,6 @@ export async function measureLab(ctx: BenchContext, nodes: number, mode: LimitMo
   try {
     const ns = `bench-scale-${nodes}-${mode}-lab`;
     return await inWatchedNamespace(ctx, ns, async (watch) => {
-      await defaultServiceAccount(ctx, ns);
       await warmUp(ctx, ns, watch, LAB_SCHEDULER_NAME, START_TIMEOUT_MS, lab.exited.then((how) => `${how}; its output: ${lab.logPath}`));
       return measuredWindow(ctx, ns, watch, LAB_SCHEDULER_NAME, mode, () => localProcessStats(lab.pid));
     });

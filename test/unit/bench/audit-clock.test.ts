@@ -112,4 +112,17 @@ describe('startAuditClock', () => {
       await clock.stop();
     }
   });
+
+  it('until() gives up early on a log that has none of the pods (not the log the API server writes)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-clock-'));
+    const log = join(dir, 'audit.log');
+    writeFileSync(log, '');
+    const clock = await startAuditClock('ns1', log);
+    try {
+      // Asked to wait 60 s, it stops after 5 (the test's own timeout is 20 s).
+      await expect(clock.until(['sim-1'], 60_000)).rejects.toThrow(/lacks the create or the binding of 1 of 1 pods of ns1 after 5 s/);
+    } finally {
+      await clock.stop();
+    }
+  }, 20_000);
 });

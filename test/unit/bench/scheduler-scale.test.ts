@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { benchBindings, benchLeaseBinding, benchObjects } from '../../../lab/bench/bench-component-pod.js';
+import { benchBindings, benchLeaseBinding, benchObjects, describeComponentPod } from '../../../lab/bench/bench-component-pod.js';
 import { LAB_NAMESPACE } from '../../../lab/run/components.js';
 import { leaseNameFor } from '../../../lab/run/leadership.js';
 import { BENCH_KCM_MARKER, benchKubeControllerManager } from '../../../lab/bench/bench-kube-controller-manager.js';
@@ -60,6 +60,21 @@ describe('the bench kube-scheduler', () => {
     expect(bindings.map((b) => b.roleRef.name)).toEqual(['system:kube-scheduler', 'system:volume-scheduler']);
     expect(bindings.every((b) => b.subjects?.[0]?.namespace === 'bench-kube-scheduler')).toBe(true);
     expect(new Set(bindings.map((b) => b.metadata?.name)).size).toBe(2);
+  });
+});
+
+describe("a bench component's state, for an error", () => {
+  const pod = (containerStatuses: object[] | undefined, phase = 'Running') => ({ metadata: { name: 'bench-kube-controller-manager', namespace: 'bench-kube-controller-manager' }, status: { phase, containerStatuses } }) as never;
+
+  it('running, with the end of its log: what it was doing', () => {
+    const text = describeComponentPod(pod([{ state: { running: {} }, restartCount: 0 }]), 'I1205 leaderelection.go:257] attempting to acquire leader lease k8s-flow-lab/replicaset-controller...\n');
+    expect(text).toBe('its pod bench-kube-controller-manager/bench-kube-controller-manager is Running, its container running; the end of its log:\n    I1205 leaderelection.go:257] attempting to acquire leader lease k8s-flow-lab/replicaset-controller...');
+  });
+
+  it('waiting, crashed and restarted, or not created: says which, and an empty log', () => {
+    expect(describeComponentPod(pod([{ state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } }, restartCount: 3 }]), '')).toBe('its pod bench-kube-controller-manager/bench-kube-controller-manager is Running, its container waiting (CrashLoopBackOff: back-off 40s), restarted 3 times; its log is empty');
+    expect(describeComponentPod(pod([{ state: { terminated: { exitCode: 2, reason: 'Error' } } }], 'Failed'), undefined)).toContain('is Failed, its container exited with code 2 (Error); its log is empty');
+    expect(describeComponentPod(pod(undefined, 'Pending'), undefined)).toContain('is Pending, its container not created yet');
   });
 });
 
@@ -131,6 +146,16 @@ describe('sched-scale rows', () => {
   it("the progress line gives the API server's rate and the bench watch's beside it", () => {
     expect(describeRates({ sample: { podsPerSecond: 74.712 }, watchSample: { podsPerSecond: 74.66 } })).toBe("74.71 pods/s by the API server's clock, 74.66 by the bench's watch");
     expect(describeRates({ sample: {} })).toBe("n/a pods/s by the API server's clock, n/a by the bench's watch");
+    expect(describeRates({ sample: { podsPerSecond: 70 }, watchSample: { podsPerSecond: 70 }, timedByWatch: 'the log lacks them' })).toBe("70.00 pods/s by the bench's watch (not by the API server's clock: the log lacks them)");
+  });
+
+  it("a side the audit log could not time is recorded from the bench's watch, and the rate's note says so", () => {
+    const rows = scaleRows(10, 'qps');
+    const before = rows.rate.note!;
+    recordSide(rows, 'lab', { sample: { podsPerSecond: 70 }, timedByWatch: 'the audit log lacks 300 of 300 pods' });
+    recordSide(rows, 'builtin', { sample: { podsPerSecond: 71 } });
+    expect([rows.rate.lab, rows.rate.builtin]).toEqual([70, 71]);
+    expect(rows.rate.note).toBe(`${before} [lab: timed by the bench's watch, because the audit log lacks 300 of 300 pods]`);
   });
 
   it("waits for a throttled side's token bucket to fill again after the init pods: burst / qps", () => {
