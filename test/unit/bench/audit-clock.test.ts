@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { podMomentOf, serverTimeMs, startAuditClock } from '../../../lab/bench/audit-clock.js';
+import { podMomentOf, serverTimeMs, startAuditClock, type AuditClock } from '../../../lab/bench/audit-clock.js';
 
 /** Audit lines as the API server writes them (RequestResponse level, as the lab's policy logs pods). */
 function createLine(ns: string, name: string, received: string, opts: { code?: number; stage?: string } = {}): string {
@@ -83,46 +83,36 @@ describe('startAuditClock', () => {
     dir = undefined;
   });
 
-  it('reads from the end of the log: only what the server wrote after the start counts; until() waits for both times of every pod', async () => {
+  /** A log holding `initial`, a clock on it for ns1, `work`, then the clock stopped. */
+  async function withClock(initial: string, work: (clock: AuditClock, log: string) => Promise<void>): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'audit-clock-'));
     const log = join(dir, 'audit.log');
-    writeFileSync(log, `${createLine('ns1', 'old', '2026-12-04T23:00:00.000Z')}\n`);
+    writeFileSync(log, initial);
     const clock = await startAuditClock('ns1', log);
     try {
+      await work(clock, log);
+    } finally {
+      await clock.stop();
+    }
+  }
+
+  it('reads from the end of the log: only what the server wrote after the start counts; until() waits for both times of every pod', () =>
+    withClock(`${createLine('ns1', 'old', '2026-12-04T23:00:00.000Z')}\n`, async (clock, log) => {
       appendFileSync(log, `${createLine('ns1', 'sim-1', '2026-12-04T23:53:36.000100Z')}\n${createLine('other', 'sim-1', '2026-12-04T23:53:30.000Z')}\n`);
       const waited = clock.until(['sim-1'], 10_000);
       appendFileSync(log, `${bindingLine('ns1', 'sim-1', '2026-12-04T23:53:37.000Z', '2026-12-04T23:53:37.002300Z')}\n`);
       await waited;
       expect(clock.created.has('old')).toBe(false);
       expect(clock.bound.get('sim-1')! - clock.created.get('sim-1')!).toBeCloseTo(1002.2, 3);
-    } finally {
-      await clock.stop();
-    }
-  });
+    }));
 
-  it('until() says which pods the log lacks, and where it looked', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'audit-clock-'));
-    const log = join(dir, 'audit.log');
-    writeFileSync(log, '');
-    const clock = await startAuditClock('ns1', log);
-    try {
+  it('until() says which pods the log lacks, and where it looked', () =>
+    withClock('', async (clock, log) => {
       appendFileSync(log, `${createLine('ns1', 'sim-1', '2026-12-04T23:53:36.000Z')}\n`);
       await expect(clock.until(['sim-1', 'sim-2'], 300)).rejects.toThrow(new RegExp(`audit log \\(${log}\\) lacks the create or the binding of 2 of 2 pods of ns1.*such as sim-1`));
-    } finally {
-      await clock.stop();
-    }
-  });
+    }));
 
-  it('until() gives up early on a log that has none of the pods (not the log the API server writes)', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'audit-clock-'));
-    const log = join(dir, 'audit.log');
-    writeFileSync(log, '');
-    const clock = await startAuditClock('ns1', log);
-    try {
-      // Asked to wait 60 s, it stops after 5 (the test's own timeout is 20 s).
-      await expect(clock.until(['sim-1'], 60_000)).rejects.toThrow(/lacks the create or the binding of 1 of 1 pods of ns1 after 5 s/);
-    } finally {
-      await clock.stop();
-    }
-  }, 20_000);
+  it('until() gives up early on a log that has none of the pods (not the log the API server writes)', () =>
+    // Asked to wait 60 s, it stops after 5 (the test's own timeout is 20 s).
+    withClock('', (clock) => expect(clock.until(['sim-1'], 60_000)).rejects.toThrow(/lacks the create or the binding of 1 of 1 pods of ns1 after 5 s/)), 20_000);
 });
