@@ -93,12 +93,10 @@ export function allScaleRows(nodeCounts: readonly number[] = SCALE_NODES): Measu
   return nodeCounts.flatMap((nodes) => LIMIT_MODES.flatMap((mode) => Object.values(scaleRows(nodes, mode))));
 }
 
+/** A side's sample, as TimedSample has it (`sample` is what the rows record), and its process's stats. */
 export interface SideResult {
-  /** What the rows record: timed by the API server (its audit log), else by the bench's watch. */
   sample: SchedulingSample;
-  /** Timed by the bench's own watch, shown beside it. */
   watchSample?: SchedulingSample;
-  /** Why `sample` is the bench watch's: the audit log could not time it. */
   timedByWatch?: string;
   before?: ProcessStats;
   after?: ProcessStats;
@@ -150,8 +148,7 @@ async function measuredWindow(ctx: BenchContext, ns: string, watch: PodWatch, sc
     const before = await stats();
     const timed = await scheduleOntoSimulatedNodesTimed(ctx, ns, watch, clock, schedulerName, SCALE_PODS);
     const after = await stats();
-    if (!timed.server) return { sample: timed.watch, watchSample: timed.watch, timedByWatch: timed.serverMissing ?? 'no server times', before, after };
-    return { sample: timed.server, watchSample: timed.watch, before, after };
+    return { ...timed, before, after };
   } finally {
     await clock.stop();
   }
